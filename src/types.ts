@@ -1,0 +1,216 @@
+/**
+ * The contracts between solarpress's core, its theme and its plugins.
+ * Everything that crosses a module boundary is typed here.
+ */
+import type { Root as HastRoot, Element as HastElement } from 'hast';
+import type { PluggableList } from 'unified';
+import type { VFile } from 'vfile';
+import type { ZodType } from 'zod';
+import type { ResolvedConfig } from './config.ts';
+
+export type { ResolvedConfig };
+
+/** What a content file is, decided by the folder it lives in (see src/content/kinds.ts). */
+export type Kind = 'article' | 'guide' | 'page' | 'zine-issue' | 'zine-part';
+
+/** A heading of a page's body, for tables of contents. */
+export interface Heading {
+  depth: number;
+  id: string;
+  text: string;
+}
+
+/** One page of the site: a content file, or a page the theme generates (home, tag lists, 404…). */
+export interface Page {
+  /** Stable id: the source path relative to the content dir ('guides/yes-were-config.md'), or 'generated:<url>'. */
+  id: string;
+  /** Absolute path of the Markdown source; undefined for generated pages. */
+  source?: string;
+  kind: Kind | 'generated';
+  /** Permalink, always absolute-path and ending in '/' (or a file name such as '/404.html'). */
+  url: string;
+  /** Path of the written file relative to the output dir ('slug/index.html'). */
+  outputPath: string;
+  title: string;
+  date?: Date;
+  updated?: Date;
+  authors: string[];
+  summary?: string;
+  category?: string;
+  tags: string[];
+  draft: boolean;
+  /** Print order inside a zine issue, or sort order for pages. */
+  order?: number;
+  /** Layout name in the theme ('article', 'guide', 'page', 'zine-issue', 'zine-part', or a theme route's). */
+  layout: string;
+  /** For a zine part: the id of its issue's index page. */
+  issue?: string;
+  /** The whole front matter as written (also keys solarpress does not know, for the theme). */
+  data: Record<string, unknown>;
+  /** The rendered body (hast of the Markdown), after all remark/rehype plugins. Set by the render stage. */
+  body?: HastRoot;
+  headings?: Heading[];
+  /** The body's first image after plugins ran (the lead image: feeds use it as the enclosure). */
+  leadImage?: ImageInfo;
+  wordCount?: number;
+}
+
+/** An image as published. */
+export interface ImageInfo {
+  /** Site-absolute URL of the published (dithered) image. */
+  url: string;
+  width: number;
+  height: number;
+  /** MIME type of the published file. */
+  type: string;
+  /** Bytes of the published file. */
+  bytes: number;
+}
+
+/** The zine issue with its parts in print order. */
+export interface ZineIssue {
+  index: Page;
+  parts: Page[];
+}
+
+/** The whole site as the theme and plugins see it after rendering. */
+export interface Site {
+  config: ResolvedConfig;
+  /** Every published page: content pages first (newest first), then generated ones. */
+  pages: Page[];
+  byId: Map<string, Page>;
+  byUrl: Map<string, Page>;
+  /** Articles and guides, newest first. */
+  posts: Page[];
+  zines: ZineIssue[];
+  categories: Map<string, Page[]>;
+  tags: Map<string, Page[]>;
+}
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string, where?: SourceLocation): void;
+  /** A counter for long work: a bar on a TTY, a few plain lines otherwise. */
+  progress(label: string, total: number): { tick(n?: number): void; done(): void };
+}
+
+/** What the build offers to plugins and the theme. */
+export interface BuildContext {
+  config: ResolvedConfig;
+  /** Project root (where site.config.ts lives). */
+  root: string;
+  mode: 'build' | 'dev';
+  drafts: boolean;
+  log: Logger;
+  /** A persistent cache directory of this plugin's own (created on demand), e.g. '.solarpress-cache/dither'. */
+  cacheDir(name: string): string;
+  /** Write a file into the output being built (path relative to the output root, posix). */
+  emit(outputPath: string, data: string | Uint8Array): void;
+  /** Put an existing file (e.g. from a cache) into the output, by hard link or copy. */
+  emitFile(outputPath: string, absolutePath: string): void;
+}
+
+/**
+ * The per-file API a remark/rehype plugin finds at `file.data.solarpress` while a page body renders.
+ * Everything a body transform reads or writes outside its tree must go through it, so that the
+ * incremental cache can replay or invalidate the page correctly.
+ */
+export interface FileApi {
+  page: Page;
+  ctx: BuildContext;
+  /** Declare that this page's output depends on a file's bytes (an image, an include). */
+  dependOn(absolutePath: string): void;
+  /** Emit an output file from an existing file (recorded and replayed on cache hits). */
+  emitFile(outputPath: string, absolutePath: string): void;
+  /** Permalink of another content file given its path relative to the content dir, or undefined. */
+  urlOf(contentId: string): string | undefined;
+  /** A non-fatal problem at a node's position (recorded and replayed on cache hits). */
+  warn(message: string, line?: number): void;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    solarpress: FileApi;
+  }
+}
+
+/** A CLI subcommand a plugin adds (`solarpress dither …`). */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Full --help text. */
+  usage: string;
+  /** Returns the exit code: 0 ok, 1 content/config error, 2 usage. */
+  run(args: string[], env: CommandEnv): Promise<number>;
+}
+
+export interface CommandEnv {
+  /** Loads and validates site.config.ts from the project root (only when the command needs it). */
+  loadConfig(): Promise<ResolvedConfig>;
+  root: string;
+  log: Logger;
+  stdout: NodeJS.WritableStream;
+}
+
+/**
+ * A solarpress plugin: a factory of this object, configured from its section of site.config.ts.
+ * Keep it small: unified plugins for page bodies, two build hooks, and CLI commands.
+ */
+export interface SolarpressPlugin {
+  name: string;
+  /** Part of every cache key: bump it when the plugin's output changes. */
+  version: string;
+  remarkPlugins?: PluggableList;
+  rehypePlugins?: PluggableList;
+  /** Before any page renders (e.g. start a worker pool). */
+  buildStart?(ctx: BuildContext): void | Promise<void>;
+  /** After every page is rendered and laid out: see the whole site, emit files (feeds, configs). */
+  buildEnd?(ctx: BuildContext, site: Site): void | Promise<void>;
+  /** After the output is complete and before it goes live (e.g. precompression, budgets). */
+  outputReady?(ctx: BuildContext, outputDir: string): void | Promise<void>;
+  commands?: CommandSpec[];
+}
+
+/** How a plugin is registered: its config key, the schema of its section, and the factory. */
+export interface PluginDefinition<Options = any> {
+  name: string;
+  /** Key of its section in site.config.ts ('dither', 'feed', 'server'). */
+  configKey: string;
+  /** Validates the section (defaults filled in); errors name `configKey.path`. */
+  schema: ZodType<Options>;
+  setup(options: Options, config: ResolvedConfig): SolarpressPlugin;
+}
+
+/** A theme: layouts that turn a page into a whole document (hast), assets, and pages it generates. */
+export interface Theme {
+  name: string;
+  version: string;
+  /** Folder whose files are published under /assets/; .css and .js get a content hash in their name. */
+  assetsDir: string;
+  layouts: Record<string, Layout>;
+  /** Pages that come from no content file: home, category and tag lists, archive, 404. */
+  routes?(site: Site): Page[];
+  /** Optional body transforms the theme needs (e.g. figures from image paragraphs). */
+  rehypePlugins?: PluggableList;
+}
+
+export type Layout = (ctx: LayoutContext) => HastRoot;
+
+export interface LayoutContext {
+  page: Page;
+  site: Site;
+  config: ResolvedConfig;
+  mode: 'build' | 'dev';
+  /** Site-absolute URL of a theme asset by its name in assetsDir ('solar.css' → '/assets/solar.3f2a1b9c.css'). */
+  asset(name: string): string;
+  /** gzip-compressed size in bytes of a published file, by its site-absolute URL; undefined if not (yet) known. */
+  compressedSize(url: string): number | undefined;
+}
+
+export type { HastRoot, HastElement, VFile };
