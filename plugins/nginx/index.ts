@@ -1,0 +1,26 @@
+/**
+ * The board's web server: `solarpress nginx` renders its nginx config from the `server` section
+ * of site.config.ts. See README.md for the options and how to install the file on the board.
+ */
+import type { PluginDefinition, SolarpressPlugin } from '../../src/types.ts';
+import { nginxCommand } from './command.ts';
+import { serverSchema, type ServerOptions } from './options.ts';
+
+export { serverSchema, resolveServerOptions, type ServerOptions, type ResolvedServerOptions } from './options.ts';
+export { renderSiteConfig } from './site.ts';
+export { renderStandaloneConfig } from './standalone.ts';
+
+const nginx: PluginDefinition<ServerOptions> = {
+  name: 'nginx',
+  configKey: 'server',
+  schema: serverSchema,
+  setup(options, config): SolarpressPlugin {
+    return {
+      name: 'nginx',
+      version: '1',
+      commands: [nginxCommand({ options, siteUrl: config.url })],
+    };
+  },
+};
+
+export default nginx;

@@ -1,0 +1,283 @@
+/**
+ * The site file (for /etc/nginx/sites-enabled/): maps, the HTTP server (ACME challenges and the
+ * redirect) and the HTTPS server, built as a tree of commented nodes.
+ */
+import { blank, block, comment, directive, printConf, type ConfNode } from './conf.ts';
+import { compareVersions, firstServerName, type ResolvedServerOptions } from './options.ts';
+import { tlsDirectives } from './tls.ts';
+
+/** Text types worth compressing (text/html is always included by nginx). */
+export const TEXT_TYPES = [
+  'text/css',
+  'text/plain',
+  'text/xml',
+  'application/javascript',
+  'application/json',
+  'application/xml',
+  'application/rss+xml',
+  'application/atom+xml',
+  'image/svg+xml',
+];
+
+const CACHE_VAR = '$solarpress_cache_control';
+const ANON_VAR = '$solarpress_remote_addr_anon';
+const LOG_FORMAT = 'solarpress_anonymized';
+/** nginx 1.25.1 replaced `listen … http2` by the `http2` directive. */
+const HTTP2_DIRECTIVE_SINCE = '1.25.1';
+
+export function usesHttp2Directive(nginxVersion: string): boolean {
+  return compareVersions(nginxVersion, HTTP2_DIRECTIVE_SINCE) >= 0;
+}
+
+function listenAddress(address: string, port: number): string {
+  return address === '*' ? String(port) : `${address}:${port}`;
+}
+
+function maxAge(seconds: number): string {
+  return seconds === 0 ? 'no-cache' : `public, max-age=${seconds}`;
+}
+
+/** Cache-Control per path, computed once in a map so that one server-level add_header covers every location. */
+function cacheMap(o: ResolvedServerOptions): ConfNode {
+  const year = 'public, max-age=31536000, immutable';
+  return block(
+    'map',
+    ['$uri', CACHE_VAR],
+    [
+      directive('default', [maxAge(o.htmlMaxAge)], 'Anything else (favicon, robots.txt, unhashed files): short, like HTML.'),
+      directive('/', ['no-cache'], 'The home page changes with every post: revalidate every time (a cheap 304 when unchanged).'),
+      directive('/index.html', ['no-cache']),
+      directive('~^/api/', ['no-cache'], 'Live power statistics, rewritten every minute by the board.'),
+      directive(
+        '~^/assets/.+\\.[0-9a-f]{8,}\\.[a-z0-9]+$',
+        [year],
+        'Theme files with a content hash in their name never change: a year, and `immutable` so browsers do not even revalidate.',
+      ),
+      directive('~^/media/', [year], 'Published images are named by their content too.'),
+      directive('~\\.(?:xml|rss|atom)$', [maxAge(o.feedMaxAge)], 'Feeds: readers poll them; an hour spares the board.'),
+      directive('~\\.html$', [maxAge(o.htmlMaxAge)], 'Pages: the club posts rarely, so browsers may keep them a while.'),
+    ],
+    `Cache-Control by path. Set by one add_header at server level: an add_header inside a location\nwould silently drop the security headers there.`,
+  );
+}
+
+/** Access log without IP addresses: a map that zeroes the host part, and a format without user agents. */
+function anonymizedLogFormat(): ConfNode[] {
+  return [
+    block(
+      'map',
+      ['$remote_addr', ANON_VAR],
+      [
+        directive('~(?P<net>\\d+\\.\\d+\\.\\d+)\\.\\d+$', ['$net.0'], 'IPv4: drop the last byte.'),
+        directive('~(?P<net>[^:]*:[^:]*:[^:]*):', ['$net::'], 'IPv6: keep the first 48 bits.'),
+        directive('default', ['0.0.0.0']),
+      ],
+      'Privacy: visitors are not logged by address; the network part is enough to spot abuse.',
+    ),
+    directive('log_format', [LOG_FORMAT, `${ANON_VAR} [$time_local] "$request" $status $body_bytes_sent "$http_referer"`]),
+  ];
+}
+
+function accessLog(o: ResolvedServerOptions, logPath: string): ConfNode {
+  return o.accessLog === 'off'
+    ? directive('access_log', ['off'], 'Privacy, and SD-card wear: no access log.')
+    : directive('access_log', [logPath, LOG_FORMAT], 'Access log without IP addresses or user agents.');
+}
+
+/** Only GET and HEAD: a static site has nothing to POST to. */
+function methodGuard(): ConfNode {
+  return block(
+    'if',
+    ['($request_method', '!~', '^(?:GET|HEAD)$)'],
+    [directive('return', [405])],
+    'Only GET and HEAD: a static site accepts nothing else.',
+  );
+}
+
+function acmeLocation(o: ResolvedServerOptions): ConfNode {
+  return block(
+    'location',
+    ['^~', '/.well-known/acme-challenge/'],
+    [
+      directive('root', [o.acmeRoot]),
+      directive('default_type', ['text/plain']),
+      directive('try_files', ['$uri', '=404']),
+    ],
+    `ACME http-01 challenges, from certbot's webroot (certbot certonly --webroot -w ${o.acmeRoot}),\nso certificates renew while nginx keeps serving.`,
+  );
+}
+
+/** What both servers share when they serve the site itself. */
+function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): ConfNode[] {
+  const headers: ConfNode[] = [
+    directive('add_header', ['Cache-Control', CACHE_VAR], 'Cache lifetime per path (see the map above); only on successful responses.'),
+  ];
+  if (https && o.hstsMaxAge > 0) {
+    headers.push(
+      directive(
+        'add_header',
+        ['Strict-Transport-Security', `max-age=${o.hstsMaxAge}`, 'always'],
+        'HSTS: browsers go straight to HTTPS next time, sparing a redirect.',
+      ),
+    );
+  }
+  headers.push(
+    directive('add_header', ['Content-Security-Policy', o.csp, 'always'], 'The site loads nothing from anywhere else: say so.'),
+    directive('add_header', ['X-Content-Type-Options', 'nosniff', 'always']),
+    directive('add_header', ['Referrer-Policy', 'no-referrer', 'always'], 'Visitors’ reading is nobody else’s business.'),
+  );
+
+  const compression: ConfNode[] = [
+    directive(
+      'gzip_static',
+      ['on'],
+      'Serve the .gz files made at build time (zopfli): the board never compresses pages itself.',
+    ),
+  ];
+  if (o.brotli) {
+    compression.push(directive('brotli_static', ['on'], 'And the .br files (brotli quality 11), smaller still, to browsers that accept them.'));
+  } else {
+    compression.push(
+      comment('brotli_static: module not found when this file was rendered (apt install libnginx-mod-http-brotli-static).'),
+    );
+  }
+  compression.push(
+    directive(
+      'gzip',
+      ['on'],
+      'On-the-fly gzip only for files without a precompressed sibling (the live /api/ files): a cheap level.',
+    ),
+    directive('gzip_comp_level', [4]),
+    directive('gzip_min_length', [256]),
+    directive('gzip_types', TEXT_TYPES),
+    directive('gzip_vary', ['on'], 'Vary: Accept-Encoding, so caches keep compressed and plain copies apart.'),
+  );
+
+  return [
+    directive('root', [o.root], 'The live release (deploy switches this symlink atomically).'),
+    directive('index', ['index.html']),
+    directive('charset', ['utf-8'], 'Declare the encoding in the header, so browsers need not sniff it.'),
+    directive('charset_types', ['text/css', 'text/plain', 'text/xml', 'application/javascript', 'application/json', 'application/rss+xml', 'application/atom+xml', 'image/svg+xml']),
+    directive('absolute_redirect', ['off'], 'Directory redirects (/about → /about/) stay relative: right behind any port or proxy.'),
+    directive('error_page', [404, '/404.html'], "The theme's own 404 page."),
+    accessLog(o, logPath),
+    blank,
+    methodGuard(),
+    blank,
+    ...compression,
+    blank,
+    ...headers,
+    blank,
+    block(
+      'location',
+      ['^~', '/api/'],
+      [
+        directive('alias', [`${o.apiDir.replace(/\/+$/, '')}/`]),
+        block('location', ['~', '/\\.'], [directive('deny', ['all'])]),
+      ],
+      'Live power statistics: written by the board, outside the releases deploy replaces.',
+    ),
+    blank,
+    block(
+      'location',
+      ['~', '/\\.(?!well-known/)'],
+      [directive('deny', ['all'])],
+      'Dotfiles (.git, .env, editor leftovers) are never served; /.well-known/ is.',
+    ),
+  ];
+}
+
+function httpServer(o: ResolvedServerOptions, logPath: string): ConfNode {
+  const listen = o.listen.map((a) => directive('listen', [listenAddress(a, o.httpPort)]));
+  const target = o.httpsPort === 443 ? 'https://$server_name' : `https://$server_name:${o.httpsPort}`;
+  const children: ConfNode[] = [
+    ...listen,
+    directive('server_name', o.serverName.split(/\s+/)),
+    directive('server_tokens', ['off'], 'Do not advertise the nginx version.'),
+    blank,
+    acmeLocation(o),
+    blank,
+  ];
+  if (o.plainHttp) {
+    children.push(
+      comment('plainHttp: the whole site over HTTP too, for machines that cannot do modern TLS (no HSTS here).'),
+      ...siteBody(o, false, logPath),
+    );
+  } else {
+    children.push(
+      methodGuard(),
+      blank,
+      block(
+        'location',
+        ['/'],
+        [directive('return', [301, `${target}$request_uri`])],
+        'Everything else moves to HTTPS for good.',
+      ),
+    );
+  }
+  return block('server', [], children, o.plainHttp ? 'Plain HTTP: the site itself, and ACME challenges.' : 'Plain HTTP: ACME challenges, and a permanent redirect to HTTPS.');
+}
+
+function httpsServer(o: ResolvedServerOptions, logPath: string): ConfNode {
+  const directiveSyntax = usesHttp2Directive(o.nginxVersion);
+  const listenArgs = directiveSyntax ? ['ssl'] : ['ssl', 'http2'];
+  const listen: ConfNode[] = o.listen.map((a, i) =>
+    directive(
+      'listen',
+      [listenAddress(a, o.httpsPort), ...listenArgs],
+      i === 0
+        ? directiveSyntax
+          ? `HTTP/2: nginx ${o.nginxVersion} takes the \`http2\` directive (1.25.1 and later).`
+          : `HTTP/2: nginx ${o.nginxVersion} takes it as a listen parameter (before 1.25.1).`
+        : undefined,
+    ),
+  );
+  if (directiveSyntax) listen.push(directive('http2', ['on']));
+  return block(
+    'server',
+    [],
+    [
+      ...listen,
+      directive('server_name', o.serverName.split(/\s+/)),
+      directive('server_tokens', ['off'], 'Do not advertise the nginx version.'),
+      blank,
+      ...tlsDirectives(o),
+      blank,
+      ...siteBody(o, true, logPath),
+    ],
+    'HTTPS: the site.',
+  );
+}
+
+/** Header comment: what made the file and with which settings. */
+function header(o: ResolvedServerOptions, what: string): ConfNode[] {
+  return [
+    comment(`${what} for ${o.serverName}, generated by \`solarpress nginx\` from site.config.ts (section \`server\`).`),
+    comment('Edit the config and render again rather than editing this file.'),
+    comment(
+      `nginx ${o.nginxVersion}, TLS profile ${o.tls}${o.plainHttp ? ', plain HTTP served too' : ''}, ` +
+        `root ${o.root}, HTTP ${o.httpPort}, HTTPS ${o.httpsPort}.`,
+    ),
+    blank,
+  ];
+}
+
+/** The http-context nodes of the site: maps, log format, both servers. */
+export function siteNodes(o: ResolvedServerOptions, logPath: string): ConfNode[] {
+  return [
+    cacheMap(o),
+    blank,
+    ...(o.accessLog === 'anonymized' ? [...anonymizedLogFormat(), blank] : []),
+    httpServer(o, logPath),
+    blank,
+    httpsServer(o, logPath),
+  ];
+}
+
+/** The site file for /etc/nginx/sites-enabled/ (included in Debian's http block). */
+export function renderSiteConfig(o: ResolvedServerOptions): string {
+  const logPath = o.accessLogPath ?? `/var/log/nginx/${firstServerName(o.serverName)}.access.log`;
+  return printConf([...header(o, 'nginx site'), ...siteNodes(o, logPath)]);
+}
+
+export { header as configHeader };
