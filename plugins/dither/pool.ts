@@ -1,0 +1,83 @@
+/**
+ * A small pool of worker threads running dither jobs, one job per worker at a time.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import 'sharp'; // load libvips in the main thread first, so workers exiting never unload it
+import type { DitherJob, JobOutcome } from './job.ts';
+
+interface Pending {
+  id: number;
+  job: DitherJob;
+  resolve(outcome: JobOutcome): void;
+  reject(error: Error): void;
+}
+
+export class WorkerPool {
+  private readonly size: number;
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly running = new Map<Worker, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(size = Math.max(1, availableParallelism())) {
+    this.size = size;
+  }
+
+  run(job: DitherJob): Promise<JobOutcome> {
+    if (this.closed) return Promise.reject(new Error('dither worker pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : undefined);
+      if (!worker) return;
+      const task = this.queue.shift()!;
+      this.running.set(worker, task);
+      worker.postMessage({ id: task.id, job: task.job });
+    }
+  }
+
+  private spawn(): Worker {
+    // execArgv: [] — worker.mjs registers tsx itself; the parent's flags (vitest's, --import tsx) stay out.
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { execArgv: [] });
+    worker.unref();
+    worker.on('message', (message: { id: number; outcome?: JobOutcome; crash?: string }) => {
+      const task = this.running.get(worker);
+      this.running.delete(worker);
+      this.idle.push(worker);
+      if (task) {
+        if (message.outcome) task.resolve(message.outcome);
+        else task.reject(new Error(`dither worker failed: ${message.crash}`));
+      }
+      this.pump();
+    });
+    worker.on('error', (error) => this.lose(worker, error));
+    worker.on('exit', (code) => this.lose(worker, new Error(`dither worker exited with code ${code}`)));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  private lose(worker: Worker, error: Error): void {
+    const task = this.running.get(worker);
+    this.running.delete(worker);
+    for (const list of [this.workers, this.idle]) {
+      const at = list.indexOf(worker);
+      if (at !== -1) list.splice(at, 1);
+    }
+    task?.reject(error);
+    if (!this.closed) this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error('dither worker pool closed'));
+    await Promise.all(this.workers.slice().map((w) => w.terminate()));
+  }
+}

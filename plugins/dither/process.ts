@@ -1,0 +1,105 @@
+/**
+ * One image from source bytes to published files: decode with sharp (EXIF orientation, alpha
+ * flattened onto the background, sRGB 8-bit, fit within maxSize with Lanczos), ordered dither,
+ * indexed PNG (+ lossless WebP when smaller), and a resized original for "view original".
+ */
+import sharp from 'sharp';
+import { createDitherer } from './fast.ts';
+import { explainImageError } from './image-error.ts';
+import { encodeIndexedPng } from './png.ts';
+import type { DitherSettings } from './settings.ts';
+
+export interface DecodedImage {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  /** sharp's name of the input format ('jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', …). */
+  format: string;
+  hasAlpha: boolean;
+}
+
+export interface ProcessedImage {
+  width: number;
+  height: number;
+  format: string;
+  png: Buffer;
+  /** Lossless WebP of the same pixels, when smaller than the PNG. */
+  webp?: Buffer;
+  /** Size of the WebP that was tried (kept or not), 0 when not tried. */
+  webpTried: number;
+  original: { data: Buffer; ext: string; type: string };
+}
+
+function open(bytes: Uint8Array, settings: DitherSettings) {
+  // failOn 'warning': a truncated or damaged file is an error, not a half-grey picture.
+  return sharp(bytes, { limitInputPixels: settings.maxInputPixels, failOn: 'warning', animated: false, pages: 1 });
+}
+
+export async function decode(bytes: Uint8Array, settings: DitherSettings): Promise<DecodedImage> {
+  try {
+    if (bytes.length === 0) throw new Error('empty');
+    const image = open(bytes, settings);
+    const meta = await image.metadata();
+    const { data, info } = await image
+      .rotate()
+      .flatten({ background: settings.background })
+      .toColourspace('srgb')
+      .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, format: meta.format ?? 'unknown', hasAlpha: Boolean(meta.hasAlpha) };
+  } catch (error) {
+    throw await explainImageError(error, bytes, settings.maxInputPixels);
+  }
+}
+
+/** Dithered RGB (for WebP) from palette indices. */
+function paletteRgb(indices: Uint8Array, settings: DitherSettings): Buffer {
+  const out = Buffer.allocUnsafe(indices.length * 3);
+  for (let i = 0; i < indices.length; i++) {
+    const c = settings.palette[indices[i]];
+    out[3 * i] = c[0];
+    out[3 * i + 1] = c[1];
+    out[3 * i + 2] = c[2];
+  }
+  return out;
+}
+
+export async function encodeWebp(indices: Uint8Array, width: number, height: number, settings: DitherSettings): Promise<Buffer> {
+  return sharp(paletteRgb(indices, settings), { raw: { width, height, channels: 3 } })
+    .webp({ lossless: true, effort: 4, exact: true })
+    .toBuffer();
+}
+
+/** The original, oriented and resized like the dither, metadata (GPS!) stripped, in a web format. */
+export async function encodeOriginal(bytes: Uint8Array, format: string, settings: DitherSettings): Promise<ProcessedImage['original']> {
+  const image = open(bytes, settings)
+    .rotate()
+    .toColourspace('srgb')
+    .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
+  try {
+    if (format === 'png' || format === 'gif') {
+      return { data: await image.png({ compressionLevel: 9, effort: 10 }).toBuffer(), ext: 'png', type: 'image/png' };
+    }
+    if (format === 'webp') return { data: await image.webp({ quality: 80 }).toBuffer(), ext: 'webp', type: 'image/webp' };
+    const data = await image.flatten({ background: settings.background }).jpeg({ quality: 80 }).toBuffer();
+    return { data, ext: 'jpg', type: 'image/jpeg' };
+  } catch (error) {
+    throw await explainImageError(error, bytes, settings.maxInputPixels);
+  }
+}
+
+export async function processImage(bytes: Uint8Array, settings: DitherSettings): Promise<ProcessedImage> {
+  const decoded = await decode(bytes, settings);
+  const { width, height } = decoded;
+  const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, width, height);
+  const png = encodeIndexedPng(indices, width, height, settings.palette, { strategies: settings.pngStrategies });
+  const [webpTried, original] = await Promise.all([
+    settings.webp ? encodeWebp(indices, width, height, settings) : Promise.resolve(undefined),
+    encodeOriginal(bytes, decoded.format, settings),
+  ]);
+  const webp = webpTried && webpTried.length < png.length ? webpTried : undefined;
+  return { width, height, format: decoded.format, png, webp, webpTried: webpTried?.length ?? 0, original };
+}
