@@ -85,3 +85,13 @@ export type ResolvedConfig = CoreConfig & {
   /** Each plugin's validated section by its config key ('dither', 'feed', 'server'). */
   plugins: Record<string, unknown>;
 };
+
+/** What site.config.ts may hold: the core keys, and each built-in plugin's section (or false to turn it off). */
+export type SiteConfigInput = CoreConfigInput & {
+  [pluginSection: string]: unknown;
+};
+
+/** Typed identity for site.config.ts: `export default defineConfig({ … })`. */
+export function defineConfig<T extends SiteConfigInput>(config: T): T {
+  return config;
+}

@@ -53,6 +53,8 @@ export interface Page {
   /** The body's first image after plugins ran (the lead image: feeds use it as the enclosure). */
   leadImage?: ImageInfo;
   wordCount?: number;
+  /** Hash of everything the body was rendered from: plugins may key their own caches on it. */
+  contentHash?: string;
 }
 
 /** An image as published. */
@@ -211,6 +213,11 @@ export interface LayoutContext {
   asset(name: string): string;
   /** gzip-compressed size in bytes of a published file, by its site-absolute URL; undefined if not (yet) known. */
   compressedSize(url: string): number | undefined;
+  /**
+   * Page weight in bytes: the gzip-compressed document plus every stylesheet, script, image and
+   * icon it references on this site. The core uses the same measure for the page budget.
+   */
+  weigh(tree: HastRoot): number;
 }
 
 export type { HastRoot, HastElement, VFile };

@@ -1,0 +1,17 @@
+import { defineConfig } from './src/config.ts';
+
+export default defineConfig({
+  title: 'Homebrew Server Club',
+  subtitle: 'Seizing the means of serving, from a solar-powered board in Rotterdam',
+  url: 'https://homebrewserver.club',
+  language: 'en',
+  author: { name: 'Homebrew Server Club' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  board: {
+    location: 'Rotterdam, the Netherlands',
+    timezone: 'Europe/Amsterdam',
+    hardware: 'Olimex A20 single-board computer, 50 W solar panel, lithium-polymer battery',
+  },
+  budgets: { pageKB: 200, assetsKB: 20 },
+  deploy: { host: 'solar.homebrewserver.club', user: 'solarpress', path: '/var/www/solarpress' },
+});

@@ -1,0 +1,230 @@
+/**
+ * A build, start to end: config → theme → content → bodies → site → layouts → plugins → output.
+ * SiteBuilder keeps what it learnt between builds (the preview server reuses one); the on-disk
+ * cache makes a fresh process just as incremental.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from './config-load.ts';
+import type { ResolvedConfig } from './config.ts';
+import { loadContent, type SourceMemo } from './content/load.ts';
+import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
+import { createLogger } from './log.ts';
+import { createBodyProcessor, type BodyProcessor } from './markdown/processor.ts';
+import { Output, writeOutput } from './output.ts';
+import { setupPlugins } from './plugins.ts';
+import { renderBody, type BodyResult } from './render/body.ts';
+import { layoutPages, type LaidOut } from './render/layout.ts';
+import { assembleSite } from './site.ts';
+import { loadTheme, themeAssets } from './theme.ts';
+import type { BuildContext, Logger, Site, SolarpressPlugin } from './types.ts';
+import { VERSION } from './version.ts';
+
+export interface BuildOptions {
+  root: string;
+  /** Overrides config.outDir (tests build into temp folders). */
+  outDir?: string;
+  drafts?: boolean;
+  mode?: 'build' | 'dev';
+  log?: Logger;
+  /** Write the output folder (default true). The preview server serves from memory instead. */
+  write?: boolean;
+}
+
+export interface BuildStats {
+  pages: number;
+  images: number;
+  files: number;
+  bytes: number;
+  ms: number;
+  renderedBodies: number;
+}
+
+export interface BuildResult {
+  config: ResolvedConfig;
+  site: Site;
+  output: Output;
+  laidOut: LaidOut[];
+  stats: BuildStats;
+  outDir: string;
+}
+
+/** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
+const CONCURRENCY = 8;
+
+export class SiteBuilder {
+  private readonly memo: SourceMemo = new Map();
+  private readonly bodies = new Map<string, BodyResult>();
+  private readonly layouts = new Map<string, { html: string; weight: number }>();
+  private processor?: { hash: string; processor: BodyProcessor };
+  private generation = 0;
+
+  constructor(private readonly options: BuildOptions) {}
+
+  async build(): Promise<BuildResult> {
+    const started = performance.now();
+    const { root } = this.options;
+    const mode = this.options.mode ?? 'build';
+    const log = this.options.log ?? createLogger({ root });
+    const config = await loadConfig(root);
+    const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
+    const cacheBust = mode === 'dev' ? `?generation=${this.generation++}` : '';
+    const { theme, codeHash } = await loadTheme(root, config.theme, cacheBust);
+    const plugins = setupPlugins(config);
+    const output = new Output();
+    const cacheRoot = path.resolve(root, config.cacheDir);
+    const ctx: BuildContext = {
+      config,
+      root,
+      mode,
+      drafts: this.options.drafts ?? mode === 'dev',
+      log,
+      cacheDir(name) {
+        const dir = path.join(cacheRoot, name);
+        mkdirSync(dir, { recursive: true });
+        return dir;
+      },
+      emit: (outputPath, data) => output.emit(outputPath, data),
+      emitFile: (outputPath, file) => output.emitFile(outputPath, file),
+    };
+
+    const settingsHash = hashOf(VERSION, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
+    const files = loadContent({
+      contentDir: path.resolve(root, config.contentDir),
+      drafts: ctx.drafts,
+      layouts: new Set(Object.keys(theme.layouts)),
+      memo: this.memo,
+    });
+    const urls = new Map(files.map((f) => [f.page.id, f.page.url]));
+
+    for (const plugin of plugins) await plugin.buildStart?.(ctx);
+    const counts = { fresh: 0 };
+    {
+      const processor = this.processorFor(settingsHash, plugins, theme.rehypePlugins ?? []);
+      const rendered = await mapLimit(files, CONCURRENCY, (file) =>
+        renderBody(file, { ctx, processor, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile, counts }),
+      );
+      const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
+      if (errors.length > 0) throw new ContentErrors(errors);
+      const pages = files.map((file, i) => {
+        const body = (rendered[i] as { ok: true; value: BodyResult }).value;
+        return { ...file.page, body: body.body, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };
+      });
+
+      const assets = themeAssets(theme);
+      for (const asset of assets) output.emitFile(asset.url.slice(1), asset.absolutePath);
+      const assetUrls = new Map(assets.map((a) => [a.name, a.url]));
+      const asset = (name: string) => {
+        const url = assetUrls.get(name);
+        if (!url) throw new Error(`the theme asks for asset "${name}", which is not in ${theme.assetsDir}`);
+        return url;
+      };
+      checkAssetBudget(assets.map((a) => a.absolutePath), output, assets.map((a) => a.url), config);
+
+      const site = assembleSite(config, pages, theme);
+      const laidOut = layoutPages({
+        ctx,
+        theme,
+        site,
+        output,
+        settingsHash: hashOf(settingsHash, [...assetUrls.values()].join(',')),
+        asset,
+        memory: this.layouts,
+      });
+      for (const { page, weight } of laidOut) {
+        if (weight > config.budgets.pageKB * 1024) {
+          log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
+        }
+      }
+      for (const plugin of plugins) await plugin.buildEnd?.(ctx, site);
+
+      const write = this.options.write ?? true;
+      if (write) {
+        await writeOutput(output, outDir, async (staging) => {
+          for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
+        });
+      }
+      const stats: BuildStats = {
+        pages: laidOut.length,
+        images: countImages(output),
+        files: output.files.size,
+        bytes: output.totalBytes(),
+        ms: Math.round(performance.now() - started),
+        renderedBodies: counts.fresh,
+      };
+      return { config, site, output, laidOut, stats, outDir };
+    }
+  }
+
+  private processorFor(hash: string, plugins: SolarpressPlugin[], themeRehype: NonNullable<Parameters<typeof createBodyProcessor>[0]['themeRehype']>): BodyProcessor {
+    if (this.processor?.hash !== hash) {
+      this.processor = {
+        hash,
+        processor: createBodyProcessor({
+          remark: plugins.flatMap((p) => p.remarkPlugins ?? []),
+          rehype: plugins.flatMap((p) => p.rehypePlugins ?? []),
+          themeRehype,
+        }),
+      };
+    }
+    return this.processor.processor;
+  }
+}
+
+/** One build in a fresh builder: what `solarpress build` and tests call. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  return new SiteBuilder(options).build();
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; errors: ContentError[] };
+
+/** Run fn over items, at most `limit` at once, collecting content errors instead of stopping at the first. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<Settled<R>[]> {
+  const results: Settled<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { ok: true, value: await fn(items[i]) };
+      } catch (error) {
+        const errors = contentErrorsOf(error);
+        if (!errors) throw error;
+        results[i] = { ok: false, errors };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function checkAssetBudget(files: string[], output: Output, urls: string[], config: ResolvedConfig): void {
+  const codeUrls = urls.filter((u) => /\.(css|js)$/.test(u));
+  const total = codeUrls.reduce((sum, url) => sum + output.size(url.slice(1)), 0);
+  if (total > config.budgets.assetsKB * 1024) {
+    throw new ContentError(
+      `the theme's CSS and JS weigh ${formatBytes(total)}, over the budget of ${config.budgets.assetsKB} KB`,
+      { file: path.dirname(files[0] ?? config.theme) },
+      'make the theme smaller, or raise budgets.assetsKB in site.config.ts',
+    );
+  }
+}
+
+function countImages(output: Output): number {
+  let n = 0;
+  for (const outputPath of output.files.keys()) if (/^media\/.*\.(png|jpe?g|gif|webp|avif|svg)$/i.test(outputPath) && !/-original\./.test(outputPath)) n++;
+  return n;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function hashOf(...parts: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
+}

@@ -1,0 +1,158 @@
+/**
+ * The `solarpress` command line. Exit codes: 0 ok, 1 content or config error, 2 usage error.
+ */
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { build, formatBytes } from './build.ts';
+import { loadConfig } from './config-load.ts';
+import { contentErrorsOf, UsageError } from './errors.ts';
+import { createLogger, errorText } from './log.ts';
+import { setupPlugins } from './plugins.ts';
+import type { CommandEnv, CommandSpec } from './types.ts';
+
+const HELP = `solarpress — a low-tech static site generator for solar-powered websites
+
+Usage: solarpress <command> [options]
+
+Commands:
+  build     build the site into the output folder (dist/)
+  dev       preview the site on http://127.0.0.1:4000, rebuilding and reloading on save
+  new       start a new article, guide or page with its front matter
+  check     build without writing anything, to find content errors
+%PLUGINS%
+Run 'solarpress <command> --help' for a command's options.`;
+
+export async function main(argv: string[], root = process.cwd()): Promise<number> {
+  const log = createLogger({ root });
+  const env: CommandEnv = { root, log, stdout: process.stdout, loadConfig: () => loadConfig(root) };
+  const [name, ...args] = argv;
+  try {
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(HELP.replace('%PLUGINS%', await pluginCommandList(root)) + '\n');
+      return name ? 0 : 2;
+    }
+    const command = coreCommands[name] ?? (await pluginCommand(name, root));
+    if (!command) throw new UsageError(`unknown command "${name}" (see solarpress --help)`);
+    if ((args.includes('--help') || args.includes('-h')) && command.usage) {
+      process.stdout.write(command.usage.trimEnd() + '\n');
+      return 0;
+    }
+    return await command.run(args, env);
+  } catch (error) {
+    return reportError(error, root);
+  }
+}
+
+export function reportError(error: unknown, root: string): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(errorText(`error: ${error.message}`) + '\n');
+    return 2;
+  }
+  const problems = contentErrorsOf(error);
+  if (problems) {
+    for (const problem of problems) process.stderr.write(errorText('error ') + problem.format(root) + '\n');
+    process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'}: nothing was written.\n`);
+    return 1;
+  }
+  process.stderr.write(errorText('internal error: ') + ((error as Error).stack ?? String(error)) + '\n');
+  return 1;
+}
+
+/** parseArgs with usage errors instead of exceptions a person can't read. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const buildCommand: CommandSpec = {
+  name: 'build',
+  summary: 'build the site',
+  usage: `Usage: solarpress build [--drafts] [--out DIR] [--quiet]
+
+Builds the site into the output folder (config outDir, default dist/). The new output replaces the
+old one only when the whole build succeeds. Unchanged pages and images come from the cache.
+
+  --drafts     include pages with draft: true
+  --out DIR    write here instead of the configured outDir
+  --quiet      print only problems`,
+  async run(args, env) {
+    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' } });
+    const log = createLogger({ root: env.root, quiet: values.quiet });
+    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, log });
+    const s = result.stats;
+    if (!values.quiet) {
+      log.info(
+        `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
+          `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}`,
+      );
+    }
+    return 0;
+  },
+};
+
+const checkCommand: CommandSpec = {
+  name: 'check',
+  summary: 'find content errors without writing',
+  usage: `Usage: solarpress check [--drafts]
+
+Runs the whole build without writing the output folder: reports every content error and warning.
+Exits 1 when there are errors.`,
+  async run(args, env) {
+    const { values } = parseFlags(args, { drafts: { type: 'boolean' } });
+    const log = createLogger({ root: env.root });
+    const result = await build({ root: env.root, drafts: values.drafts, log, write: false });
+    log.info(`checked ${result.stats.pages} pages: ${log.warnings.length} warnings, no errors`);
+    return 0;
+  },
+};
+
+const coreCommands: Record<string, CommandSpec> = {
+  build: buildCommand,
+  check: checkCommand,
+  dev: lazyCommand('dev', 'preview with live reload', () => import('./dev/command.ts')),
+  new: lazyCommand('new', 'start a new article, guide or page', () => import('./new.ts')),
+  deploy: lazyCommand('deploy', 'build and send the site to the board', () => import('./deploy/index.ts')),
+};
+
+/** Commands whose modules load only when used, so `solarpress build` starts fast. */
+function lazyCommand(name: string, summary: string, load: () => Promise<Record<string, unknown>>): CommandSpec {
+  let loaded: CommandSpec | undefined;
+  const get = async () => {
+    loaded ??= Object.values(await load()).find((v): v is CommandSpec => typeof v === 'object' && v !== null && (v as CommandSpec).name === name);
+    if (!loaded) throw new Error(`module for command ${name} exports no CommandSpec`);
+    return loaded;
+  };
+  return {
+    name,
+    summary,
+    usage: '', // known once loaded: run() prints it for --help
+    async run(args, env) {
+      const command = await get();
+      if (args.includes('--help') || args.includes('-h')) {
+        env.stdout.write(command.usage.trimEnd() + '\n');
+        return 0;
+      }
+      return command.run(args, env);
+    },
+  };
+}
+
+async function pluginCommands(root: string): Promise<CommandSpec[]> {
+  try {
+    return setupPlugins(await loadConfig(root)).flatMap((p) => p.commands ?? []);
+  } catch {
+    return [];
+  }
+}
+
+async function pluginCommand(name: string, root: string): Promise<CommandSpec | undefined> {
+  return (await pluginCommands(root)).find((c) => c.name === name);
+}
+
+async function pluginCommandList(root: string): Promise<string> {
+  const listed = [coreCommands.deploy, ...(await pluginCommands(root))];
+  return listed.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n');
+}

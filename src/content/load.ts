@@ -1,0 +1,173 @@
+/**
+ * Reads content/: every Markdown file becomes a Page (metadata) plus its Markdown body.
+ * All problems of all files are collected and thrown together as ContentErrors.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import matter from 'gray-matter';
+import { ContentError, ContentErrors } from '../errors.ts';
+import type { Page } from '../types.ts';
+import { frontMatterSchema } from './frontmatter.ts';
+import { PLACES_HINT, placementOf } from './kinds.ts';
+
+export interface SourceFile {
+  page: Page;
+  /** The Markdown body with the front matter replaced by blank lines, so parser positions are file lines. */
+  markdown: string;
+  /** sha256 of the file's bytes. */
+  hash: string;
+}
+
+/** Parsed files are reused while size and mtime are unchanged (the preview server keeps one of these). */
+export type SourceMemo = Map<string, { size: number; mtimeMs: number; file: SourceFile }>;
+
+export interface LoadOptions {
+  contentDir: string;
+  drafts: boolean;
+  layouts: ReadonlySet<string>;
+  memo?: SourceMemo;
+}
+
+export function loadContent(options: LoadOptions): SourceFile[] {
+  const errors: ContentError[] = [];
+  const files: SourceFile[] = [];
+  const contentRoot = realpathSync(options.contentDir);
+  for (const absolute of walk(options.contentDir, contentRoot, errors)) {
+    const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
+    try {
+      const stat = statSync(absolute);
+      const memoed = options.memo?.get(absolute);
+      const file =
+        memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs ? memoed.file : readSource(absolute, id, options.layouts);
+      options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
+      if (file.page.draft && !options.drafts) continue;
+      files.push(file);
+    } catch (error) {
+      if (error instanceof ContentError) errors.push(error);
+      else throw error;
+    }
+  }
+  errors.push(...duplicatePermalinks(files));
+  if (errors.length > 0) throw new ContentErrors(errors);
+  // Stable order whatever the file system returns: determinism starts here.
+  return files.sort((a, b) => (a.page.id < b.page.id ? -1 : 1));
+}
+
+/** Markdown files under dir; symlinks must stay inside content/. */
+function* walk(dir: string, contentRoot: string, errors: ContentError[]): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    const absolute = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(absolute);
+      } catch {
+        errors.push(new ContentError('broken symbolic link', { file: absolute }, 'remove the link or point it at a file inside content/'));
+        continue;
+      }
+      if (target !== contentRoot && !target.startsWith(contentRoot + path.sep)) {
+        errors.push(new ContentError(`symbolic link points outside content/ (to ${target})`, { file: absolute }, 'copy the file into content/ instead of linking to it'));
+        continue;
+      }
+      isDir = lstatSync(target).isDirectory();
+    }
+    if (isDir) yield* walk(absolute, contentRoot, errors);
+    else if (entry.name.endsWith('.md')) yield absolute;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readSource(file: string, id: string, layouts: ReadonlySet<string>): SourceFile {
+  const bytes = readFileSync(file);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ContentError('is not valid UTF-8 text', { file, line: lineOfInvalidUtf8(bytes) }, 'save the file as UTF-8 in your editor');
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new ContentError('is empty', { file }, 'give it front matter with at least a title, or delete it');
+
+  const placement = placementOf(id);
+  if (!placement) throw new ContentError('is not in a content folder solarpress knows', { file }, PLACES_HINT);
+
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    // An empty options object keeps gray-matter from caching by content across files.
+    parsed = matter(text, {});
+  } catch (error) {
+    const mark = (error as { mark?: { line: number; column: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    throw new ContentError(`invalid YAML in front matter: ${reason}`, { file, line: mark ? mark.line + 2 : 1, column: mark ? mark.column + 1 : undefined }, 'fix the YAML between the --- lines');
+  }
+  if (!text.startsWith('---')) throw new ContentError('has no front matter', { file, line: 1 }, 'start the file with a --- block holding at least `title: …`');
+
+  const frontLines = text.length - parsed.content.length;
+  const lineOf = (key: string) => lineOfKey(text.slice(0, frontLines), key);
+  const result = frontMatterSchema.safeParse(parsed.data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue.path[0] ?? 'title');
+    throw new ContentError(issue.message, { file, line: lineOf(key) ?? 1 }, 'fix the front matter');
+  }
+  const fm = result.data;
+  const layout = fm.layout ?? placement.kind;
+  if (!layouts.has(layout)) {
+    throw new ContentError(`unknown layout "${layout}"`, { file, line: lineOf('layout') ?? 1 }, `use one of the theme's layouts: ${[...layouts].join(', ')}`);
+  }
+  if (placement.issue && fm.issue && fm.issue !== placement.issue) {
+    throw new ContentError(`issue "${fm.issue}" does not match its folder zine/${placement.issue}/`, { file, line: lineOf('issue') ?? 1 }, 'move the file or fix `issue:`');
+  }
+  const url = placement.url(fm.slug ?? placement.defaultSlug);
+  const authors = fm.authors ?? (fm.author ? [fm.author] : []);
+  const page: Page = {
+    id,
+    source: file,
+    kind: placement.kind,
+    url,
+    outputPath: `${url.slice(1)}index.html`,
+    title: fm.title,
+    date: fm.date,
+    updated: fm.updated,
+    authors,
+    summary: fm.summary,
+    category: fm.category ?? placement.defaultCategory,
+    tags: fm.tags ?? [],
+    draft: fm.draft ?? false,
+    order: fm.order,
+    layout,
+    issue: placement.issue ? `zine/${placement.issue}/index.md` : undefined,
+    data: fm as Record<string, unknown>,
+  };
+  const leading = text.slice(0, frontLines).split('\n').length - 1;
+  return { page, markdown: '\n'.repeat(leading) + parsed.content, hash };
+}
+
+function lineOfKey(front: string, key: string): number | undefined {
+  const index = front.split('\n').findIndex((line) => line.startsWith(`${key}:`));
+  return index === -1 ? undefined : index + 1;
+}
+
+function lineOfInvalidUtf8(bytes: Buffer): number {
+  // The lenient decoder turns the first bad byte into U+FFFD: its line is the one to report.
+  const lenient = new TextDecoder('utf-8').decode(bytes);
+  const at = lenient.indexOf('\uFFFD');
+  return at === -1 ? 1 : lenient.slice(0, at).split('\n').length;
+}
+
+function duplicatePermalinks(files: SourceFile[]): ContentError[] {
+  const seen = new Map<string, string>();
+  const errors: ContentError[] = [];
+  for (const { page } of files) {
+    const other = seen.get(page.url);
+    if (other) {
+      errors.push(new ContentError(`permalink ${page.url} is also used by ${other}`, { file: page.source! }, 'give one of them another `slug:` in its front matter'));
+    } else seen.set(page.url, page.id);
+  }
+  return errors;
+}

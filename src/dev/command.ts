@@ -1,0 +1,44 @@
+/**
+ * `solarpress dev`: runs the preview server in a child process and starts a fresh one when theme,
+ * plugin or config code changes (ES modules cannot be unloaded). Content and CSS edits never restart.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseFlags } from '../cli.ts';
+import { UsageError } from '../errors.ts';
+import type { CommandSpec } from '../types.ts';
+
+/** Exit code of the child asking to be started again. */
+export const RESTART = 75;
+
+export const devCommand: CommandSpec = {
+  name: 'dev',
+  summary: 'preview with live reload',
+  usage: `Usage: solarpress dev [--port N] [--host ADDRESS] [--no-drafts]
+
+Serves the site on http://127.0.0.1:4000 (config dev.port / dev.host), built in memory with
+drafts. Saving a file in content/, theme/ or plugins/ rebuilds what changed and reloads the
+open pages; a build error shows in the page while the last good version is still served.
+/api/stats.json and /api/battery.css serve sample power figures unless content provides them.`,
+  async run(args, env) {
+    const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-drafts': { type: 'boolean' } });
+    if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
+    const child = fileURLToPath(new URL('./main.ts', import.meta.url));
+    for (;;) {
+      const code = await new Promise<number>((resolve) => {
+        const proc = fork(child, [JSON.stringify({ root: env.root, port: values.port ? Number(values.port) : undefined, host: values.host, drafts: !values['no-drafts'] })], {
+          execArgv: ['--import', 'tsx'],
+          stdio: 'inherit',
+        });
+        const stop = () => proc.kill('SIGTERM');
+        process.once('SIGINT', stop).once('SIGTERM', stop);
+        proc.on('exit', (c, signal) => {
+          process.off('SIGINT', stop).off('SIGTERM', stop);
+          resolve(signal ? 0 : (c ?? 0));
+        });
+      });
+      if (code !== RESTART) return code;
+      env.log.info('code changed: restarting the preview server');
+    }
+  },
+};

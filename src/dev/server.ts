@@ -1,0 +1,195 @@
+/**
+ * The preview server: builds in memory, serves the last good build on 127.0.0.1, watches the
+ * sources, rebuilds what changed and tells open pages to reload (server-sent events). A failed
+ * build is shown over the last good page; nothing is written to the output folder.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import chokidar, { type FSWatcher } from 'chokidar';
+import { SiteBuilder, type BuildResult } from '../build.ts';
+import { contentErrorsOf } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { outputPathOf } from '../output.ts';
+import type { Logger } from '../types.ts';
+import { sampleStats } from './sample-stats.ts';
+
+export interface DevServerOptions {
+  root: string;
+  port?: number;
+  host?: string;
+  drafts?: boolean;
+  log?: Logger;
+  /** Called when code (theme or plugin modules, site.config.ts) changed: the process must restart to load it. */
+  onCodeChange?: (file: string) => void;
+}
+
+export interface DevServer {
+  url: string;
+  close(): Promise<void>;
+  /** Resolves after the next build finishes (for tests and benchmarks). */
+  nextBuild(): Promise<BuildState>;
+  state(): BuildState;
+}
+
+export interface BuildState {
+  id: number;
+  error?: string;
+  result?: BuildResult;
+  ms?: number;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+};
+
+const CLIENT = readFileSync(new URL('./client.js', import.meta.url));
+const CODE = /\.(ts|mts|js|mjs)$/;
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const { root } = options;
+  const log = options.log ?? createLogger({ root });
+  const builder = new SiteBuilder({ root, mode: 'dev', drafts: options.drafts ?? true, write: false, log });
+  let state: BuildState = { id: 0 };
+  let lastGood: BuildResult | undefined;
+  let waiting: Array<(s: BuildState) => void> = [];
+  const clients = new Set<http.ServerResponse>();
+
+  const announce = () => {
+    const message = `event: build\ndata: ${JSON.stringify({ id: lastGoodId, error: state.error ?? null })}\n\n`;
+    for (const client of clients) client.write(message);
+  };
+  let lastGoodId = 0;
+  let building = false;
+  let again = false;
+
+  const rebuild = async (): Promise<void> => {
+    if (building) {
+      again = true;
+      return;
+    }
+    building = true;
+    const started = performance.now();
+    try {
+      const result = await builder.build();
+      lastGood = result;
+      lastGoodId = state.id + 1;
+      state = { id: lastGoodId, result, ms: Math.round(performance.now() - started) };
+      log.info(`rebuilt in ${state.ms} ms (${result.stats.renderedBodies} pages rendered)`);
+    } catch (error) {
+      const problems = contentErrorsOf(error);
+      const text = problems ? problems.map((p) => p.format(root)).join('\n') : ((error as Error).stack ?? String(error));
+      state = { id: state.id + 1, error: text, result: lastGood, ms: Math.round(performance.now() - started) };
+      log.warn(`build failed, still serving the last good version:\n${text}`);
+    } finally {
+      building = false;
+    }
+    announce();
+    const done = waiting;
+    waiting = [];
+    for (const resolve of done) resolve(state);
+    if (again) {
+      again = false;
+      await rebuild();
+    }
+  };
+
+  await rebuild();
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://preview');
+    if (url.pathname === '/__solarpress/events') {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.write(`event: build\ndata: ${JSON.stringify({ id: lastGoodId, error: state.error ?? null })}\n\n`);
+      clients.add(response);
+      request.on('close', () => clients.delete(response));
+      return;
+    }
+    if (url.pathname === '/__solarpress/client.js') return send(response, 200, '.js', CLIENT);
+    serveOutput(url.pathname, response);
+  });
+
+  const serveOutput = (pathname: string, response: http.ServerResponse) => {
+    const output = lastGood?.output;
+    const outputPath = outputPathOf(pathname);
+    if (output && outputPath && output.has(outputPath)) {
+      const ext = path.extname(outputPath);
+      const body = output.read(outputPath);
+      return send(response, 200, ext, ext === '.html' ? withClient(body) : body);
+    }
+    if (output && outputPath && !pathname.endsWith('/') && output.has(`${outputPath}/index.html`)) {
+      response.writeHead(301, { location: `${pathname}/` });
+      return response.end();
+    }
+    if (pathname === '/api/stats.json' || pathname === '/api/battery.css') {
+      const sample = sampleStats(new Date(), lastGood?.config.board.timezone);
+      return send(response, 200, path.extname(pathname), pathname.endsWith('.json') ? sample.stats : sample.css);
+    }
+    if (output?.has('404.html')) return send(response, 404, '.html', withClient(output.read('404.html')));
+    send(response, 404, '.txt', state.error ? `Build failed:\n${state.error}\n` : 'Not found\n');
+  };
+
+  const contentDir = path.resolve(root, lastGood?.config.contentDir ?? 'content');
+  const themeDir = path.resolve(root, lastGood?.config.theme ?? 'theme');
+  const watched = [contentDir, themeDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
+  const watcher: FSWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file) });
+  let timer: NodeJS.Timeout | undefined;
+  watcher.on('all', (_event, file) => {
+    const isCode = CODE.test(file) && !file.startsWith(contentDir + path.sep) && !file.startsWith(path.join(themeDir, 'assets') + path.sep);
+    if (isCode && options.onCodeChange) return options.onCodeChange(file);
+    clearTimeout(timer);
+    // Editors save in bursts (write, rename, chmod): one rebuild per burst.
+    timer = setTimeout(() => void rebuild(), 10);
+  });
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
+  const config = lastGood?.config;
+  const host = options.host ?? config?.dev.host ?? '127.0.0.1';
+  const port = options.port ?? config?.dev.port ?? 4000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host}:${address.port}/`,
+    state: () => state,
+    nextBuild: () => new Promise((resolve) => waiting.push(resolve)),
+    async close() {
+      clearTimeout(timer);
+      await watcher.close();
+      for (const client of clients) client.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(response: http.ServerResponse, status: number, ext: string, body: string | Buffer): void {
+  response.writeHead(status, { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+/** The reload client goes in at serve time only: built pages never carry it. */
+function withClient(html: Buffer): Buffer {
+  const text = html.toString('utf8');
+  const tag = '<script src="/__solarpress/client.js" defer></script>';
+  const at = text.lastIndexOf('</body>');
+  return Buffer.from(at === -1 ? text + tag : text.slice(0, at) + tag + text.slice(at));
+}

@@ -1,0 +1,50 @@
+/**
+ * The Markdown → hast pipeline of a page body:
+ * remark-parse → GFM → definition lists → typographic quotes → [plugins' remark plugins]
+ * → remark-rehype → heading ids and anchors → local links → [plugins' rehype plugins]
+ * → [theme's rehype plugins] → publish remaining local files.
+ */
+import type { Root as HastRoot } from 'hast';
+import type { Root as MdastRoot } from 'mdast';
+import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import rehypeSlug from 'rehype-slug';
+import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import remarkSmartypants from 'remark-smartypants';
+import { unified, type PluggableList, type Processor } from 'unified';
+import rehypePublishFiles from './publish-files.ts';
+import rehypeResolveLinks from './resolve-links.ts';
+
+export type BodyProcessor = Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, undefined>;
+
+export interface ProcessorPlugins {
+  remark: PluggableList;
+  rehype: PluggableList;
+  themeRehype: PluggableList;
+}
+
+export function createBodyProcessor(plugins: ProcessorPlugins): BodyProcessor {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkDefinitionList)
+    .use(remarkSmartypants)
+    .use(plugins.remark)
+    .use(remarkRehype, { handlers: { ...defListHastHandlers } })
+    .use(rehypeSlug)
+    .use(rehypeAutolinkHeadings, {
+      behavior: 'append',
+      // Hidden from assistive tech and the tab order: the heading itself carries the meaning.
+      properties: { className: ['anchor'], ariaHidden: 'true', tabIndex: -1 },
+      content: { type: 'text', value: '#' },
+      // The footnotes' own heading is for screen readers only: no anchor.
+      test: (element) => element.properties.id !== 'footnote-label',
+    })
+    .use(rehypeResolveLinks)
+    .use(plugins.rehype)
+    .use(plugins.themeRehype)
+    .use(rehypePublishFiles)
+    .freeze() as unknown as BodyProcessor;
+}

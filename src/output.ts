@@ -1,0 +1,128 @@
+/**
+ * The output of a build, held as a map until it is complete, and the one place that writes outDir:
+ * everything goes into a temporary sibling folder, which replaces outDir only when the whole build,
+ * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ContentError } from './errors.ts';
+
+export type OutputSource = { data: Uint8Array } | { file: string };
+
+/** Formats that are compressed already: nginx sends them as they are. */
+const PRECOMPRESSED = /\.(png|jpe?g|gif|webp|avif|woff2?|ico|gz|br|zip)$/i;
+
+export class Output {
+  readonly files = new Map<string, OutputSource>();
+  private readonly gzipMemo = new Map<string, number>();
+
+  emit(outputPath: string, data: string | Uint8Array): void {
+    this.put(outputPath, { data: typeof data === 'string' ? Buffer.from(data) : data });
+  }
+
+  emitFile(outputPath: string, file: string): void {
+    this.put(outputPath, { file });
+  }
+
+  has(outputPath: string): boolean {
+    return this.files.has(outputPath);
+  }
+
+  read(outputPath: string): Buffer {
+    const source = this.files.get(outputPath);
+    if (!source) throw new Error(`no output file ${outputPath}`);
+    return 'data' in source ? Buffer.from(source.data) : readFileSync(source.file);
+  }
+
+  size(outputPath: string): number {
+    const source = this.files.get(outputPath)!;
+    return 'data' in source ? source.data.byteLength : statSync(source.file).size;
+  }
+
+  /** Bytes on the wire for a site-absolute URL: gzip for text, as-is for compressed formats. */
+  compressedSize(url: string): number | undefined {
+    const outputPath = outputPathOf(url);
+    if (!outputPath || !this.files.has(outputPath)) return undefined;
+    if (PRECOMPRESSED.test(outputPath)) return this.size(outputPath);
+    const bytes = this.read(outputPath);
+    const key = createHash('sha1').update(bytes).digest('hex');
+    let size = this.gzipMemo.get(key);
+    if (size === undefined) {
+      size = gzipSync(bytes, { level: 9 }).byteLength;
+      this.gzipMemo.set(key, size);
+    }
+    return size;
+  }
+
+  totalBytes(): number {
+    let total = 0;
+    for (const outputPath of this.files.keys()) total += this.size(outputPath);
+    return total;
+  }
+
+  private put(outputPath: string, source: OutputSource): void {
+    if (outputPath.startsWith('/') || outputPath.split('/').some((part) => part === '..' || part === '')) {
+      throw new Error(`output path must be relative and inside the output: ${outputPath}`);
+    }
+    const existing = this.files.get(outputPath);
+    if (existing && !sameBytes(existing, source)) {
+      throw new ContentError(`two different files want to be published at /${outputPath}`, undefined, 'rename one of the sources (a slug, an image, an asset)');
+    }
+    this.files.set(outputPath, source);
+  }
+}
+
+/** '/a/' → 'a/index.html', '/feed.xml' → 'feed.xml'; undefined for other origins. */
+export function outputPathOf(url: string): string | undefined {
+  if (!url.startsWith('/') || url.startsWith('//')) return undefined;
+  const clean = decodeURIComponent(url.split(/[?#]/)[0]).slice(1);
+  return clean === '' || clean.endsWith('/') ? `${clean}index.html` : clean;
+}
+
+function sameBytes(a: OutputSource, b: OutputSource): boolean {
+  if ('file' in a && 'file' in b && a.file === b.file) return true;
+  const read = (s: OutputSource) => ('data' in s ? Buffer.from(s.data) : readFileSync(s.file));
+  return read(a).equals(read(b));
+}
+
+/**
+ * Write the output into a temporary folder beside outDir, let `finish` work on it (precompression,
+ * checks), then swap it in. Throws, leaving outDir as it was, if anything fails.
+ */
+export async function writeOutput(output: Output, outDir: string, finish: (dir: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(path.resolve(outDir));
+  mkdirSync(parent, { recursive: true });
+  const staging = path.join(parent, `.${path.basename(outDir)}.staging-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const made = new Set<string>();
+    for (const [outputPath, source] of [...output.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const target = path.join(staging, outputPath);
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      if ('data' in source) writeFileSync(target, source.data);
+      else linkOrCopy(source.file, target);
+    }
+    await finish(staging);
+    const previous = path.join(parent, `.${path.basename(outDir)}.previous-${process.pid}`);
+    if (existsSync(outDir)) renameSync(outDir, previous);
+    renameSync(staging, outDir);
+    rmSync(previous, { recursive: true, force: true });
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Lays pages out with the theme's layouts and serializes each document once.
+ * A laid-out page is reused while its own body, the theme, the settings and the metadata of the
+ * whole site (titles, dates, summaries… of every page: lists and menus show them) are unchanged.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Element, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { visit } from 'unist-util-visit';
+import { gzipSync } from 'node:zlib';
+import type { Output } from '../output.ts';
+import type { BuildContext, LayoutContext, Page, Site, Theme } from '../types.ts';
+
+export interface LaidOut {
+  page: Page;
+  /** Compressed page weight in bytes (document + what it loads). */
+  weight: number;
+}
+
+export interface LayoutOptions {
+  ctx: BuildContext;
+  theme: Theme;
+  site: Site;
+  output: Output;
+  /** Settings, theme code and asset names: anything besides the site that shapes every page. */
+  settingsHash: string;
+  asset(name: string): string;
+  memory: Map<string, { html: string; weight: number }>;
+}
+
+export function layoutPages(options: LayoutOptions): LaidOut[] {
+  const siteHash = siteFingerprint(options.site);
+  const cacheDir = options.ctx.cacheDir('pages');
+  const results: LaidOut[] = [];
+  for (const page of options.site.pages) {
+    const key = createHash('sha256')
+      .update(options.settingsHash)
+      .update(siteHash)
+      .update(page.id)
+      .update(page.contentHash ?? '')
+      .update(options.ctx.mode)
+      .digest('hex');
+    const htmlFile = path.join(cacheDir, `${key}.html`);
+    let entry = options.memory.get(key);
+    if (!entry && existsSync(htmlFile) && existsSync(`${htmlFile}.json`)) {
+      entry = { html: '', weight: JSON.parse(readFileSync(`${htmlFile}.json`, 'utf8')).weight };
+    }
+    if (!entry) {
+      const tree = layOut(page, options);
+      const html = toHtml(tree);
+      entry = { html, weight: weigh(tree, options.output, html) };
+      mkdirSync(cacheDir, { recursive: true });
+      writeAtomic(htmlFile, html);
+      writeAtomic(`${htmlFile}.json`, JSON.stringify({ weight: entry.weight }));
+    }
+    options.memory.set(key, entry);
+    options.output.emitFile(page.outputPath, htmlFile);
+    results.push({ page, weight: entry.weight });
+  }
+  return results;
+}
+
+function layOut(page: Page, options: LayoutOptions): Root {
+  const layout = options.theme.layouts[page.layout];
+  if (!layout) throw new Error(`the theme has no layout "${page.layout}" (page ${page.id})`);
+  const context: LayoutContext = {
+    page,
+    site: options.site,
+    config: options.ctx.config,
+    mode: options.ctx.mode,
+    asset: options.asset,
+    compressedSize: (url) => options.output.compressedSize(url),
+    weigh: (tree) => weigh(tree, options.output),
+  };
+  return layout(context);
+}
+
+/** gzip size of the document plus the same-site resources it loads. */
+export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
+  const urls = new Set<string>();
+  visit(tree, 'element', (node: Element) => {
+    const p = node.properties;
+    const rel = Array.isArray(p.rel) ? p.rel.map(String) : [];
+    if (node.tagName === 'link' && (rel.includes('stylesheet') || rel.includes('icon')) && typeof p.href === 'string') urls.add(p.href);
+    if ((node.tagName === 'script' || node.tagName === 'img') && typeof p.src === 'string') urls.add(p.src);
+  });
+  let total = gzipSync(html, { level: 9 }).byteLength;
+  for (const url of urls) total += output.compressedSize(url) ?? 0;
+  return total;
+}
+
+/** Metadata of every page, bodies excluded: what a layout may show of other pages. */
+function siteFingerprint(site: Site): string {
+  const hash = createHash('sha256');
+  for (const p of site.pages) {
+    const { body, headings, wordCount, contentHash, source, ...meta } = p;
+    hash.update(JSON.stringify(meta)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function writeAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}

@@ -1,0 +1,68 @@
+/**
+ * Loads the theme and publishes its assets. CSS and JS get a content hash in their file name
+ * (cacheable for a year); other assets keep their names.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ContentError } from './errors.ts';
+import type { Theme } from './types.ts';
+
+export interface LoadedTheme {
+  theme: Theme;
+  dir: string;
+  /** Hash of the theme's code: part of every body and layout cache key. */
+  codeHash: string;
+}
+
+export async function loadTheme(root: string, themeDir: string, cacheBust = ''): Promise<LoadedTheme> {
+  const dir = path.resolve(root, themeDir);
+  const entry = path.join(dir, 'index.ts');
+  if (!existsSync(entry)) throw new ContentError(`no theme at ${entry}`, { file: path.join(root, 'site.config.ts') }, 'set `theme:` to a folder holding index.ts');
+  const mod = await import(pathToFileURL(entry).href + cacheBust);
+  const theme = mod.default as Theme;
+  if (!theme?.layouts) throw new ContentError('does not default-export a Theme', { file: entry });
+  return { theme, dir, codeHash: hashTree(dir, (name) => /\.(ts|js|mjs)$/.test(name) && !name.includes('.test.')) };
+}
+
+export interface PublishedAsset {
+  name: string;
+  url: string;
+  absolutePath: string;
+}
+
+export function themeAssets(theme: Theme): PublishedAsset[] {
+  if (!existsSync(theme.assetsDir)) return [];
+  return listFiles(theme.assetsDir).map((relative) => {
+    const absolutePath = path.join(theme.assetsDir, relative);
+    const ext = path.extname(relative);
+    let published = relative;
+    if (ext === '.css' || ext === '.js') {
+      const hash = createHash('sha256').update(readFileSync(absolutePath)).digest('hex').slice(0, 10);
+      published = `${relative.slice(0, -ext.length)}.${hash}${ext}`;
+    }
+    return { name: relative, url: `/assets/${published}`, absolutePath };
+  });
+}
+
+export function hashTree(dir: string, include: (name: string) => boolean): string {
+  const hash = createHash('sha256');
+  for (const relative of listFiles(dir)) {
+    if (relative.split('/').includes('node_modules') || !include(relative)) continue;
+    hash.update(relative).update('\0').update(readFileSync(path.join(dir, relative))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Files below dir, relative, posix, sorted. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(dir, relative));
+    else out.push(relative);
+  }
+  return out;
+}
