@@ -1,0 +1,203 @@
+/**
+ * Precompress a finished output folder: a .gz and a .br beside every text file, when smaller.
+ * Results are cached by content hash (and settings), so an unchanged file is never recompressed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { copyFile, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { PrecompressOptions } from './options.ts';
+import { CompressionPool, type CompressJob } from './pool.ts';
+
+/** Bump when the compressors' output changes, so old cache entries are not reused. */
+export const PRECOMPRESS_VERSION = '1';
+
+export interface PrecompressStats {
+  files: number;
+  /** Files compressed in this run (the rest came from the cache). */
+  compressed: number;
+  cached: number;
+  originalBytes: number;
+  /** Bytes of the originals that got a .gz, and of their .gz. */
+  gzipBytes: number;
+  gzipFiles: number;
+  brotliBytes: number;
+  brotliFiles: number;
+  /** Bytes of the originals, for the files that got each sibling (for ratios). */
+  gzipOriginalBytes: number;
+  brotliOriginalBytes: number;
+  /** Wall-clock time of the whole run and CPU time in the workers, in ms. */
+  wallMs: number;
+  workerMs: number;
+  pruned: number;
+}
+
+type Encoding = 'gz' | 'br';
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Files to compress: matching extensions, not already compressed siblings. */
+export async function listTextFiles(dir: string, extensions: string[]): Promise<string[]> {
+  const wanted = new Set(extensions.map((e) => `.${e.toLowerCase()}`));
+  const files: string[] = [];
+  for await (const file of walk(dir)) if (wanted.has(extname(file).toLowerCase())) files.push(file);
+  return files.sort();
+}
+
+function cacheKey(data: Uint8Array, job: CompressJob): string {
+  const hash = createHash('sha256');
+  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}\0`);
+  hash.update(data);
+  return hash.digest('hex');
+}
+
+/** Cache layout: `<key>.gz` / `<key>.br`, or an empty `<key>.gz.none` when compression did not help. */
+function cachePaths(cacheDir: string, key: string, encoding: Encoding) {
+  return { data: join(cacheDir, `${key}.${encoding}`), none: join(cacheDir, `${key}.${encoding}.none`) };
+}
+
+let tmpCounter = 0;
+
+async function writeCacheEntry(cacheDir: string, key: string, encoding: Encoding, bytes: Uint8Array | undefined): Promise<void> {
+  const { data, none } = cachePaths(cacheDir, key, encoding);
+  const target = bytes ? data : none;
+  const tmp = `${target}.${process.pid}-${tmpCounter++}.tmp`;
+  await writeFile(tmp, bytes ?? new Uint8Array());
+  await rename(tmp, target);
+}
+
+/** What the cache holds for a file: bytes path, 'none' (not smaller), or undefined (unknown). */
+function lookup(cacheDir: string, key: string, encoding: Encoding): string | 'none' | undefined {
+  const { data, none } = cachePaths(cacheDir, key, encoding);
+  if (existsSync(data)) return data;
+  if (existsSync(none)) return 'none';
+  return undefined;
+}
+
+export interface PrecompressRun {
+  outputDir: string;
+  cacheDir: string;
+  options: PrecompressOptions;
+}
+
+/** Compress every text file under outputDir; returns byte and time totals. */
+export async function precompressDir({ outputDir, cacheDir, options }: PrecompressRun): Promise<PrecompressStats> {
+  const started = performance.now();
+  mkdirSync(cacheDir, { recursive: true });
+  const job: CompressJob = {
+    gzip: options.gzip ? options.gzipEncoder : false,
+    zopfliIterations: options.zopfliIterations,
+    brotli: options.brotli,
+  };
+  const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
+  const stats: PrecompressStats = {
+    files: 0, compressed: 0, cached: 0, originalBytes: 0,
+    gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
+    wallMs: 0, workerMs: 0, pruned: 0,
+  };
+  const used = new Set<string>();
+  /** Files with identical bytes share one compression. */
+  const inFlight = new Map<string, Promise<void>>();
+  const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
+  let pool: CompressionPool | undefined;
+
+  const place = async (file: string, encoding: Encoding, from: string, size: number, mtime: Date) => {
+    const target = `${file}.${encoding}`;
+    await copyFile(from, target);
+    // Same mtime on both (set on the original too: utimes keeps only microseconds, the disk has nanoseconds).
+    await Promise.all([utimes(target, mtime, mtime), utimes(file, mtime, mtime)]);
+    const compressedSize = (await stat(target)).size;
+    if (encoding === 'gz') {
+      stats.gzipFiles++;
+      stats.gzipBytes += compressedSize;
+      stats.gzipOriginalBytes += size;
+    } else {
+      stats.brotliFiles++;
+      stats.brotliBytes += compressedSize;
+      stats.brotliOriginalBytes += size;
+    }
+  };
+
+  try {
+    await Promise.all(
+      files.map(async (file) => {
+        const [data, info] = await Promise.all([readFile(file), stat(file)]);
+        const key = cacheKey(data, job);
+        used.add(key);
+        stats.files++;
+        stats.originalBytes += data.byteLength;
+        let hits = encodings.map((e) => lookup(cacheDir, key, e));
+        if (hits.some((h) => h === undefined) || inFlight.has(key)) {
+          let work = inFlight.get(key);
+          if (!work) {
+            work = (async () => {
+              pool ??= new CompressionPool(Math.min(options.workers, files.length));
+              // A fresh copy: its buffer is moved to the worker.
+              const result = await pool.compress(new Uint8Array(data), job);
+              stats.workerMs += result.ms;
+              stats.compressed++;
+              for (const encoding of encodings) {
+                const bytes = encoding === 'gz' ? result.gz : result.br;
+                await writeCacheEntry(cacheDir, key, encoding, bytes && bytes.byteLength < data.byteLength ? bytes : undefined);
+              }
+            })();
+            inFlight.set(key, work);
+          } else {
+            stats.cached++;
+          }
+          await work;
+          hits = encodings.map((e) => lookup(cacheDir, key, e));
+        } else {
+          stats.cached++;
+        }
+        for (const [i, encoding] of encodings.entries()) {
+          const hit = hits[i];
+          if (hit && hit !== 'none') await place(file, encoding, hit, data.byteLength, info.mtime);
+        }
+      }),
+    );
+  } finally {
+    await pool?.close();
+  }
+  stats.pruned = await prune(cacheDir, used);
+  stats.wallMs = performance.now() - started;
+  return stats;
+}
+
+/** Remove cache entries no file of this build used. */
+async function prune(cacheDir: string, used: Set<string>): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(cacheDir)) {
+    const key = name.split('.')[0];
+    if (!used.has(key)) {
+      await rm(join(cacheDir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function pct(part: number, whole: number): string {
+  return whole ? `${((part / whole) * 100).toFixed(1)}%` : '-';
+}
+
+/** One log line with the run's time and byte totals. */
+export function summarize(s: PrecompressStats): string {
+  return (
+    `precompress: ${s.files} files (${s.compressed} compressed, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
+    `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
+    `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
+    `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})` +
+    (s.pruned ? `; ${s.pruned} stale cache entries removed` : '')
+  );
+}

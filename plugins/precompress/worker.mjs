@@ -1,0 +1,34 @@
+// Compresses one file's bytes per message, off the main thread. Plain JavaScript so that
+// worker_threads can start it without a TypeScript loader.
+import { parentPort } from 'node:worker_threads';
+import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
+import { gzipAsync } from '@gfx/zopfli';
+
+/** @param {Uint8Array} data @param {{ gzip: false | 'zopfli' | 'zlib', zopfliIterations: number, brotli: boolean }} job */
+async function compress(data, job) {
+  let gz;
+  if (job.gzip === 'zopfli') gz = await gzipAsync(data, { numiterations: job.zopfliIterations });
+  else if (job.gzip === 'zlib') gz = gzipSync(data, { level: 9, memLevel: 9 });
+  const br = job.brotli
+    ? brotliCompressSync(data, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: data.byteLength,
+        },
+      })
+    : undefined;
+  return { gz, br };
+}
+
+parentPort.on('message', async (message) => {
+  const { id, data, job } = message;
+  try {
+    const started = performance.now();
+    const { gz, br } = await compress(data, job);
+    const out = { id, gz: gz && new Uint8Array(gz), br: br && new Uint8Array(br), ms: performance.now() - started };
+    parentPort.postMessage(out, [out.gz?.buffer, out.br?.buffer].filter(Boolean));
+  } catch (error) {
+    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
