@@ -1,0 +1,170 @@
+/**
+ * The feed-content transform: a page body as a feed reader should get it.
+ *
+ * Readers show an item outside the site, with no theme, no scripts and often no network for
+ * relative links, so every URL becomes absolute (against the item's own permalink, so footnote
+ * references stay inside the item), pictures become their plain dithered <img>, and anything
+ * that only works on the site (scripts, frames, inline styles, theme controls) goes.
+ */
+import type { Element, ElementContent, Properties, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { SKIP, visit } from 'unist-util-visit';
+import { cleanText } from './text.ts';
+
+export interface FeedContentOptions {
+  /** Absolute URL of the item's page ('https://example.org/zine/9/editorial/'). */
+  pageUrl: string;
+  /** The site's base URL (config.url, no trailing slash): site-absolute paths resolve against it. */
+  siteUrl: string;
+}
+
+/** Elements that never make sense in a feed item: gone with everything inside them. */
+const DROPPED = new Set([
+  'script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'template',
+  'form', 'input', 'button', 'select', 'textarea', 'link', 'meta', 'base', 'dialog', 'canvas',
+]);
+
+/** Elements replaced by their children: readers run no scripts, so <noscript> content is what they need. */
+const UNWRAPPED = new Set(['noscript']);
+
+/** Properties (hast names) holding one URL. */
+const URL_PROPERTIES = [
+  'href', 'src', 'poster', 'cite', 'action', 'formAction', 'longDesc', 'background', 'data',
+  'itemId', 'codeBase', 'manifest', 'profile', 'xLinkHref',
+];
+
+/** Properties the transform removes from every element. */
+const DROPPED_PROPERTIES = new Set(['style', 'loading', 'decoding', 'fetchPriority', 'autoFocus', 'contentEditable']);
+
+/** URL schemes a reader may follow; anything else (javascript:, data:, vbscript:…) loses its attribute. */
+const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'xmpp:', 'tel:', 'irc:', 'ircs:', 'geo:']);
+
+/** A URL from a page body made absolute, or undefined when it cannot be resolved or is unsafe. */
+export function absoluteUrl(value: string, { pageUrl, siteUrl }: FeedContentOptions): string | undefined {
+  const url = value.trim();
+  if (url === '') return pageUrl;
+  try {
+    // '/media/x.png' is relative to the site, which may live below a path ('https://host/hbsc').
+    const resolved = url.startsWith('/') && !url.startsWith('//') ? new URL(siteUrl + url) : new URL(url, pageUrl);
+    return SAFE_PROTOCOLS.has(resolved.protocol) ? resolved.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function classes(node: Element): string[] {
+  const value: unknown = node.properties.className;
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? value.split(/\s+/) : [];
+}
+
+/** Theme-only controls: marked `data-theme-control` by the theme, or the original-image toggle. */
+export function isThemeControl(node: Element): boolean {
+  const mark = node.properties.dataThemeControl;
+  return (mark !== undefined && mark !== null && mark !== false) || classes(node).includes('original-toggle');
+}
+
+/** The self-link a heading-anchor plugin puts in headings (`a.anchor`, or an `aria-hidden` link). */
+function isHeadingAnchor(node: Element): boolean {
+  if (node.tagName !== 'a') return false;
+  const hidden: unknown = node.properties.ariaHidden;
+  return classes(node).includes('anchor') || hidden === true || hidden === 'true';
+}
+
+function shouldDrop(node: Element): boolean {
+  return DROPPED.has(node.tagName) || isThemeControl(node) || isHeadingAnchor(node);
+}
+
+/** A srcset ('a.png 1x, b.png 2x', or hast's list form) with every candidate's URL made absolute. */
+function absoluteSrcset(value: unknown, options: FeedContentOptions): string[] | undefined {
+  const candidates = Array.isArray(value) ? value.map(String) : String(value).split(/,\s+/);
+  const out: string[] = [];
+  for (const candidate of candidates) {
+    const [url, ...descriptors] = candidate.trim().split(/\s+/);
+    const resolved = url ? absoluteUrl(url, options) : undefined;
+    if (resolved) out.push([resolved, ...descriptors].join(' '));
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function cleanProperties(properties: Properties, options: FeedContentOptions): Properties {
+  const out: Record<string, Properties[string]> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    if (DROPPED_PROPERTIES.has(name) || /^on/i.test(name) || value === undefined || value === null) continue;
+    if (URL_PROPERTIES.includes(name)) {
+      const resolved = absoluteUrl(String(value), options);
+      if (resolved) out[name] = resolved;
+    } else if (name === 'srcSet') {
+      const resolved = absoluteSrcset(value, options);
+      if (resolved) out[name] = resolved;
+    } else if (name === 'ping') {
+      continue; // tracking pings are of no use in a reader
+    } else if (typeof value === 'string') {
+      out[name] = cleanText(value);
+    } else if (Array.isArray(value)) {
+      out[name] = value.map((v) => (typeof v === 'string' ? cleanText(v) : v));
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/** The <img> elements inside a <picture> (its dithered PNG fallback; the <source>s are left behind). */
+function pictureImages(node: Element): ElementContent[] {
+  const images: ElementContent[] = [];
+  visit(node, 'element', (child: Element) => {
+    if (child.tagName === 'img') {
+      images.push(child);
+      return SKIP;
+    }
+  });
+  return images;
+}
+
+/**
+ * unified plugin: rewrite a hast tree in place for a feed. Use it on a copy of a page body
+ * (see `feedTree`): the page itself must keep its site-relative URLs and controls.
+ */
+export function rehypeFeedContent(options: FeedContentOptions) {
+  return (tree: Root): void => {
+    visit(tree, (node, index, parent) => {
+      if (node.type === 'root') return;
+      if (!parent || index === undefined) return;
+      if (node.type === 'comment' || node.type === 'doctype' || node.type === 'raw') {
+        parent.children.splice(index, 1);
+        return [SKIP, index];
+      }
+      if (node.type === 'text') {
+        node.value = cleanText(node.value);
+        return;
+      }
+      if (node.type !== 'element') return;
+      if (shouldDrop(node)) {
+        parent.children.splice(index, 1);
+        return [SKIP, index];
+      }
+      if (node.tagName === 'picture' || UNWRAPPED.has(node.tagName)) {
+        const replacement = node.tagName === 'picture' ? pictureImages(node) : node.children;
+        parent.children.splice(index, 1, ...(replacement as typeof parent.children));
+        return [SKIP, index]; // visit what took its place
+      }
+      node.properties = cleanProperties(node.properties, options);
+    });
+  };
+}
+
+/** A feed copy of a page body: the page's own tree is left untouched. */
+export function feedTree(body: Root, options: FeedContentOptions): Root {
+  const tree = structuredClone(body);
+  rehypeFeedContent(options)(tree);
+  return tree;
+}
+
+/** The feed HTML of a page body: transformed, serialised, and safe inside a CDATA section. */
+export function feedHtml(body: Root, options: FeedContentOptions): string {
+  const html = toHtml(feedTree(body, options));
+  // ']]>' would end a CDATA section early. Comments and raw-text elements are gone, so it can only
+  // sit in text or an attribute value, where '&gt;' means the same '>'.
+  return cleanText(html).replaceAll(']]>', ']]&gt;');
+}

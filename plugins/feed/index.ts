@@ -1,0 +1,28 @@
+/**
+ * The feed plugin: full-content RSS, Atom and JSON Feed of every article, guide and zine part,
+ * so the site can be read in full while the board is offline. See README.md.
+ */
+import type { PluginDefinition } from '../../src/types.ts';
+import { feedSchema, type FeedOptions } from './options.ts';
+import { writeFeeds } from './write.ts';
+
+export { feedLinkElements, feedLinks, feedSetsFor, type FeedLink, type FeedLinkContext } from './links.ts';
+export { feedHtml, feedTree, rehypeFeedContent } from './content.ts';
+export { feedOptionsOf, feedSchema, type FeedOptions, type FeedOptionsInput } from './options.ts';
+
+const feed: PluginDefinition<FeedOptions> = {
+  name: 'feed',
+  configKey: 'feed',
+  schema: feedSchema,
+  setup(options) {
+    return {
+      name: 'feed',
+      version: '1',
+      buildEnd(ctx, site) {
+        writeFeeds(ctx, site, options);
+      },
+    };
+  },
+};
+
+export default feed;

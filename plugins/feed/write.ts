@@ -1,0 +1,76 @@
+/**
+ * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
+ */
+import type { BuildContext, Site } from '../../src/types.ts';
+import { RENDERERS } from './formats.ts';
+import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
+import { categoryFeed, FEED_FORMATS, issueFeed, siteFeed, type FeedSet } from './links.ts';
+import type { FeedOptions } from './options.ts';
+
+export interface FeedFile {
+  /** Site-absolute path ('/feed.xml'). */
+  path: string;
+  data: string;
+  items: number;
+}
+
+/** The feeds to write: each set with its entries, empty ones left out (except the site's own). */
+export function feedSets(site: Site, options: FeedOptions, entries: FeedEntry[]): { set: FeedSet; entries: FeedEntry[] }[] {
+  const config = site.config;
+  const sets = [{ set: siteFeed(config, options), entries }];
+  if (options.perIssue) {
+    for (const zine of site.zines) {
+      const parts = entries.filter((e) => e.page.issue === zine.index.id);
+      if (parts.length > 0) sets.push({ set: issueFeed(config, options, zine.index), entries: parts });
+    }
+  }
+  if (options.perCategory) {
+    const categories = [...new Set(entries.map((e) => e.page.category).filter((c): c is string => !!c))].sort();
+    for (const category of categories) {
+      const filed = entries.filter((e) => e.page.category === category);
+      sets.push({ set: categoryFeed(config, options, category), entries: filed });
+    }
+  }
+  return sets;
+}
+
+/** Renders every feed (pure: nothing is written). Throws when two feeds would land on the same path. */
+export function buildFeeds(site: Site, options: FeedOptions, context: Omit<EntryContext, 'site' | 'options'>): FeedFile[] {
+  const entries = feedEntries({ ...context, site, options });
+  const files: FeedFile[] = [];
+  const seen = new Map<string, string>();
+  for (const { set, entries: setEntries } of feedSets(site, options, entries)) {
+    const limited = limitEntries(setEntries, options);
+    for (const format of FEED_FORMATS) {
+      const path = set.paths[format];
+      const other = seen.get(path);
+      if (other !== undefined) {
+        throw new Error(
+          `feed: "${set.title}" and "${other}" would both be written to ${path}; change feed.paths or feed.categoryBase in site.config.ts`,
+        );
+      }
+      seen.set(path, set.title);
+      files.push({ path, data: RENDERERS[format]({ config: site.config, set, entries: limited }), items: limited.length });
+    }
+  }
+  return files;
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** The buildEnd work: render, emit, and report sizes. */
+export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
+  const files = buildFeeds(site, options, { drafts: ctx.drafts, log: ctx.log });
+  for (const file of files) ctx.emit(file.path.slice(1), file.data);
+  const [rss, atom, json] = files;
+  const size = (f: FeedFile | undefined) => (f ? `${f.path} ${kilobytes(Buffer.byteLength(f.data))}` : '');
+  ctx.log.info(`feed: ${rss?.items ?? 0} items in ${size(rss)}, ${size(atom)}, ${size(json)}`);
+  const more = files.slice(3);
+  if (more.length > 0) {
+    const total = more.reduce((sum, f) => sum + Buffer.byteLength(f.data), 0);
+    ctx.log.info(`feed: ${more.length / 3} issue/category feeds, ${more.length} files, ${kilobytes(total)}`);
+  }
+  return files;
+}
