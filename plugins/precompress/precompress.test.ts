@@ -1,0 +1,131 @@
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BuildContext } from '../../src/types.ts';
+import precompress, { precompressDir, precompressSchema } from './index.ts';
+
+let dir: string;
+let out: string;
+let cache: string;
+
+const page = (n: number) =>
+  `<!doctype html><html lang="en"><title>Page ${n}</title><main>${'<p>The board runs on sunlight; when the battery is empty, the site goes off-line. '.repeat(40)}</main></html>`;
+
+function writeSite() {
+  mkdirSync(join(out, 'guides', 'x'), { recursive: true });
+  mkdirSync(join(out, 'media'), { recursive: true });
+  writeFileSync(join(out, 'index.html'), page(0));
+  writeFileSync(join(out, 'guides', 'x', 'index.html'), page(1));
+  writeFileSync(join(out, 'copy.html'), page(1)); // same bytes as another file
+  writeFileSync(join(out, 'style.css'), 'body { color: #222; background: #f4f1e8; }\n'.repeat(30));
+  writeFileSync(join(out, 'tiny.txt'), 'a'); // compression only makes it bigger
+  writeFileSync(join(out, 'media', 'photo.png'), Buffer.alloc(4000, 7)); // not a text type
+}
+
+const options = (extra: object = {}) => precompressSchema.parse({ workers: 2, zopfliIterations: 5, ...extra });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'precompress-'));
+  out = join(dir, 'dist');
+  cache = join(dir, 'cache');
+  writeSite();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('precompressDir', () => {
+  it('writes .gz and .br siblings that decode to the original, with its mtime', async () => {
+    const stats = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    for (const file of ['index.html', 'guides/x/index.html', 'copy.html', 'style.css']) {
+      const original = readFileSync(join(out, file));
+      const gz = readFileSync(join(out, `${file}.gz`));
+      const br = readFileSync(join(out, `${file}.br`));
+      expect(gunzipSync(gz).equals(original)).toBe(true);
+      expect(brotliDecompressSync(br).equals(original)).toBe(true);
+      expect(gz.length).toBeLessThan(original.length);
+      expect(statSync(join(out, `${file}.gz`)).mtimeMs).toBe(statSync(join(out, file)).mtimeMs);
+      expect(statSync(join(out, `${file}.br`)).mtimeMs).toBe(statSync(join(out, file)).mtimeMs);
+    }
+    expect(stats.files).toBe(5);
+    // copy.html has the same bytes as guides/x/index.html: compressed once.
+    expect(stats.compressed).toBe(4);
+  });
+
+  it('skips non-text files and files that compression would make bigger', async () => {
+    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    expect(existsSync(join(out, 'media', 'photo.png.gz'))).toBe(false);
+    expect(existsSync(join(out, 'tiny.txt.gz'))).toBe(false);
+    expect(existsSync(join(out, 'tiny.txt.br'))).toBe(false);
+  });
+
+  it('zopfli output is no larger than zlib level 9', async () => {
+    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    const original = readFileSync(join(out, 'index.html'));
+    const zopfli = readFileSync(join(out, 'index.html.gz'));
+    expect(zopfli.length).toBeLessThanOrEqual(gzipSync(original, { level: 9 }).length);
+  });
+
+  it('never recompresses an unchanged file, recompresses a changed one, prunes stale entries', async () => {
+    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    const entriesBefore = readdirSync(cache).length;
+
+    // A fresh output folder with the same files: everything from the cache.
+    rmSync(out, { recursive: true });
+    writeSite();
+    const again = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    expect(again.compressed).toBe(0);
+    expect(again.cached).toBe(5);
+    expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(0));
+
+    // One file changes: only it is compressed; its old entries go.
+    writeFileSync(join(out, 'index.html'), page(7));
+    const changed = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    expect(changed.compressed).toBe(1);
+    expect(changed.pruned).toBe(2);
+    expect(readdirSync(cache).length).toBe(entriesBefore);
+    expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(7));
+  });
+
+  it('honours the gzip/brotli toggles, the zlib encoder and the extension list', async () => {
+    await precompressDir({ outputDir: out, cacheDir: cache, options: options({ brotli: false, gzipEncoder: 'zlib', extensions: ['css'] }) });
+    expect(existsSync(join(out, 'style.css.gz'))).toBe(true);
+    expect(existsSync(join(out, 'style.css.br'))).toBe(false);
+    expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
+  });
+});
+
+describe('precompress plugin', () => {
+  function fakeContext(mode: 'build' | 'dev', lines: string[]): BuildContext {
+    return {
+      mode,
+      cacheDir: () => cache,
+      log: { info: (m: string) => lines.push(m), warn: () => {}, progress: () => ({ tick() {}, done() {} }) },
+    } as unknown as BuildContext;
+  }
+
+  it('runs at build and logs its time and byte totals', async () => {
+    const plugin = precompress.setup(options(), {} as never);
+    const lines: string[] = [];
+    await plugin.outputReady!(fakeContext('build', lines), out);
+    expect(existsSync(join(out, 'index.html.br'))).toBe(true);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/precompress: 5 files .* in [\d.]+ s .*gzip 4 files [\d.]+ KB .*brotli 4 files [\d.]+ KB/);
+  });
+
+  it('never runs in the preview (dev mode) or when disabled', async () => {
+    const lines: string[] = [];
+    await precompress.setup(options(), {} as never).outputReady!(fakeContext('dev', lines), out);
+    await precompress.setup(options({ enabled: false }), {} as never).outputReady!(fakeContext('build', lines), out);
+    expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
+  it('rejects bad options with the key that is wrong', () => {
+    const bad = precompressSchema.safeParse({ extensions: ['.html'] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0].path).toEqual(['extensions', 0]);
+    expect(precompressSchema.safeParse({ workers: 0 }).success).toBe(false);
+    expect(precompressSchema.safeParse({ zopfli: true }).success).toBe(false);
+  });
+});
