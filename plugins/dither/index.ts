@@ -1,0 +1,82 @@
+/**
+ * The dither plugin: every raster image of the site published as an ordered-dithered, palette-reduced
+ * PNG (see README.md). Configured by the `dither` section of site.config.ts.
+ */
+import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Element } from 'hast';
+import { visit } from 'unist-util-visit';
+import type { BuildContext, PluginDefinition, Site, SolarpressPlugin } from '../../src/types.ts';
+import { PLUGIN_VERSION } from './cache.ts';
+import { ditherCommand } from './cli.ts';
+import { ditherOptionsSchema, type DitherOptions } from './options.ts';
+import rehypeDither from './rehype.ts';
+import { DitherService, summary } from './service.ts';
+
+const RASTER = /\.(jpe?g|png|webp|gif|tiff?|avif|heic|heif)$/i;
+
+const definition: PluginDefinition<DitherOptions> = {
+  name: 'dither',
+  configKey: 'dither',
+  schema: ditherOptionsSchema,
+  setup(options) {
+    let service: DitherService | undefined;
+    let progress: ReturnType<BuildContext['log']['progress']> | undefined;
+    const serviceFor = (ctx: BuildContext) =>
+      (service ??= new DitherService({ cacheDir: ctx.cacheDir('dither'), workers: options.workers ?? availableParallelism() }));
+
+    const plugin: SolarpressPlugin = {
+      name: 'dither',
+      version: PLUGIN_VERSION,
+      rehypePlugins: [[rehypeDither, { options, service: (api: { ctx: BuildContext }) => serviceFor(api.ctx) }]],
+      buildStart(ctx) {
+        const s = serviceFor(ctx);
+        s.reset();
+        const bar = ctx.log.progress('dither', countImages(path.resolve(ctx.root, ctx.config.contentDir)));
+        progress = bar;
+        s.onImage = () => bar.tick();
+      },
+      async buildEnd(ctx, site) {
+        const s = serviceFor(ctx);
+        progress?.done();
+        progress = undefined;
+        // Keep what this build used, and what pages replayed from the page cache still reference.
+        const keep = new Set([...s.used, ...referencedKeys(site)]);
+        s.cache.prune(keep);
+        if (s.stats.images > 0) ctx.log.info(summary(s.stats));
+        await s.close();
+      },
+      commands: [ditherCommand(options)],
+    };
+    return plugin;
+  },
+};
+
+export default definition;
+
+/** Cache keys of /media/<key>… files the site's page bodies point at. */
+export function referencedKeys(site: Pick<Site, 'pages'>): Set<string> {
+  const keys = new Set<string>();
+  for (const page of site.pages) {
+    if (!page.body) continue;
+    visit(page.body, 'element', (node: Element) => {
+      for (const name of ['src', 'srcSet', 'dataOriginal'] as const) {
+        const value = node.properties[name];
+        for (const url of Array.isArray(value) ? value : [value]) {
+          const m = typeof url === 'string' ? /^\/media\/([0-9a-f]{20})[.-]/.exec(url) : null;
+          if (m) keys.add(m[1]);
+        }
+      }
+    });
+  }
+  return keys;
+}
+
+function countImages(dir: string): number {
+  try {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => RASTER.test(name)).length;
+  } catch {
+    return 0;
+  }
+}
