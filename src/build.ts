@@ -18,7 +18,7 @@ import { renderBody, type BodyResult } from './render/body.ts';
 import { layoutPages, type LaidOut } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
-import type { BuildContext, Logger, Site, SolarpressPlugin } from './types.ts';
+import type { BuildContext, Logger, Site, SolarpressPlugin, Theme } from './types.ts';
 import { VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -58,7 +58,7 @@ export class SiteBuilder {
   private readonly bodies = new Map<string, BodyResult>();
   private readonly layouts = new Map<string, { html: string; weight: number }>();
   private processor?: { hash: string; processor: BodyProcessor };
-  private generation = 0;
+  private code?: LoadedCode;
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -67,11 +67,10 @@ export class SiteBuilder {
     const { root } = this.options;
     const mode = this.options.mode ?? 'build';
     const log = this.options.log ?? createLogger({ root });
-    const config = await loadConfig(root);
+    // Code (config, theme, plugins) loads once per builder: the preview server restarts when it changes.
+    this.code ??= await loadCode(root);
+    const { config, theme, codeHash, plugins } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
-    const cacheBust = mode === 'dev' ? `?generation=${this.generation++}` : '';
-    const { theme, codeHash } = await loadTheme(root, config.theme, cacheBust);
-    const plugins = setupPlugins(config);
     const output = new Output();
     const cacheRoot = path.resolve(root, config.cacheDir);
     const ctx: BuildContext = {
@@ -170,6 +169,19 @@ export class SiteBuilder {
     }
     return this.processor.processor;
   }
+}
+
+interface LoadedCode {
+  config: ResolvedConfig;
+  theme: Theme;
+  codeHash: string;
+  plugins: SolarpressPlugin[];
+}
+
+async function loadCode(root: string): Promise<LoadedCode> {
+  const config = await loadConfig(root);
+  const { theme, codeHash } = await loadTheme(root, config.theme);
+  return { config, theme, codeHash, plugins: setupPlugins(config) };
 }
 
 /** One build in a fresh builder: what `solarpress build` and tests call. */

@@ -2,13 +2,13 @@
  * Loads site.config.ts and validates it: the core keys against coreSchema, each plugin section
  * against its plugin's schema, and any other key is an error naming it.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { coreSchema, type ResolvedConfig } from './config.ts';
 import { ContentError, ContentErrors } from './errors.ts';
 import { builtinPlugins } from './plugins.ts';
+import { importFresh } from './import-fresh.ts';
 
 export const CONFIG_FILE = 'site.config.ts';
 
@@ -19,9 +19,7 @@ export async function loadConfig(root: string): Promise<ResolvedConfig> {
   }
   let raw: unknown;
   try {
-    // The query makes a changed file load anew in the long-running preview server.
-    const mod = await import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`);
-    raw = mod.default;
+    raw = (await importFresh(file)).default;
   } catch (error) {
     throw new ContentError(`cannot load: ${(error as Error).message.split('\n')[0]}`, { file }, 'fix the TypeScript error in the config file');
   }

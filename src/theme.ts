@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ContentError } from './errors.ts';
+import { importFresh } from './import-fresh.ts';
 import type { Theme } from './types.ts';
 
 export interface LoadedTheme {
@@ -16,11 +16,11 @@ export interface LoadedTheme {
   codeHash: string;
 }
 
-export async function loadTheme(root: string, themeDir: string, cacheBust = ''): Promise<LoadedTheme> {
+export async function loadTheme(root: string, themeDir: string): Promise<LoadedTheme> {
   const dir = path.resolve(root, themeDir);
   const entry = path.join(dir, 'index.ts');
   if (!existsSync(entry)) throw new ContentError(`no theme at ${entry}`, { file: path.join(root, 'site.config.ts') }, 'set `theme:` to a folder holding index.ts');
-  const mod = await import(pathToFileURL(entry).href + cacheBust);
+  const mod = await importFresh(entry);
   const theme = mod.default as Theme;
   if (!theme?.layouts) throw new ContentError('does not default-export a Theme', { file: entry });
   return { theme, dir, codeHash: hashTree(dir, (name) => /\.(ts|js|mjs)$/.test(name) && !name.includes('.test.')) };

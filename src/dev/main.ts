@@ -3,7 +3,6 @@ import { RESTART } from './command.ts';
 import { createLogger } from '../log.ts';
 import { startDevServer } from './server.ts';
 
-import { RESTART } from './command.ts';
 const options = JSON.parse(process.argv[2]) as { root: string; port?: number; host?: string; drafts: boolean };
 const log = createLogger({ root: options.root });
 try {

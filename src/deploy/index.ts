@@ -1,0 +1,86 @@
+/**
+ * `solarpress deploy`: build, send dist/ to the board as a new release, switch to it atomically.
+ * See usage in options.ts, and scripts/README.md for the board's side.
+ */
+import path from 'node:path';
+import { contentErrorsOf } from '../errors.ts';
+import { errorText } from '../log.ts';
+import type { CommandEnv, CommandSpec, Logger } from '../types.ts';
+import { checkOutput, deployRelease, dryRun, rollback } from './deploy.ts';
+import { DeployError, DeployUsageError } from './errors.ts';
+import { destination, parseDeployFlags, resolveDeployOptions, usage } from './options.ts';
+
+/** Builds the site and returns the folder it wrote. */
+export type BuildFunction = (root: string, log: Logger) => Promise<string>;
+
+export interface DeployCommandDeps {
+  /** Defaults to the core's build(); tests inject a stand-in. */
+  build?: BuildFunction;
+  /** Where errors go (default process.stderr). */
+  stderr?: NodeJS.WritableStream;
+}
+
+const coreBuild: BuildFunction = async (root, log) => {
+  const { build } = await import('../build.ts');
+  return (await build({ root, log })).outDir;
+};
+
+export function createDeployCommand(deps: DeployCommandDeps = {}): CommandSpec {
+  const buildSite = deps.build ?? coreBuild;
+  return {
+    name: 'deploy',
+    summary: 'build and send the site to the board (atomic switch, --rollback)',
+    usage,
+    async run(args: string[], env: CommandEnv): Promise<number> {
+      const stderr = deps.stderr ?? process.stderr;
+      try {
+        const { help, flags } = parseDeployFlags(args);
+        if (help) {
+          env.stdout.write(usage + '\n');
+          return 0;
+        }
+        const config = await env.loadConfig();
+        const options = resolveDeployOptions(flags, config);
+        const io = { log: env.log, stdout: env.stdout };
+        if (options.rollback) {
+          await rollback(options, io);
+          return 0;
+        }
+        const outDir = options.build ? await buildSite(env.root, env.log) : path.resolve(env.root, config.outDir);
+        const files = checkOutput(outDir, env.root);
+        if (options.dryRun) {
+          await dryRun(options, outDir, io);
+          return 0;
+        }
+        const release = await deployRelease(options, outDir, files, io);
+        env.log.info(
+          `live: ${destination(options)}:${options.path}/current → releases/${release.id} ` +
+            `(${release.sent} of ${release.files} files sent, the rest unchanged` +
+            `${release.pruned.length ? `; removed ${release.pruned.length} old release${release.pruned.length === 1 ? '' : 's'}` : ''})`,
+        );
+        return 0;
+      } catch (error) {
+        return report(error, stderr, env.root);
+      }
+    },
+  };
+}
+
+function report(error: unknown, stderr: NodeJS.WritableStream, root: string): number {
+  const write = (line: string) => stderr.write(line + '\n');
+  if (error instanceof DeployError) {
+    write(`${errorText('error:')} deploy: ${error.message}`);
+    if (error.hint) write(`  → ${error.hint}`);
+    return error instanceof DeployUsageError ? 2 : 1;
+  }
+  const problems = contentErrorsOf(error);
+  if (problems) {
+    for (const problem of problems) write(`${errorText('error:')} ${problem.format(root)}`);
+    write('nothing was deployed: the live site is unchanged');
+    return 1;
+  }
+  write(`${errorText('internal error:')} ${(error as Error)?.stack ?? String(error)}`);
+  return 1;
+}
+
+export const deployCommand = createDeployCommand();

@@ -1,0 +1,10 @@
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+
+/**
+ * Import a TypeScript module and everything it imports anew (tsx gives each call its own module
+ * namespace), so the long-running preview server sees edited config and theme code.
+ */
+export async function importFresh(file: string): Promise<Record<string, any>> {
+  return tsImport(pathToFileURL(file).href, import.meta.url);
+}

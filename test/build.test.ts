@@ -1,0 +1,141 @@
+import { readFileSync, existsSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.ts';
+import { createLogger } from '../src/log.ts';
+import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+
+const quiet = () => createLogger({ quiet: true });
+const sites: string[] = [];
+const site = (files: Parameters<typeof tempSite>[0] = {}) => {
+  const dir = tempSite(files);
+  sites.push(dir);
+  return dir;
+};
+afterAll(() => sites.forEach(removeSite));
+
+describe('building a site', () => {
+  it('renders Markdown with GFM, footnotes, definition lists, typographic quotes and resolved links', async () => {
+    const root = site();
+    await build({ root, log: quiet() });
+    const html = readFileSync(path.join(root, 'dist/hello/index.html'), 'utf8');
+    expect(html).toContain('<h1 id="a-quoted-heading--with-dashes">A “quoted” heading — with dashes');
+    expect(html).toContain('<a class="anchor" aria-hidden="true" tabindex="-1" href="#a-quoted-heading--with-dashes">#</a>');
+    expect(html).toContain('<a href="/second/#part">the other one</a>');
+    expect(html).toContain('<a href="/about/">about</a>');
+    expect(html).toContain('<table>');
+    expect(html).toMatch(/<section data-footnotes class="footnotes">/);
+    // Code stays verbatim (only escaped), with its language class; no typographic quotes inside.
+    expect(html).toContain('<pre><code class="language-lua">-- verbatim "quotes" &#x26; &#x3C;tags>\nmodules_enabled = { "roster" }\n</code></pre>');
+    const second = readFileSync(path.join(root, 'dist/second/index.html'), 'utf8');
+    expect(second).toContain('<del>struck</del>');
+    expect(second).toContain('<a href="https://example.org">https://example.org</a>');
+    const part = readFileSync(path.join(root, 'dist/zine/one/intro/index.html'), 'utf8');
+    expect(part).toMatch(/<dl>\s*<dt>Term<\/dt>\s*<dd>Its definition.\s*<\/dd>\s*<\/dl>/);
+  });
+
+  it('writes pretty permalinks and fingerprinted assets', async () => {
+    const root = site();
+    const result = await build({ root, log: quiet() });
+    const files = [...snapshotDir(path.join(root, 'dist')).keys()];
+    expect(files).toEqual(
+      expect.arrayContaining(['index.html', 'hello/index.html', 'second/index.html', 'about/index.html', 'zine/one/index.html', 'zine/one/intro/index.html']),
+    );
+    const css = files.find((f) => f.startsWith('assets/'))!;
+    expect(css).toMatch(/^assets\/style\.[0-9a-f]{10}\.css$/);
+    expect(readFileSync(path.join(root, 'dist/hello/index.html'), 'utf8')).toContain(`href="/${css}"`);
+    expect(result.site.zines[0].parts.map((p) => p.url)).toEqual(['/zine/one/intro/']);
+  });
+
+  it('is deterministic: a cold build and a cached build are byte-identical to another cold build', async () => {
+    const a = site();
+    const b = site();
+    await build({ root: a, log: quiet() });
+    const first = snapshotDir(path.join(a, 'dist'));
+    await build({ root: a, log: quiet() }); // from the cache
+    const cached = snapshotDir(path.join(a, 'dist'));
+    await build({ root: b, log: quiet() }); // another folder, another cache
+    const other = snapshotDir(path.join(b, 'dist'));
+    expect([...cached.keys()]).toEqual([...first.keys()]);
+    for (const [file, bytes] of first) {
+      expect(cached.get(file)!.equals(bytes), file).toBe(true);
+      expect(other.get(file)!.equals(bytes), file).toBe(true);
+    }
+  });
+
+  it('rebuilds only what changed, and follows link targets that moved', async () => {
+    const root = site();
+    const cold = await build({ root, log: quiet() });
+    expect(cold.stats.renderedBodies).toBe(5);
+    const warm = await build({ root, log: quiet() });
+    expect(warm.stats.renderedBodies).toBe(0);
+    writeFiles(root, { 'content/articles/second.md': '---\ntitle: Second\ndate: 2021-03-04\n---\n\n## Part\n\nEdited.\n' });
+    const edited = await build({ root, log: quiet() });
+    expect(edited.stats.renderedBodies).toBe(1);
+    expect(readFileSync(path.join(root, 'dist/second/index.html'), 'utf8')).toContain('Edited.');
+    // A new slug for the target: the page linking to it must be rendered again.
+    writeFiles(root, { 'content/articles/second.md': '---\ntitle: Second\nslug: moved\ndate: 2021-03-04\n---\n\n## Part\n' });
+    const moved = await build({ root, log: quiet() });
+    expect(moved.stats.renderedBodies).toBe(2);
+    expect(readFileSync(path.join(root, 'dist/hello/index.html'), 'utf8')).toContain('href="/moved/#part"');
+    expect(existsSync(path.join(root, 'dist/second'))).toBe(false);
+  });
+
+  it('re-renders a page when an image it uses changes, even with the same mtime', async () => {
+    const png = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures/pixel.png'));
+    const root = site({ 'content/articles/pic.md': '---\ntitle: Pic\n---\n\n![a pixel](images/p.png)\n', 'content/articles/images/p.png': png });
+    await build({ root, log: quiet() });
+    expect((await build({ root, log: quiet() })).stats.renderedBodies).toBe(0);
+    const file = path.join(root, 'content/articles/images/p.png');
+    const changed = Buffer.concat([png, Buffer.from('trailing bytes')]);
+    writeFiles(root, { 'content/articles/images/p.png': changed });
+    utimesSync(file, new Date(0), new Date(0));
+    expect((await build({ root, log: quiet() })).stats.renderedBodies).toBe(1);
+  });
+
+  it('leaves drafts out of the build unless asked', async () => {
+    const root = site({ 'content/articles/wip.md': '---\ntitle: Work in progress\ndraft: true\n---\n\nSoon.\n' });
+    await build({ root, log: quiet() });
+    expect(existsSync(path.join(root, 'dist/wip/index.html'))).toBe(false);
+    await build({ root, drafts: true, log: quiet() });
+    expect(existsSync(path.join(root, 'dist/wip/index.html'))).toBe(true);
+  });
+});
+
+describe('the CLI', () => {
+  it('builds with a summary and exit 0', () => {
+    const root = site();
+    const run = runCli(root, ['build']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/built \d+ pages, \d+ images, \d+ files, .* in [\d.]+ s/);
+    expect(run.stderr).not.toMatch(/\x1b\[/); // no colours off a TTY
+  });
+
+  it('answers --help for every command and exits 2 on usage errors', () => {
+    const root = site();
+    for (const command of ['build', 'dev', 'new', 'check', 'deploy']) {
+      const run = runCli(root, [command, '--help']);
+      expect(run.code, command).toBe(0);
+      expect(run.stdout, command).toMatch(new RegExp(`Usage: solarpress ${command}`));
+    }
+    expect(runCli(root, ['--help']).code).toBe(0);
+    expect(runCli(root, []).code).toBe(2);
+    expect(runCli(root, ['frobnicate']).code).toBe(2);
+    const bad = runCli(root, ['build', '--nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--nope/);
+  });
+
+  it('scaffolds a new article as a draft that previews and builds once published', () => {
+    const root = site();
+    const run = runCli(root, ['new', 'article', 'Solar panels in winter', '--date', '2026-11-23']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('content/articles/solar-panels-in-winter.md');
+    const text = readFileSync(path.join(root, run.stdout.trim()), 'utf8');
+    expect(text).toContain('title: "Solar panels in winter"');
+    expect(text).toContain('draft: true');
+    expect(runCli(root, ['check', '--drafts']).code).toBe(0);
+    expect(runCli(root, ['new', 'article', 'Solar panels in winter']).code).toBe(2); // exists
+    expect(runCli(root, ['new', 'poem', 'x']).code).toBe(2);
+  });
+});
