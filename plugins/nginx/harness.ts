@@ -1,0 +1,136 @@
+/**
+ * Running a real nginx for tests and benchmarks: free loopback ports, a self-signed certificate,
+ * start/stop as a child process, and curl.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A port nobody listens on right now (127.0.0.1). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A throwaway certificate for localhost/127.0.0.1. */
+export async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
+  return { cert, key };
+}
+
+/** `nginx -t` on a config; resolves with its output, rejects with it on failure. */
+export async function nginxTest(prefix: string, conf: string): Promise<string> {
+  try {
+    const { stderr } = await run('nginx', ['-t', '-p', prefix, '-c', conf]);
+    return stderr;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`nginx -t failed for ${conf}:\n${e.stderr ?? e.message}`);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export interface RunningNginx {
+  process: ChildProcess;
+  masterPid: number;
+  /** The single worker's pid (for CPU accounting). */
+  workerPids(): number[];
+  stop(): Promise<void>;
+}
+
+/** Start `nginx -p prefix -c conf -g 'daemon off;'` and wait until `port` accepts connections. */
+export async function startNginx(prefix: string, conf: string, port: number): Promise<RunningNginx> {
+  const child = spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  for (let i = 0; i < 200 && !exited; i++) {
+    if (await portOpen(port)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (exited || !(await portOpen(port))) {
+    child.kill('SIGKILL');
+    const log = existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '';
+    throw new Error(`nginx did not start (${conf}):\n${stderr}\n${log}`);
+  }
+  const masterPid = child.pid!;
+  return {
+    process: child,
+    masterPid,
+    workerPids() {
+      const path = `/proc/${masterPid}/task/${masterPid}/children`;
+      return existsSync(path) ? readFileSync(path, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+    },
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface CurlResult {
+  /** curl's exit code (0 when the transfer worked, whatever the HTTP status). */
+  exitCode: number;
+  status: number;
+  httpVersion: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  stderr: string;
+}
+
+/** Run curl against a URL; the body is kept raw (never decompressed). */
+export async function curl(url: string, args: string[] = []): Promise<CurlResult> {
+  const tmp = mkdtempSync(join(tmpdir(), 'curl-'));
+  const bodyFile = join(tmp, 'body');
+  try {
+    // Headers to stdout, body to a file (curl 7.88 crashes writing headers to /dev/stderr on a pipe).
+    const child = spawn('curl', ['-sS', '-k', '-D', '-', '-o', bodyFile, '-w', '\n%{http_code} %{http_version}', ...args, url]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    const exitCode: number = await new Promise((resolve) => child.once('close', (code) => resolve(code ?? -1)));
+    const cut = out.lastIndexOf('\n');
+    const [status, httpVersion] = out.slice(cut + 1).split(' ');
+    const headers: Record<string, string> = {};
+    for (const line of out.slice(0, cut).split(/\r?\n/)) {
+      const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+      if (m) headers[m[1].toLowerCase()] = m[2];
+    }
+    const body = existsSync(bodyFile) ? readFileSync(bodyFile) : Buffer.alloc(0);
+    return { exitCode, status: Number(status), httpVersion, headers, body, stderr: err };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

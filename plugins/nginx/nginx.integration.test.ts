@@ -1,0 +1,214 @@
+/**
+ * The generated config in a real nginx: rendered standalone for 127.0.0.1 with a self-signed
+ * certificate, a small site precompressed by the precompress plugin, probed with curl.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandEnv } from '../../src/types.ts';
+import { requireTools } from '../../test/support/tools.ts';
+import { precompressDir, precompressSchema } from '../precompress/index.ts';
+import { CSS_URL, writeFixtureSite, type FixtureSite } from './fixture.ts';
+import { curl, freePort, nginxTest, selfSignedCertificate, startNginx, type RunningNginx } from './harness.ts';
+import nginx, { serverSchema, type ServerOptionsInput } from './index.ts';
+
+const ok = requireTools('nginx', 'openssl', 'curl');
+
+/** Render through the real command, as an admin would: config section + flags. */
+async function render(section: ServerOptionsInput, args: string[]): Promise<void> {
+  const command = nginx.setup(serverSchema.parse(section), { url: 'https://homebrewserver.club' } as never).commands![0];
+  const warnings: string[] = [];
+  const env: CommandEnv = {
+    root: process.cwd(),
+    stdout: new PassThrough(),
+    log: { info() {}, warn: (m) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
+    loadConfig: async () => {
+      throw new Error('not needed');
+    },
+  };
+  const code = await command.run(args, env);
+  if (code !== 0) throw new Error(`solarpress nginx ${args.join(' ')} exited ${code}: ${warnings.join('\n')}`);
+}
+
+describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
+  let dir: string;
+  let fx: FixtureSite;
+  let http: number;
+  let https: number;
+  let server: RunningNginx | undefined;
+  let legacy: RunningNginx | undefined;
+  let legacyHttp: number;
+  let legacyHttps: number;
+  let standalone: string;
+  let siteFile: string;
+  const H = () => `https://127.0.0.1:${https}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'solarpress-nginx-'));
+    // nginx started as root runs its workers as nobody: they must be able to read the site.
+    chmodSync(dir, 0o755);
+    fx = writeFixtureSite(dir);
+    await precompressDir({
+      outputDir: fx.root,
+      cacheDir: join(dir, 'precompress-cache'),
+      options: precompressSchema.parse({ zopfliIterations: 5, workers: 2 }),
+    });
+    const { cert, key } = await selfSignedCertificate(dir);
+    [http, https, legacyHttp, legacyHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+
+    const section: ServerOptionsInput = { acmeRoot: fx.acmeRoot, accessLog: 'anonymized' };
+    const common = ['--server-name', 'localhost', '--listen', '127.0.0.1', '--root', fx.root, '--api-dir', join(fx.root, 'api'), '--cert', cert, '--key', key];
+    standalone = join(dir, 'nginx.conf');
+    await render(section, [...common, '--http-port', String(http), '--https-port', String(https), '--standalone', '--prefix', dir, '--out', standalone]);
+    siteFile = join(dir, 'site.conf');
+    await render(section, [...common, '--out', siteFile]);
+
+    server = await startNginx(dir, standalone, https);
+
+    // A second instance with the legacy profile and plain HTTP: shows the TLS 1.1 refusal above is the profile's doing.
+    const legacyDir = join(dir, 'legacy');
+    const legacyConf = join(dir, 'legacy.conf');
+    await import('node:fs').then((fs) => fs.mkdirSync(legacyDir, { mode: 0o755 }));
+    await render({ ...section, tls: 'legacy', plainHttp: true }, [
+      ...common, '--http-port', String(legacyHttp), '--https-port', String(legacyHttps), '--standalone', '--prefix', legacyDir, '--out', legacyConf,
+    ]);
+    legacy = await startNginx(legacyDir, legacyConf, legacyHttps);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await legacy?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nginx -t accepts the standalone file and the site file inside a minimal http block', async () => {
+    await expect(nginxTest(dir, standalone)).resolves.toMatch(/test is successful/);
+    const wrapper = join(dir, 'wrapper.conf');
+    const brotli = readFileSync(standalone, 'utf8').match(/^load_module .*;$/m)?.[0] ?? '';
+    writeFileSync(
+      wrapper,
+      `pid ${dir}/t.pid;\nerror_log ${dir}/t.log;\n${brotli}\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include ${siteFile};\n}\n`,
+    );
+    await expect(nginxTest(dir, wrapper)).resolves.toMatch(/test is successful/);
+  });
+
+  it('redirects HTTP to HTTPS with 301, but serves ACME challenges from the webroot', async () => {
+    const redirect = await curl(`http://127.0.0.1:${http}/low-tech-website/?x=1`);
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe(`https://localhost:${https}/low-tech-website/?x=1`);
+
+    const challenge = await curl(`http://127.0.0.1:${http}/.well-known/acme-challenge/${fx.acmeToken}`);
+    expect(challenge.status).toBe(200);
+    expect(challenge.body.toString()).toBe(`${fx.acmeToken}.thumbprint\n`);
+    expect(challenge.headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it('negotiates HTTP/2', async () => {
+    const r = await curl(`${H()}/`, ['--http2']);
+    expect(r.status).toBe(200);
+    expect(r.httpVersion).toBe('2');
+  });
+
+  it('serves the precompressed .gz and .br files as they are', async () => {
+    const file = join(fx.root, 'low-tech-website', 'index.html');
+    const gz = await curl(`${H()}/low-tech-website/`, ['-H', 'Accept-Encoding: gzip']);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.body.equals(readFileSync(`${file}.gz`))).toBe(true);
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/i);
+
+    const br = await curl(`${H()}/low-tech-website/`, ['-H', 'Accept-Encoding: gzip, deflate, br']);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.body.equals(readFileSync(`${file}.br`))).toBe(true);
+
+    const css = await curl(`${H()}${CSS_URL}`, ['-H', 'Accept-Encoding: br']);
+    expect(css.headers['content-encoding']).toBe('br');
+    expect(css.body.equals(readFileSync(join(fx.root, `${CSS_URL}.br`)))).toBe(true);
+
+    const plain = await curl(`${H()}/low-tech-website/`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(readFileSync(file))).toBe(true);
+    expect(plain.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it('sets cache lifetimes per type', async () => {
+    const cc = async (path: string) => (await curl(`${H()}${path}`)).headers['cache-control'];
+    expect(await cc('/low-tech-website/')).toBe('public, max-age=86400');
+    expect(await cc('/')).toBe('no-cache');
+    expect(await cc(CSS_URL)).toBe('public, max-age=31536000, immutable');
+    expect(await cc('/feed.xml')).toBe('public, max-age=3600');
+    expect(await cc('/api/stats.json')).toBe('no-cache');
+  });
+
+  it('does not let anything cache /api/stats.json, and still compresses it', async () => {
+    const r = await curl(`${H()}/api/stats.json`, ['-H', 'Accept-Encoding: gzip']);
+    expect(r.status).toBe(200);
+    expect(r.headers['cache-control']).toBe('no-cache');
+    expect(r.headers.expires).toBeUndefined();
+    expect(r.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('sends HSTS and the security headers, without the nginx version', async () => {
+    const r = await curl(`${H()}/low-tech-website/`);
+    expect(r.headers['strict-transport-security']).toBe('max-age=63072000');
+    expect(r.headers['content-security-policy']).toMatch(/^default-src 'self';/);
+    expect(r.headers['content-security-policy']).not.toMatch(/https?:|\*/);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+    expect(r.headers.server).toBe('nginx');
+  });
+
+  it('answers unknown pages with the site\'s 404 page', async () => {
+    const r = await curl(`${H()}/no/such/page/`);
+    expect(r.status).toBe(404);
+    expect(r.body.toString()).toBe(readFileSync(join(fx.root, '404.html'), 'utf8'));
+    expect(r.headers['strict-transport-security']).toBeDefined();
+    expect(r.headers['cache-control']).toBeUndefined();
+  });
+
+  it('refuses dotfiles, but not /.well-known/', async () => {
+    expect((await curl(`${H()}/.secret`)).status).toBe(403);
+    expect((await curl(`${H()}/.git/config`)).status).toBe(403);
+    expect((await curl(`${H()}/.well-known/nothing-here`)).status).toBe(404);
+  });
+
+  it('accepts only GET and HEAD', async () => {
+    expect((await curl(`${H()}/`, ['-I'])).status).toBe(200);
+    expect((await curl(`${H()}/`, ['-X', 'POST', '-d', 'x=1'])).status).toBe(405);
+    expect((await curl(`${H()}/api/stats.json`, ['-X', 'PUT', '-d', '{}'])).status).toBe(405);
+    expect((await curl(`http://127.0.0.1:${http}/`, ['-X', 'DELETE'])).status).toBe(405);
+  });
+
+  it('redirects a directory without its slash relatively', async () => {
+    const r = await curl(`${H()}/low-tech-website`);
+    expect(r.status).toBe(301);
+    expect(r.headers.location).toBe('/low-tech-website/');
+  });
+
+  it('refuses TLS 1.1 but speaks TLS 1.2 and 1.3', async () => {
+    // The client is allowed TLS 1.1 (SECLEVEL=0): a refusal is the server's.
+    const old = await curl(`${H()}/`, ['--tlsv1.1', '--tls-max', '1.1', '--ciphers', 'DEFAULT@SECLEVEL=0']);
+    expect(old.exitCode).not.toBe(0);
+    expect((await curl(`${H()}/`, ['--tlsv1.2', '--tls-max', '1.2'])).status).toBe(200);
+    expect((await curl(`${H()}/`, ['--tlsv1.3'])).status).toBe(200);
+  });
+
+  it('the legacy profile accepts TLS 1.1 and plainHttp serves the site over HTTP', async () => {
+    const old = await curl(`https://127.0.0.1:${legacyHttps}/`, ['--tlsv1.1', '--tls-max', '1.1', '--ciphers', 'DEFAULT@SECLEVEL=0']);
+    expect(old.exitCode).toBe(0);
+    expect(old.status).toBe(200);
+    const plain = await curl(`http://127.0.0.1:${legacyHttp}/low-tech-website/`, ['-H', 'Accept-Encoding: gzip']);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('logs requests without IP addresses', async () => {
+    await curl(`${H()}/feed.xml`);
+    const log = readFileSync(join(dir, 'access.log'), 'utf8');
+    expect(log).toContain('"GET /feed.xml HTTP/2.0" 200');
+    expect(log).not.toContain('127.0.0.1');
+    expect(log).toMatch(/^127\.0\.0\.0 \[/m);
+  });
+});
