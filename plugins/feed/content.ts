@@ -75,16 +75,34 @@ function shouldDrop(node: Element): boolean {
   return DROPPED.has(node.tagName) || isThemeControl(node) || isHeadingAnchor(node);
 }
 
-/** A srcset ('a.png 1x, b.png 2x', or hast's list form) with every candidate's URL made absolute. */
-function absoluteSrcset(value: unknown, options: FeedContentOptions): string[] | undefined {
-  const candidates = Array.isArray(value) ? value.map(String) : String(value).split(/,\s+/);
-  const out: string[] = [];
-  for (const candidate of candidates) {
-    const [url, ...descriptors] = candidate.trim().split(/\s+/);
-    const resolved = url ? absoluteUrl(url, options) : undefined;
-    if (resolved) out.push([resolved, ...descriptors].join(' '));
+/** The candidates of a srcset: [url, descriptors] pairs (a URL may hold commas, a separator follows it). */
+export function parseSrcset(value: string): [string, string][] {
+  const candidates: [string, string][] = [];
+  let rest = value;
+  for (;;) {
+    rest = rest.replace(/^[\s,]+/, '');
+    if (rest === '') return candidates;
+    const url = /^\S+/.exec(rest)![0];
+    rest = rest.slice(url.length);
+    if (url.endsWith(',')) {
+      candidates.push([url.replace(/,+$/, ''), '']);
+      continue;
+    }
+    const descriptors = /^[^,]*/.exec(rest)![0];
+    rest = rest.slice(descriptors.length);
+    candidates.push([url, descriptors.trim()]);
   }
-  return out.length > 0 ? out : undefined;
+}
+
+/** A srcset with every candidate's URL made absolute (hastscript may hand over a list of candidates). */
+function absoluteSrcset(value: unknown, options: FeedContentOptions): string | undefined {
+  const text = Array.isArray(value) ? value.join(', ') : String(value);
+  const out: string[] = [];
+  for (const [url, descriptors] of parseSrcset(text)) {
+    const resolved = absoluteUrl(url, options);
+    if (resolved) out.push(descriptors ? `${resolved} ${descriptors}` : resolved);
+  }
+  return out.length > 0 ? out.join(', ') : undefined;
 }
 
 function cleanProperties(properties: Properties, options: FeedContentOptions): Properties {
