@@ -1,0 +1,60 @@
+/** The front page: the latest writing, the zine issue, the guides. */
+import { h } from 'hastscript';
+import type { Element } from 'hast';
+import type { Layout, LayoutContext, ZineIssue } from '../../src/types.ts';
+import { postList } from '../lib/components.ts';
+import { documentLayout } from '../lib/document.ts';
+import { archiveUrl, categoryUrl } from '../lib/urls.ts';
+
+const LATEST = 6;
+
+function zineFeature(zine: ZineIssue): Element {
+  const { index, parts } = zine;
+  const cover = index.leadImage;
+  return h('section.home-zine', { ariaLabelledBy: 'home-zine-title' }, [
+    h('h2.section-title', { id: 'home-zine-title' }, 'The zine'),
+    h('div.home-zine-inner', [
+      cover
+        ? h('a.home-zine-cover', { href: index.url, tabIndex: -1, ariaHidden: 'true' }, [
+            h('img.dithered', { src: cover.url, width: cover.width, height: cover.height, alt: '', loading: 'lazy', decoding: 'async' }),
+          ])
+        : undefined,
+      h('div.home-zine-text', [
+        h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
+        index.summary ? h('p', index.summary) : undefined,
+        h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
+        h('p', h('a.button', { href: index.url }, 'Read the issue')),
+      ]),
+    ]),
+  ]);
+}
+
+export const home: Layout = (ctx: LayoutContext) => {
+  const { site } = ctx;
+  const guides = site.posts.filter((p) => p.kind === 'guide');
+  // Guides have their own section: the latest writing is everything else (or everything, if that's all).
+  const writing = site.posts.filter((p) => p.kind !== 'guide');
+  const latest = (writing.length ? writing : site.posts).slice(0, LATEST);
+  const guideCategory = guides.find((g) => g.category)?.category;
+  const sections: Array<Element | undefined> = [
+    h('section.home-latest', { ariaLabelledBy: 'home-latest-title' }, [
+      h('h2.section-title', { id: 'home-latest-title' }, 'Latest writing'),
+      postList(latest, ctx, { rank: 3, className: 'home-grid' }),
+      writing.length > LATEST ? h('p.more', h('a', { href: archiveUrl }, 'Everything we have published, by year')) : undefined,
+    ]),
+    site.zines[0] ? zineFeature(site.zines[0]) : undefined,
+    guides.length
+      ? h('section.home-guides', { ariaLabelledBy: 'home-guides-title' }, [
+          h('h2.section-title', { id: 'home-guides-title' }, 'Guides'),
+          postList(guides, ctx, { rank: 3, kicker: false, className: 'home-grid home-grid-3' }),
+          guideCategory ? h('p.more', h('a', { href: categoryUrl(guideCategory) }, `All ${guideCategory}`)) : undefined,
+        ])
+      : undefined,
+  ];
+  return documentLayout(ctx, {
+    description: ctx.config.subtitle,
+    bodyClass: 'layout-home',
+    siteTitleIsHeading: true,
+    main: sections.filter((e): e is Element => !!e),
+  });
+};

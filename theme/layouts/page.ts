@@ -1,0 +1,92 @@
+/** Plain content pages (about, colophon) and the power page with its live figures. */
+import { h } from 'hastscript';
+import type { Element } from 'hast';
+import type { Layout, LayoutContext } from '../../src/types.ts';
+import { bodyOf } from '../lib/components.ts';
+import { documentLayout } from '../lib/document.ts';
+import { feedLinks } from '../lib/feeds.ts';
+import { isPowerPage } from '../lib/site-map.ts';
+
+function plain(ctx: LayoutContext, bodyClass: string, after: Element[] = []) {
+  const { page } = ctx;
+  return documentLayout(ctx, {
+    title: page.title,
+    description: page.summary,
+    bodyClass,
+    main: [
+      h('article.entry', [
+        h('header.entry-header', [h('h1.entry-title', page.title), page.summary ? h('p.dek', page.summary) : undefined]),
+        bodyOf(page),
+      ]),
+      ...after,
+    ],
+  });
+}
+
+
+/** Each live figure: label, the stats.json field it shows (documented in theme/README.md), its data-stat key. */
+const figures: Array<[label: string, field: string, stat: string]> = [
+  ['Battery charge', 'battery.percent', 'battery'],
+  ['Battery is', 'battery.charging', 'battery-state'],
+  ['Power from the solar panel', 'power.solar_w', 'solar-w'],
+  ['Power from the battery', 'power.battery_w', 'battery-w'],
+  ['Power used by the server', 'power.load_w', 'load-w'],
+  ['Battery voltage', 'battery.voltage_v', 'voltage'],
+  ['Battery current', 'battery.current_a', 'current'],
+  ['CPU temperature', 'system.cpu_temp_c', 'cpu-temp'],
+  ['System load (1, 5, 15 min)', 'system.load', 'load'],
+  ['Uptime', 'system.uptime_s', 'uptime'],
+  ['Local time at the server', 'local_time', 'local-time'],
+  ['Figures written at', 'generated', 'generated'],
+];
+
+function liveFigures(ctx: LayoutContext): Element {
+  const { board } = ctx.config;
+  return h('section.power-live', { ariaLabelledBy: 'power-live-title' }, [
+    h('h2', { id: 'power-live-title' }, 'Right now'),
+    h('p.power-status', { dataStat: 'status' }, 'Live figures appear here when JavaScript runs.'),
+    h(
+      'dl.power-figures',
+      figures.map(([label, , stat]) =>
+        h('div', [
+          h('dt', label),
+          h(
+            'dd',
+            stat === 'battery'
+              ? h('span.battery-label', h('span.battery-value', { dataStat: stat }))
+              : h('span', { dataStat: stat }, '–'),
+          ),
+        ]),
+      ),
+    ),
+    h('h3', 'Forecast'),
+    h('ol.forecast', { dataStat: 'forecast-list' }, h('li', 'No forecast yet.')),
+    h('p.power-raw', ['The same figures as data: ', h('a', { href: board.statsUrl }, board.statsUrl), '.']),
+    board.hardware || board.location
+      ? h('section.power-hardware', { ariaLabelledBy: 'power-hardware-title' }, [
+          h('h2', { id: 'power-hardware-title' }, 'The hardware'),
+          h('dl.power-facts', [
+            board.hardware ? h('div', [h('dt', 'Server'), h('dd', board.hardware)]) : undefined,
+            board.location ? h('div', [h('dt', 'Location'), h('dd', board.location)]) : undefined,
+            h('div', [h('dt', 'Time zone'), h('dd', board.timezone)]),
+          ]),
+        ])
+      : undefined,
+  ]);
+}
+
+function whenItRunsOut(ctx: LayoutContext): Element {
+  return h('aside.power-offline', { ariaLabelledBy: 'power-offline-title' }, [
+    h('h2', { id: 'power-offline-title' }, 'When the battery runs out'),
+    h('p', [
+      'After a few dark days the battery empties and this website goes offline until the sun comes back. ',
+      'Subscribe to the feed and your reader keeps every article, guide and zine part, with images, to read while we are down: ',
+      ...feedLinks().flatMap((f, i) => [i > 0 ? ', ' : '', h('a', { href: f.url, type: f.type }, f.label)]),
+      '.',
+    ]),
+  ]);
+}
+
+export const power: Layout = (ctx) => plain(ctx, 'layout-page layout-power', [liveFigures(ctx), whenItRunsOut(ctx)]);
+
+export const page: Layout = (ctx) => (isPowerPage(ctx.page) ? power(ctx) : plain(ctx, 'layout-page'));

@@ -1,0 +1,151 @@
+/**
+ * The document every layout shares: head (styles, feeds, live battery CSS), masthead with the menu,
+ * the floating battery label, the footer dashboard and the page weight.
+ */
+import { h, type Child } from 'hastscript';
+import type { Element, ElementContent, Root, Text } from 'hast';
+import type { LayoutContext } from '../../src/types.ts';
+import { feedLinks } from './feeds.ts';
+import { formatKB, pageWeight } from './weight.ts';
+import { isCurrent, mainNav, powerPage } from './site-map.ts';
+import { absoluteUrl, batteryCssUrl } from './urls.ts';
+
+export interface DocumentOptions {
+  /** The document title's own part (the site title is added). Undefined on the home page. */
+  title?: string;
+  description?: string;
+  /** Class on <body>, for layout-specific styles. */
+  bodyClass: string;
+  main: ElementContent[];
+  /** The site title is the page's h1 only on the home page. */
+  siteTitleIsHeading?: boolean;
+  /** Extra head elements (e.g. prev/next links). */
+  head?: Element[];
+}
+
+// A sun drawn in SVG as a data: URL, so no request is ever made for /favicon.ico.
+const favicon =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="4" fill="#f2b705"/>' +
+      '<path d="M8 0v3M8 13v3M0 8h3M13 8h3M2.3 2.3l2.1 2.1M11.6 11.6l2.1 2.1M2.3 13.7l2.1-2.1M11.6 4.4l2.1-2.1" stroke="#1b1b1b" stroke-width="1.3"/></svg>',
+  );
+
+export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
+  const { config, site, page } = ctx;
+  const title = o.title ? `${o.title} · ${config.title}` : config.subtitle ? `${config.title}: ${config.subtitle}` : config.title;
+  const description = o.description || config.subtitle || config.title;
+  const weightText: Text = { type: 'text', value: '' };
+  const power = powerPage(site);
+  const powerUrl = power?.url ?? config.board.statsUrl;
+
+  const head = h('head', [
+    h('meta', { charSet: 'utf-8' }),
+    h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+    h('title', title),
+    h('meta', { name: 'description', content: description }),
+    h('link', { rel: 'canonical', href: absoluteUrl(config, page.url) }),
+    h('link', { rel: 'icon', href: favicon }),
+    h('link', { rel: 'stylesheet', href: ctx.asset('solar.css') }),
+    // Written by the board every minute: the battery level for browsers without JavaScript.
+    h('link', { rel: 'stylesheet', href: batteryCssUrl(config) }),
+    ...feedLinks().map((f) =>
+      h('link', { rel: 'alternate', type: f.type, title: `${config.title} (${f.label})`, href: f.url }),
+    ),
+    ...(o.head ?? []),
+    h('meta', { name: 'theme-color', content: '#f6f1e3' }),
+    h('script', { src: ctx.asset('solar.js'), defer: true }),
+  ]);
+
+  // The page background fills up to --battery-level; this label floats at that height (on wide screens).
+  const batteryFloat = h('p.battery-float', [
+    h('a.battery-label', { href: powerUrl }, [
+      h('span.visually-hidden', 'Solar battery: '),
+      h('span.battery-value', { dataStat: 'battery-short' }),
+    ]),
+  ]);
+
+  const nav = mainNav(site);
+  const siteTitle = h('a', { href: '/', rel: 'home' }, config.title);
+  const masthead = h('header.masthead', { id: 'top' }, [
+    h('div.masthead-inner', [
+      h('div.masthead-title', [
+        o.siteTitleIsHeading ? h('h1.site-title', siteTitle) : h('p.site-title', siteTitle),
+        config.subtitle ? h('p.site-subtitle', config.subtitle) : undefined,
+      ]),
+      batteryFloat,
+      // Without JavaScript the menu opens through :target; without CSS it is a plain list of links.
+      h('a.menu-open', { href: '#menu' }, 'Menu'),
+      h('nav.site-nav', { id: 'menu', ariaLabel: 'Main' }, [
+        h(
+          'ul',
+          nav.map((item) =>
+            h('li', h('a', { href: item.url, ariaCurrent: isCurrent(item, page) ? 'page' : undefined }, item.label)),
+          ),
+        ),
+        h('a.menu-close', { href: '#top' }, 'Close menu'),
+      ]),
+    ]),
+  ]);
+
+  const footer = h('footer.site-footer', [
+    dashboard(ctx, powerUrl),
+    h('div.colophon', [
+      h('p.page-weight', [weightText]),
+      h('p.feeds', [
+        'Read everything offline in your feed reader: ',
+        ...feedLinks().flatMap((f, i) => [i > 0 ? ' · ' : '', h('a', { href: f.url, type: f.type }, f.label)]),
+        '.',
+      ]),
+      h('p.permalink', ['Permalink: ', h('a', { href: page.url }, absoluteUrl(config, page.url))]),
+      h('p.license', [
+        `${config.title} · `,
+        h('a', { href: config.license.url, rel: 'license' }, config.license.name),
+      ]),
+    ]),
+  ]);
+
+  const html = h('html', { lang: config.language, dataStats: config.board.statsUrl }, [
+    head,
+    h('body', { className: [o.bodyClass] }, [
+      h('a.skip-link', { href: '#main' }, 'Skip to content'),
+      masthead,
+      h('main', { id: 'main' }, o.main),
+      footer,
+    ]),
+  ]);
+  const root: Root = { type: 'root', children: [{ type: 'doctype' }, html] };
+
+  // Measure with a stand-in of the final text's length, then write the figure in.
+  weightText.value = 'This page weighs 000 KB.';
+  weightText.value = `This page weighs ${formatKB(pageWeight(root, ctx.compressedSize))}.`;
+  return root;
+}
+
+/** The footer dashboard: filled by solar.js from stats.json; the battery also by battery.css. */
+function dashboard(ctx: LayoutContext, powerUrl: string): Element {
+  const { board } = ctx.config;
+  const row = (label: string, value: Child) => h('div', [h('dt', label), h('dd', value)]);
+  const live = (stat: string) => h('span', { dataStat: stat }, '–');
+  return h('section.dashboard', { ariaLabelledBy: 'dashboard-title' }, [
+    h('h2.dashboard-title', { id: 'dashboard-title' }, 'This website runs on solar power'),
+    h('dl.dashboard-figures', [
+      board.location ? row('Server location', board.location) : undefined,
+      row('Local time', live('local-time')),
+      row('Battery', h('span.battery-label', [h('span.battery-value', { dataStat: 'battery' })])),
+      row('Power used', live('load-w')),
+      row('Uptime', live('uptime')),
+      row('Forecast', live('forecast')),
+    ].filter((e): e is Element => !!e)),
+    h('p.dashboard-more', [
+      h('a', { href: powerUrl }, 'How this site is powered'),
+      ' ',
+      h('span.dashboard-status', { dataStat: 'status' }),
+    ]),
+    h('noscript', h('p.dashboard-note', [
+      'With JavaScript off, the battery level comes from the board’s style sheet; the other figures are in ',
+      h('a', { href: ctx.config.board.statsUrl }, 'the raw power statistics'),
+      '.',
+    ])),
+  ]);
+}

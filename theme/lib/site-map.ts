@@ -1,0 +1,51 @@
+/** Where things are on the site, as the theme's navigation sees it. */
+import type { Page, Site, ZineIssue } from '../../src/types.ts';
+import { archiveUrl, categoryUrl } from './urls.ts';
+
+export interface NavItem {
+  url: string;
+  label: string;
+}
+
+/** The power page: a content page asking for the 'power' layout, or the one at /power/. */
+export function powerPage(site: Site): Page | undefined {
+  return site.pages.find((p) => p.data.layout === 'power') ?? site.byUrl.get('/power/');
+}
+
+export function isPowerPage(page: Page): boolean {
+  return page.kind === 'page' && (page.data.layout === 'power' || page.url === '/power/');
+}
+
+/** Content pages (about, power, colophon) in their `order`, then by title. */
+export function contentPages(site: Site): Page[] {
+  return site.pages
+    .filter((p) => p.kind === 'page')
+    .sort((a, b) => (a.order ?? 1e9) - (b.order ?? 1e9) || a.title.localeCompare(b.title));
+}
+
+export function zineOf(site: Site, page: Page): ZineIssue | undefined {
+  if (page.kind === 'zine-issue') return site.zines.find((z) => z.index.id === page.id);
+  if (page.kind === 'zine-part') return site.zines.find((z) => z.index.id === page.issue || z.parts.includes(page));
+  return undefined;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Main navigation: the latest zine issue, the categories of posts, the archive, the content pages. */
+export function mainNav(site: Site): NavItem[] {
+  const items: NavItem[] = [];
+  const zine = site.zines[0];
+  if (zine) items.push({ url: zine.index.url, label: 'Zine' });
+  const postCategories = new Set(site.posts.map((p) => p.category).filter((c): c is string => !!c));
+  for (const name of [...postCategories].sort()) items.push({ url: categoryUrl(name), label: capitalise(name) });
+  items.push({ url: archiveUrl, label: 'Archive' });
+  for (const p of contentPages(site)) items.push({ url: p.url, label: String(p.data.navTitle ?? p.title) });
+  return items;
+}
+
+/** Is `url` the current page or a section holding it (for aria-current)? */
+export function isCurrent(item: NavItem, page: Page): boolean {
+  return item.url === page.url;
+}
