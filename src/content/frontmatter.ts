@@ -15,7 +15,11 @@ const date = z.union([z.date(), z.string()]).transform((value, ctx) => {
 
 /** Dates without a time are midnight UTC, so output never depends on the build machine's time zone. */
 function parseDate(text: string): Date | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00Z`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const date = new Date(`${text}T00:00:00Z`);
+    // Refuse dates that roll over (2021-02-30 is not 2021-03-02).
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text) ? date : undefined;
+  }
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return new Date(text.replace(' ', 'T'));
   return undefined;
 }

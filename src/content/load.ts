@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
+import yaml from 'js-yaml';
 import { ContentError, ContentErrors } from '../errors.ts';
 import type { Page } from '../types.ts';
 import { frontMatterSchema } from './frontmatter.ts';
@@ -98,8 +99,9 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>): Sou
 
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // An empty options object keeps gray-matter from caching by content across files.
-    parsed = matter(text, {});
+    // Our own options object keeps gray-matter from caching by content across files; the core
+    // schema leaves dates as text, so they are checked strictly (YAML would roll 2020-13-45 over).
+    parsed = matter(text, { engines: { yaml: (source: string) => (yaml.load(source, { schema: yaml.CORE_SCHEMA }) ?? {}) as object } });
   } catch (error) {
     const mark = (error as { mark?: { line: number; column: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
