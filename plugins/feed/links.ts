@@ -106,9 +106,13 @@ function linksOf(set: FeedSet, config: ResolvedConfig): FeedLink[] {
   }));
 }
 
-/** The feeds a page should advertise: the site's (RSS first), then its issue's and its category's when built. */
+/**
+ * The feeds a page should advertise: the site's (RSS first), then its issue's and its category's when
+ * those are built; none when the feed plugin is off.
+ */
 export function feedSetsFor({ config, page, site }: FeedLinkContext): FeedSet[] {
   const options = feedOptionsOf(config);
+  if (!options) return [];
   const sets = [siteFeed(config, options)];
   if (!page) return sets;
   if (options.perIssue && options.kinds.includes('zine-part')) {

@@ -51,7 +51,11 @@ export const feedSchema = z
 export type FeedOptions = z.output<typeof feedSchema>;
 export type FeedOptionsInput = z.input<typeof feedSchema>;
 
-/** The validated feed section of a config, or the defaults when the site has none. */
-export function feedOptionsOf(config: ResolvedConfig): FeedOptions {
-  return feedSchema.parse(config.plugins?.feed ?? {});
+/**
+ * The feed section of a resolved config, or undefined when the plugin is off (`feed: false` in
+ * site.config.ts, or not registered): then there are no feeds to link to.
+ */
+export function feedOptionsOf(config: ResolvedConfig): FeedOptions | undefined {
+  const section = config.plugins?.feed;
+  return section === undefined ? undefined : feedSchema.parse(section);
 }
