@@ -6,7 +6,7 @@ import type { PluginDefinition, SolarpressPlugin } from '../../src/types.ts';
 import { nginxCommand } from './command.ts';
 import { serverSchema, type ServerOptions } from './options.ts';
 
-export { serverSchema, resolveServerOptions, type ServerOptions, type ResolvedServerOptions } from './options.ts';
+export { serverSchema, resolveServerOptions, type ServerOptions, type ServerOptionsInput, type ResolvedServerOptions } from './options.ts';
 export { renderSiteConfig } from './site.ts';
 export { renderStandaloneConfig } from './standalone.ts';
 
