@@ -436,6 +436,11 @@ describe(`content/zine/${ISSUE}`, () => {
         const plain = (s: string) => s.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
         for (const heading of [e.title, ...e.headings]) expect(plain(text), `${heading} in ${file}`).toContain(plain(heading));
       }
+      // The cover's relative .md links became the parts' permalinks; the glossary stays a definition list.
+      const cover = readFileSync(path.join(out, 'zine', ISSUE, 'index.html'), 'utf8');
+      for (const e of EXPECTED.slice(1)) expect(cover).toContain(`href="/zine/${ISSUE}/${e.file.replace(/^\d\d-/, '').replace(/\.md$/, '')}/"`);
+      const glossary = readFileSync(path.join(out, 'zine', ISSUE, 'beginners-guide-to-xmpp-speak', 'index.html'), 'utf8');
+      expect(glossary.match(/<dt>/g)?.length ?? 0).toBeGreaterThanOrEqual(GLOSSARY_TERMS.length);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
