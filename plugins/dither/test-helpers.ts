@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { BuildContext, FileApi, Logger, Page } from '../../src/types.ts';
 import { resolvePalette } from './palette.ts';
 import type { DitherSettings } from './settings.ts';
@@ -23,8 +23,8 @@ export function defaultSettings(over: Partial<DitherSettings> = {}): DitherSetti
 }
 
 /** A photo-like picture: smooth noise in colour. */
-export function photo(width: number, height: number, seed = 1): sharp.Sharp {
-  return sharp({ create: { width: Math.max(8, Math.round(width / 16)), height: Math.max(8, Math.round(height / 16)), channels: 3, noise: { type: 'gaussian', mean: 90 + seed * 7, sigma: 50 } } })
+export function photo(width: number, height: number, seed = 1): Sharp {
+  return sharp({ create: { width: Math.max(8, Math.round(width / 16)), height: Math.max(8, Math.round(height / 16)), channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 90 + seed * 7, sigma: 50 } } })
     .resize(width, height, { kernel: 'cubic' })
     .blur(1.5);
 }

@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheKey } from './cache.ts';
+import { resolvePalette } from './palette.ts';
+import { DitherService } from './service.ts';
+import { defaultSettings, photo, tempDir } from './test-helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.remove());
+
+async function writePhoto(name: string, seed: number) {
+  const file = path.join(tmp.dir, name);
+  writeFileSync(file, await photo(400, 300, seed).jpeg().toBuffer());
+  return file;
+}
+
+describe('dither cache', () => {
+  it('keys on the source bytes and the settings', () => {
+    const bytes = Buffer.from('same bytes');
+    const base = cacheKey(bytes, defaultSettings());
+    expect(cacheKey(Buffer.from('same bytes'), defaultSettings())).toBe(base);
+    expect(cacheKey(Buffer.from('other bytes'), defaultSettings())).not.toBe(base);
+    expect(cacheKey(bytes, defaultSettings({ palette: resolvePalette(3) }))).not.toBe(base);
+    expect(cacheKey(bytes, defaultSettings({ threshold: [64, 64, 64] }))).not.toBe(base);
+    expect(cacheKey(bytes, defaultSettings({ maxSize: 400 }))).not.toBe(base);
+    expect(cacheKey(bytes, defaultSettings({ background: '#000000' }))).not.toBe(base);
+    expect(cacheKey(bytes, defaultSettings({ maxInputPixels: 5 }))).toBe(base); // a limit changes no output
+  });
+
+  it('misses, then hits without redoing the work; a changed palette re-dithers', async () => {
+    const file = await writePhoto('a.jpg', 1);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const first = new DitherService({ cacheDir, workers: 0 });
+    const entry = await first.dither(file, defaultSettings());
+    expect(first.stats).toMatchObject({ images: 1, fresh: 1, cached: 0 });
+    expect(existsSync(entry.png.file)).toBe(true);
+    expect(existsSync(path.join(cacheDir, `${entry.key}.json`))).toBe(true);
+
+    const second = new DitherService({ cacheDir, workers: 0 });
+    const again = await second.dither(file, defaultSettings());
+    expect(again).toEqual(entry);
+    expect(second.stats).toMatchObject({ images: 1, fresh: 0, cached: 1 });
+
+    const other = await second.dither(file, defaultSettings({ palette: resolvePalette(3) }));
+    expect(other.key).not.toBe(entry.key);
+    expect(second.stats).toMatchObject({ images: 2, fresh: 1, cached: 1 });
+  });
+
+  it('dithers an image used twice in one build once', async () => {
+    const file = await writePhoto('a.jpg', 2);
+    const service = new DitherService({ cacheDir: path.join(tmp.dir, 'cache'), workers: 0 });
+    const [a, b] = await Promise.all([service.dither(file, defaultSettings()), service.dither(file, defaultSettings())]);
+    expect(a).toEqual(b);
+    expect(service.stats.images).toBe(1);
+  });
+
+  it('an entry missing a file, or with a broken JSON, is redone', async () => {
+    const file = await writePhoto('a.jpg', 3);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const entry = await new DitherService({ cacheDir, workers: 0 }).dither(file, defaultSettings());
+    const service = new DitherService({ cacheDir, workers: 0 });
+    writeFileSync(path.join(cacheDir, `${entry.key}.json`), '{"key": ');
+    await service.dither(file, defaultSettings());
+    expect(service.stats.fresh).toBe(1);
+  });
+
+  it('prunes entries this build did not use, and leftover temporary files', async () => {
+    const keep = await writePhoto('keep.jpg', 4);
+    const drop = await writePhoto('drop.jpg', 5);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const before = new DitherService({ cacheDir, workers: 0 });
+    const kept = await before.dither(keep, defaultSettings());
+    const dropped = await before.dither(drop, defaultSettings());
+    writeFileSync(path.join(cacheDir, '.tmp-123-abcdef'), 'half');
+
+    const build = new DitherService({ cacheDir, workers: 0 });
+    await build.dither(keep, defaultSettings());
+    const removed = build.cache.prune(build.used);
+    expect(removed).toEqual([dropped.key]);
+    const names = readdirSync(cacheDir);
+    expect(names.every((n) => n.startsWith(kept.key))).toBe(true);
+    expect(names).toContain(`${kept.key}.png`);
+    expect(names).toContain(`${kept.key}.json`);
+  });
+
+  it('runs jobs in worker threads with the same result as in this thread', async () => {
+    const files = await Promise.all([1, 2, 3].map((seed) => writePhoto(`w${seed}.jpg`, seed)));
+    const inThread = new DitherService({ cacheDir: path.join(tmp.dir, 'c1'), workers: 0 });
+    const pooled = new DitherService({ cacheDir: path.join(tmp.dir, 'c2'), workers: 2 });
+    try {
+      const a = await Promise.all(files.map((f) => inThread.dither(f, defaultSettings())));
+      const b = await Promise.all(files.map((f) => pooled.dither(f, defaultSettings())));
+      expect(b.map((e) => [e.key, e.png.bytes, e.width, e.height])).toEqual(a.map((e) => [e.key, e.png.bytes, e.width, e.height]));
+      expect(pooled.stats.fresh).toBe(3);
+    } finally {
+      await pooled.close();
+    }
+  });
+});
