@@ -1,0 +1,505 @@
+/**
+ * The website's own content — content/guides/, content/articles/, content/pages/ — against its sources
+ * in ../shared/seeds/: 002 (the club's website: the 2018 server guide, the low-tech website guide, the
+ * web versions of the article, the clients guide and the glossary), 004 (Silke Meyer's article) and
+ * 001 (the zine's print layout, whose numbered URL lists restore lost links).
+ *
+ * Checked: front matter; every title and section heading; that the prose of the guides and articles
+ * comes from the seeds (only the restorations listed here are added); that every code block is a
+ * contiguous run of seed lines and survives into the HTML verbatim; tables and definition lists;
+ * that every URL is in a seed or on a short list of well-known hosts; and that the real site builds
+ * these pages.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import matter from 'gray-matter';
+import type { Element, Root as HastRoot } from 'hast';
+import { toString as hastToString } from 'hast-util-to-string';
+import type { Code, Heading, Link, Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
+import { toString as mdastToString } from 'mdast-util-to-string';
+import rehypeStringify from 'rehype-stringify';
+import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
+import { describe, expect, it } from 'vitest';
+import { frontMatterSchema } from '../src/content/frontmatter.ts';
+import { createLogger } from '../src/log.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CONTENT = path.join(ROOT, 'content');
+const SEEDS_DIR = path.resolve(ROOT, '../shared/seeds');
+
+type Category = 'guides' | 'articles' | 'pages';
+
+interface Expected {
+  file: string;
+  title: string;
+  /** Every section heading, in order. */
+  headings: string[];
+  /** Code blocks: their languages, in order. */
+  code: string[];
+  tables?: number;
+  /** Text the seed this file comes from lost, restored from another seed (or well-known names). */
+  restored?: string[];
+  /** The file's own words (pages, and captions of figures we drew): not checked against the seeds. */
+  own?: boolean;
+}
+
+const EXPECTED: Record<Category, Expected[]> = {
+  guides: [
+    {
+      file: 'yes-were-config.md',
+      title: "Yes We're Config!™ Configuring an XMPP server for secure, mobile instant messaging",
+      headings: [
+        'Set up firewall and DNS',
+        'Enabling HTTPS',
+        'Installing and configuring Prosody, the XMPP server',
+        'The prosody config',
+        'Finishing up',
+        'Attention: Upgrading From Previous Versions',
+      ],
+      // certbot, its output, the prosody repository, the modules, the config download, the config,
+      // sed, cert import, its output, crontab -e, the cron line, restart, adduser, the SQL upgrade
+      code: ['bash', 'console', 'bash', 'bash', 'bash', 'lua', 'bash', 'bash', 'console', 'bash', 'text', 'bash', 'bash', 'bash'],
+      // 001: "install the one by the homebrewserver.club²"
+      restored: ['homebrewserver.club'],
+    },
+    {
+      file: 'picking-and-setting-up-modern-xmpp-clients.md',
+      title: 'Picking and setting up modern XMPP clients',
+      headings: [
+        'Registering an account',
+        'Considering XMPP clients',
+        'Conversations, Android',
+        'Download the Conversations app on your Smartphone.',
+        'Start the messenger app and register/log in',
+        'Start chatting.',
+        'Encryption',
+        'Troubleshooting Conversations',
+        'ChatSecure, iOS',
+        'Download the ChatSecure app.',
+        'Start the messenger app and register / log in.',
+        'Enabling Push',
+        'Create New Account',
+        'Adding contacts',
+        'Encryption',
+        'Gajim, Desktop Windows / Linux',
+        'Getting the latest version of Gajim',
+        'Installing Gajim & other dependencies from backports',
+        'Starting Gajim and installing plugins',
+        'Fingerprints',
+        'Troubleshooting',
+      ],
+      code: ['text', 'text', 'text', 'console', 'bash', 'bash', 'bash', 'bash'],
+      // All from 001, the zine's version of this guide.
+      restored: [
+        'username@servername.com',
+        'Conversations.im',
+        'username@server.com',
+        'your-friend@jabber-server.com',
+        'username@server.net',
+        'Calyxinstitute.org',
+        'OTR.im',
+        'https://f-droid.org',
+        'https://www.debian.org/mirror/list',
+        'conversations@conference.siacs.eu',
+      ],
+    },
+    {
+      file: 'beginners-guide-to-xmpp-speak.md',
+      title: 'Beginners guide to XMPP-speak',
+      headings: ['Software: Clients', 'Software: Server', 'Encryption'],
+      code: [],
+      // 001: "Jabber.org² is the original…", "user@server.com", "roomname@muc.server.com"
+      restored: ['Jabber.org', 'user@server.com', 'roomname@muc.server.com'],
+    },
+    {
+      file: 'low-tech-website-software-and-hardware.md',
+      title: 'How to build a Low-Tech website: Software & Hardware',
+      headings: [
+        'Software',
+        'Operating system',
+        'Pelican Static Site & Design',
+        'Image compression',
+        'Archiving and portability',
+        'Off-line archive',
+        'Material Server',
+        'Configuring the webserver',
+        'Compression of transmitted data',
+        'Caching of static resources',
+        'HTTP2, a more efficient hyper text transfer protocol.',
+        'Serve the page over HTTPS',
+        'Setting up LetsEncrypt for HTTPS',
+        'Full NGINX config',
+        'Hardware',
+        'Room for improvements?',
+        'OS Optimization',
+        'Image dithering',
+        'Sensible comments on static sites',
+        'SSL & Legacy browsers',
+        'Get in touch',
+      ],
+      code: ['text', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'nginx', 'bash', 'bash', 'nginx', 'console'],
+      tables: 4,
+      // The magazine the text is about, named later in the same text ("keep Low-Tech Magazine tracker free").
+      restored: ['Low-Tech Magazine'],
+    },
+  ],
+  articles: [
+    {
+      file: 'have-you-considered-the-alternative.md',
+      title: 'Have you considered the alternative?',
+      headings: [
+        'Pattern Recognition',
+        'There are no alternatives.',
+        'Cryptography matters, but then it also doesn’t',
+        'The Wrong Signal',
+        'XMPP, the federated messaging protocol',
+        'Approaches not Apps',
+      ],
+      code: [],
+    },
+    {
+      file: 'running-your-own-xmpp-server.md',
+      title: 'Running your own XMPP server',
+      headings: ['So what is Jabber?', 'Set up your own XMPP server', 'Considerations on privacy of user data', 'Note to Jabber users'],
+      code: ['lua', 'text', 'sql', 'sql', 'sql', 'text'],
+    },
+  ],
+  pages: [
+    { file: 'about.md', title: 'About the Homebrew Server Club', headings: ['The meetings', 'The zine', 'The guides', 'This website'], code: [], own: true },
+    { file: 'power.md', title: 'Power', headings: ['From the sun to the server', 'The figures on this page', 'Offline by design'], code: [], own: true },
+    {
+      file: 'colophon.md',
+      title: 'Colophon',
+      headings: ['Built with solarpress', 'Dithered images', 'Full-content feeds', 'Served from the sun', 'Licence'],
+      code: [],
+      own: true,
+    },
+  ],
+};
+
+const ALL = (Object.keys(EXPECTED) as Category[]).flatMap((category) => EXPECTED[category].map((e) => ({ ...e, category })));
+
+/** Hosts whose addresses are public knowledge, for links the seeds name but whose URL they lost. */
+const KNOWN_HOSTS = new Set(['solar.lowtechmagazine.com', 'prosody.im', 'conversations.im', 'f-droid.org', 'letsencrypt.org']);
+
+/** A caption we wrote for a figure we drew says so; it is the one text of ours inside a guide or article. */
+const OWN_CAPTION = /Diagram drawn for this website\.$/;
+
+// ---------------------------------------------------------------------------------------------------
+
+const seeds = readdirSync(SEEDS_DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .map((f) => readFileSync(path.join(SEEDS_DIR, f), 'utf8'));
+const seedLines = seeds.map((s) => s.split('\n').map((l) => l.replace(/\s+$/, '')));
+
+/**
+ * Text reduced to lowercase letters and digits, for comparing prose across extraction damage
+ * (lost spaces, quotes, dashes). Footnote markers glued to a word ("Typepad1 to", "visit.2",
+ * "Conversations.im⁷") are dropped first, the same way on both sides.
+ */
+function letters(text: string): string {
+  return text
+    .replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, '')
+    .replace(/([A-Za-z”’".)])\d{1,2}(?=[\s,.;:]|$)/gm, '$1')
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+/** The seeds as prose: also with the website's inline `[ref]…[/ref]` notes taken out (they became footnotes). */
+const seedProse = seeds.flatMap((s) => [letters(s), letters(s.replace(/\[ref\][\s\S]*?\[\/ref\]/g, ''))]);
+const seedText = seeds.join('\n');
+
+interface Parsed {
+  raw: string;
+  data: Record<string, unknown>;
+  /** The front matter's lines as written (for the comments on them). */
+  frontMatterLines: string[];
+  mdast: MdastRoot;
+  hast: HastRoot;
+  html: string;
+}
+
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkDefinitionList)
+  .use(remarkRehype, { handlers: { ...defListHastHandlers } })
+  .use(rehypeStringify);
+
+const parsedCache = new Map<string, Parsed>();
+function parse(category: Category, file: string): Parsed {
+  const key = `${category}/${file}`;
+  const hit = parsedCache.get(key);
+  if (hit) return hit;
+  const raw = readFileSync(path.join(CONTENT, category, file), 'utf8');
+  const { data, content } = matter(raw);
+  const end = raw.indexOf('\n---', 3);
+  const frontMatterLines = raw.startsWith('---\n') && end !== -1 ? raw.slice(4, end).split('\n') : [];
+  const mdast = processor.parse(content) as MdastRoot;
+  const hast = processor.runSync(structuredClone(mdast)) as HastRoot;
+  const html = processor.stringify(hast);
+  const parsed = { raw, data, frontMatterLines, mdast, hast, html };
+  parsedCache.set(key, parsed);
+  return parsed;
+}
+
+function nodesOf<T extends MdastNodes>(tree: MdastRoot, type: T['type']): T[] {
+  const found: T[] = [];
+  visit(tree, type, (n) => {
+    found.push(n as T);
+  });
+  return found;
+}
+
+function elements(tree: HastRoot | Element, tag: string): Element[] {
+  const found: Element[] = [];
+  visit(tree, 'element', (e: Element) => {
+    if (e.tagName === tag) found.push(e);
+  });
+  return found;
+}
+
+/** Plain text of a node without footnote references (their numbers are not prose). */
+function proseOf(node: MdastNodes): string {
+  const copy = structuredClone(node);
+  visit(copy, 'footnoteReference', (_n, index, parent) => {
+    if (parent && index !== undefined) {
+      parent.children.splice(index, 1);
+      return [SKIP, index];
+    }
+  });
+  // Image descriptions are ours: the only images are figures we drew (checked below).
+  return mdastToString(copy, { includeImageAlt: false });
+}
+
+/** The smallest blocks of prose: paragraphs, headings and table cells (lists, quotes and definitions hold paragraphs). */
+function proseBlocks(tree: MdastRoot): string[] {
+  const blocks: string[] = [];
+  visit(tree, (node) => {
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
+      blocks.push(proseOf(node));
+      return SKIP;
+    }
+    // Definition-list terms are paragraph-like.
+    if ((node.type as string) === 'defListTerm') {
+      blocks.push(proseOf(node as MdastNodes));
+      return SKIP;
+    }
+  });
+  return blocks;
+}
+
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length);
+  const common = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(common));
+}
+
+/** True when the code's lines are a contiguous run of some seed's lines, the same up to a common indent. */
+function inSeeds(code: string): boolean {
+  const want = dedent(code.split('\n').map((l) => l.replace(/\s+$/, ''))).join('\n');
+  const n = want.split('\n').length;
+  return seedLines.some((lines) => {
+    for (let i = 0; i + n <= lines.length; i++) {
+      if (!lines[i]!.trim()) continue;
+      if (dedent(lines.slice(i, i + n)).join('\n') === want) return true;
+    }
+    return false;
+  });
+}
+
+function decodeEntities(html: string): string {
+  return html.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
+    const r = ref.toLowerCase();
+    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
+    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
+    return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[r]!;
+  });
+}
+
+/** The text of every `<pre><code>` in an HTML string, tags inside stripped and entities decoded. */
+function codeTextsOf(html: string): string[] {
+  return [...html.matchAll(/<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => decodeEntities(m[1]!.replace(/<[^>]+>/g, '')));
+}
+
+const plainQuotes = (s: string) => s.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('website content (guides, articles, pages)', () => {
+  it('has exactly the expected files in each folder', () => {
+    for (const category of Object.keys(EXPECTED) as Category[]) {
+      const files = readdirSync(path.join(CONTENT, category)).filter((f) => f.endsWith('.md')).sort();
+      expect(files, category).toEqual(EXPECTED[category].map((e) => e.file).sort());
+    }
+  });
+
+  describe.each(ALL)('$category/$file', (e) => {
+    const p = () => parse(e.category, e.file);
+
+    it('has complete, valid front matter', () => {
+      const { data, frontMatterLines } = p();
+      // The core's own schema accepts it…
+      const result = frontMatterSchema.safeParse(data);
+      expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
+      // …and it carries everything a page of ours must have.
+      expect(data.title).toBe(e.title);
+      expect(data.date).toBeInstanceOf(Date);
+      expect(data.category).toBe(e.category);
+      const authors = data.authors ?? (data.author === undefined ? undefined : [data.author]);
+      expect(Array.isArray(authors) && authors.length > 0 && authors.every((a) => typeof a === 'string' && a.trim() !== '')).toBe(true);
+      expect(typeof data.summary).toBe('string');
+      const summary = String(data.summary);
+      expect(summary, 'summary is one sentence').toMatch(/^[A-Z][^\n]*\.$/);
+      expect(summary.slice(0, -1), 'summary is one sentence').not.toMatch(/[.?!]\s+[A-Z]/);
+      expect(Array.isArray(data.tags) && (data.tags as unknown[]).length > 0).toBe(true);
+      for (const tag of data.tags as string[]) expect(tag).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      if (data.slug !== undefined) expect(data.slug).toBe(e.file.replace(/\.md$/, ''));
+      if (data.updated !== undefined) expect((data.updated as Date) >= (data.date as Date)).toBe(true);
+      // The date says where it comes from, in a comment on its line.
+      const dateLine = frontMatterLines.find((l) => l.startsWith('date:'));
+      expect(dateLine).toMatch(/^date: \d{4}-\d{2}-\d{2} # \S.{20,}$/);
+      if (e.category === 'pages') expect(typeof data.order).toBe('number');
+      else expect(data.order).toBeUndefined();
+    });
+
+    it('has its title and every section heading, in order', () => {
+      const headings = nodesOf<Heading>(p().mdast, 'heading');
+      expect(headings.every((h) => h.depth >= 2), 'the title is the only h1 (the layout writes it)').toBe(true);
+      expect(headings.map((h) => proseOf(h))).toEqual(e.headings);
+    });
+
+    it('keeps every code block verbatim: from the seeds, with a language, and into the HTML', () => {
+      const blocks = nodesOf<Code>(p().mdast, 'code');
+      expect(blocks.map((b) => b.lang)).toEqual(e.code);
+      for (const block of blocks) expect(inSeeds(block.value), `not in the seeds:\n${block.value}`).toBe(true);
+      // What a reader sees (and copies) is the same text, with nothing escaped twice or lost.
+      expect(codeTextsOf(p().html)).toEqual(blocks.map((b) => `${b.value}\n`));
+    });
+
+    it('renders its tables as tables', () => {
+      const tables = nodesOf(p().mdast, 'table');
+      expect(tables).toHaveLength(e.tables ?? 0);
+      expect(elements(p().hast, 'table')).toHaveLength(e.tables ?? 0);
+      for (const table of elements(p().hast, 'table')) {
+        expect(elements(table, 'th').length).toBeGreaterThan(1);
+        expect(elements(table, 'td').length).toBeGreaterThan(1);
+      }
+    });
+
+    it('links only to URLs from the seeds or well-known hosts, and to content that exists', () => {
+      const urls = [...nodesOf<Link>(p().mdast, 'link'), ...nodesOf(p().mdast, 'image'), ...nodesOf(p().mdast, 'definition')].map((n) => (n as { url: string }).url);
+      for (const url of urls) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+          const known = seedText.includes(url) || seedText.includes(url.replace(/\/$/, '')) || KNOWN_HOSTS.has(new URL(url).hostname);
+          expect(known, `${url} is in no seed and not a well-known host`).toBe(true);
+        } else if (!url.startsWith('#')) {
+          const [file] = url.split('#');
+          const target = path.resolve(CONTENT, e.category, decodeURIComponent(file!));
+          expect(existsSync(target), `${url} → ${target}`).toBe(true);
+        }
+      }
+      // The only images are figures we drew: a PNG beside its SVG source.
+      for (const image of nodesOf(p().mdast, 'image') as { url: string }[]) {
+        expect(image.url).toMatch(/^images\/[a-z0-9-]+\.png$/);
+        expect(existsSync(path.join(CONTENT, e.category, image.url.replace(/\.png$/, '.svg'))), image.url).toBe(true);
+      }
+      // Example addresses are code, never mailto: links (a JID is not an email address).
+      expect(urls.filter((u) => u.startsWith('mailto:'))).toEqual([]);
+    });
+
+    it.skipIf(e.own === true)('takes its prose from the seeds, adding only the listed restorations', () => {
+      for (const restoration of e.restored ?? []) {
+        expect(p().raw, `restoration "${restoration}" is used`).toContain(restoration);
+        expect(seedText, `restoration "${restoration}" comes from a seed`).toContain(restoration);
+      }
+      for (const block of proseBlocks(p().mdast)) {
+        if (OWN_CAPTION.test(block)) continue;
+        let restoredOut = block;
+        for (const restoration of e.restored ?? []) restoredOut = restoredOut.split(restoration).join(' ');
+        // As written (a name the seed itself uses elsewhere), or with the restorations taken out.
+        const needles = [letters(block), letters(restoredOut)];
+        if (!needles[1]) continue;
+        expect(
+          needles.some((needle) => seedProse.some((s) => s.includes(needle))),
+          `not in the seeds: ${block}`,
+        ).toBe(true);
+      }
+    });
+  });
+
+  it('gives Silke Meyer her article and her bio from the seed', () => {
+    const { data } = parse('articles', 'running-your-own-xmpp-server.md');
+    expect(data.author).toBe('Silke Meyer');
+    expect(typeof data.bio).toBe('string');
+    expect(seeds.some((s) => s.includes(String(data.bio)))).toBe(true);
+  });
+
+  it('renders the glossary as a definition list of all its terms', () => {
+    const { hast } = parse('guides', 'beginners-guide-to-xmpp-speak.md');
+    const terms = elements(hast, 'dt').map((dt) => hastToString(dt).trim());
+    expect(terms).toEqual([
+      'XMPP', 'Jabber', 'MUC', 'ROSTER', 'JID', 'XEP', 'XEP-0045 MUC', 'XEP-0163: PEP', 'XEP-0313: MAM',
+      'federated server', 'centralized service',
+      'Conversations', 'Gajim', 'ChatSecure',
+      'Adium', 'Kaiwa', 'Pidgin',
+      'Prosody',
+      'C2S', 'S2S', 'Transport Layer encryption', 'End-To-End Encryption (e2e)', 'OTR', 'OMEMO', 'TOFU', 'OpenPGP', 'Threat Model',
+    ]);
+    expect(elements(hast, 'dd')).toHaveLength(terms.length);
+    // Definitions that run to a second paragraph keep it inside their <dd>.
+    const long = elements(hast, 'dd').filter((dd) => elements(dd, 'p').length >= 2).map((dd) => hastToString(dd).trim().slice(0, 20));
+    expect(long).toEqual(['A group of servers w', 'Encrypts communicati', 'When thinking about ']);
+  });
+
+  it('opens the article with its three quotes as blockquotes, each with its attribution and source', () => {
+    const { mdast } = parse('articles', 'have-you-considered-the-alternative.md');
+    const quotes = mdast.children.slice(0, 3);
+    expect(quotes.map((q) => q.type)).toEqual(['blockquote', 'blockquote', 'blockquote']);
+    const attributions = quotes.map((q) => proseOf((q as { children: MdastNodes[] }).children.at(-1)!));
+    expect(attributions).toEqual(['— Brian Acton and Jan Koum, June 2012', '— Facebook Newsroom, February 2014', '— Brian Acton and Jan Koum, August 2016']);
+    // Every numbered note of the print (1–15) is a footnote with the URL 001 lists.
+    const defs = nodesOf(mdast, 'footnoteDefinition') as { identifier: string }[];
+    expect(defs.map((d) => d.identifier)).toEqual(Array.from({ length: 15 }, (_, i) => String(i + 1)));
+  });
+
+  it('draws its own figures as small PNGs with their SVG source', () => {
+    for (const image of ['guides/images/xmpp-federation', 'pages/images/power-chain']) {
+      expect(existsSync(path.join(CONTENT, `${image}.svg`))).toBe(true);
+      const png = readFileSync(path.join(CONTENT, `${image}.png`));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.length).toBeLessThan(100 * 1024);
+    }
+  });
+
+  const hasBuild = existsSync(path.join(ROOT, 'src/build.ts'));
+  it.skipIf(!hasBuild)('builds into the real site: every page at its permalink, with its headings and code', async () => {
+    const { build } = (await import(path.join(ROOT, 'src/build.ts'))) as typeof import('../src/build.ts');
+    const out = mkdtempSync(path.join(tmpdir(), 'solarpress-web-'));
+    try {
+      await build({ root: ROOT, outDir: out, log: createLogger({ quiet: true }) });
+      for (const e of ALL) {
+        const { data, mdast } = parse(e.category, e.file);
+        const slug = typeof data.slug === 'string' ? data.slug : e.file.replace(/\.md$/, '');
+        const file = path.join(out, slug, 'index.html');
+        expect(existsSync(file), file).toBe(true);
+        const html = readFileSync(file, 'utf8');
+        const text = plainQuotes(decodeEntities(html.replace(/<[^>]+>/g, '')));
+        for (const heading of [e.title, ...e.headings]) expect(text, `${heading} in ${file}`).toContain(plainQuotes(heading));
+        const published = codeTextsOf(html);
+        for (const block of nodesOf<Code>(mdast, 'code')) expect(published, `code block in ${file}`).toContain(`${block.value}\n`);
+        if (e.tables) expect(html.match(/<table>/g)?.length).toBe(e.tables);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
