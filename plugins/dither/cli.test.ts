@@ -1,0 +1,96 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandEnv } from '../../src/types.ts';
+import { ditherCommand } from './cli.ts';
+import { ditherOptionsSchema } from './options.ts';
+import { photo, tempDir } from './test-helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.remove());
+
+async function dither(...args: string[]) {
+  let stdout = '';
+  const messages: string[] = [];
+  const env: CommandEnv = {
+    root: tmp.dir,
+    loadConfig: () => Promise.reject(new Error('the dither command needs no site config')),
+    log: { info: (m) => void messages.push(m), warn: (m, where) => void messages.push(`${where?.file ?? ''}: ${m}`), progress: () => ({ tick() {}, done() {} }) },
+    stdout: new Writable({ write(chunk, _enc, done) { stdout += chunk; done(); } }),
+  };
+  const code = await ditherCommand(ditherOptionsSchema.parse({ workers: 2 })).run(args, env);
+  return { code, stdout, messages: messages.join('\n') };
+}
+
+const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+const ihdrDepth = (file: string) => readFileSync(file)[24];
+
+describe('solarpress dither', () => {
+  it('--help prints the usage and exits 0', async () => {
+    const { code, stdout } = await dither('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: solarpress dither \[--palette 3\|6\|11\|FILE\.json\]/);
+  });
+
+  for (const [why, args, message] of [
+    ['no --out', ['a.jpg'], /--out DIR is required/],
+    ['no files', ['--out', 'x'], /no image files given/],
+    ['an unknown option', ['--out', 'x', '--colour', 'red', 'a.jpg'], /Unknown option '--colour'/],
+    ['a bad threshold', ['--out', 'x', '--threshold', 'lots', 'a.jpg'], /--threshold lots: give a number 0–255/],
+    ['a bad max size', ['--out', 'x', '--max-size', '10', 'a.jpg'], /--max-size 10: give a whole number of pixels, 16–4096/],
+    ['a bad palette', ['--out', 'x', '--palette', '7', 'a.jpg'], /--palette 7: give 3, 6, 11 or a FILE\.json/],
+    ['two inputs with one output name', ['--out', 'x', 'a/p.jpg', 'b/p.png'], /a\/p\.jpg and b\/p\.png would both write p\.png/],
+  ] as [string, string[], RegExp][]) {
+    it(`exits 2 on ${why}, saying what is wrong`, async () => {
+      const { code, messages } = await dither(...args);
+      expect(code).toBe(2);
+      expect(messages).toMatch(message);
+      expect(messages).toContain('Usage: solarpress dither');
+    });
+  }
+
+  it('exits 2 on a palette file that is not a list of colours', async () => {
+    writeFileSync(at('palette.json'), JSON.stringify({ palette: ['#12345'] }));
+    const { code, messages } = await dither('--out', at('out'), '--palette', at('palette.json'), 'a.jpg');
+    expect(code).toBe(2);
+    expect(messages).toMatch(/palette\.json: expected a list of 2–255 colours/);
+  });
+
+  it('writes DIR/<basename>.png for each file and prints the sizes', async () => {
+    writeFileSync(at('one.jpg'), await photo(1200, 900, 1).jpeg().toBuffer());
+    writeFileSync(at('two.webp'), await photo(300, 600, 2).webp().toBuffer());
+    const { code, stdout } = await dither('--out', at('out'), '--palette', '3', '--max-size', '400', at('one.jpg'), at('two.webp'));
+    expect(code).toBe(0);
+    expect(readdirSync(at('out')).sort()).toEqual(['one.png', 'two.png']); // and no temporary folder left
+    expect(await sharp(at('out', 'one.png')).metadata()).toMatchObject({ width: 400, height: 300 });
+    expect(await sharp(at('out', 'two.png')).metadata()).toMatchObject({ width: 200, height: 400 });
+    expect(ihdrDepth(at('out', 'one.png'))).toBe(2);
+    expect(stdout).toMatch(/one\.jpg → .*out\/one\.png {2}400×300 {2}[\d.]+ kB → [\d.]+ kB \(−[\d.]+ %\)/);
+  });
+
+  it('takes a palette from a JSON file', async () => {
+    writeFileSync(at('bw.json'), JSON.stringify(['#000000', [255, 255, 255]]));
+    writeFileSync(at('one.png'), await photo(64, 64).png().toBuffer());
+    const { code } = await dither('--out', at('out'), '--palette', at('bw.json'), at('one.png'));
+    expect(code).toBe(0);
+    expect(ihdrDepth(at('out', 'one.png'))).toBe(1);
+    const { data } = await sharp(at('out', 'one.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(new Set(data)).toEqual(new Set([0, 255]));
+  });
+
+  it('exits 1 naming a bad image, and still writes the good ones', async () => {
+    writeFileSync(at('good.png'), await photo(64, 64).png().toBuffer());
+    writeFileSync(at('bad.jpg'), 'not a jpeg');
+    const { code, messages } = await dither('--out', at('out'), at('good.png'), at('bad.jpg'), at('missing.gif'));
+    expect(code).toBe(1);
+    expect(messages).toMatch(/bad\.jpg: cannot dither: not an image solarpress can read/);
+    expect(messages).toMatch(/missing\.gif: cannot dither: no such file/);
+    expect(readdirSync(at('out'))).toEqual(['good.png']);
+    expect(existsSync(at('out', 'bad.png'))).toBe(false);
+  });
+});
