@@ -27,6 +27,7 @@ import { coreSchema, type ResolvedConfig } from '../src/config.ts';
 import { createDeployCommand, type BuildFunction } from '../src/deploy/index.ts';
 import { ContentError } from '../src/errors.ts';
 import type { CommandEnv, Logger } from '../src/types.ts';
+import { removeSite, runCli, tempSite } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
 
 const ok = requireTools('/usr/sbin/sshd', 'ssh', 'rsync', 'ssh-keygen');
@@ -424,6 +425,31 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/current is a real directory or file, not a symlink/);
     expect(readFileSync(path.join(board, 'current', 'index.html'), 'utf8')).toBe('hand-made');
+  });
+
+  it('`solarpress deploy` builds the project and sends it, from the real CLI', () => {
+    const board = path.join(mkdtempSync(path.join(work, 'cli-')), 'www');
+    const deploySection = { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 2 };
+    const root = tempSite({
+      'site.config.ts': `export default {
+  title: 'Fixture',
+  url: 'https://example.org',
+  author: { name: 'Tester' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  deploy: ${JSON.stringify(deploySection)},
+};
+`,
+    });
+    try {
+      const r = runCli(root, ['deploy', ...sshOptions]);
+      expect(r.code, r.stderr).toBe(0);
+      const built = contents(path.join(root, 'dist'));
+      expect(Object.keys(built)).toContain('index.html');
+      expect(contents(path.join(board, 'current'))).toEqual(built);
+      expect(r.stderr + r.stdout).toMatch(/live: .*current → releases\//);
+    } finally {
+      removeSite(root);
+    }
   });
 
   it('rejects bad command lines with exit 2 and answers --help', async () => {
