@@ -257,6 +257,8 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
   it('keeps the last N releases and nothing it did not make', async () => {
     const { root, board } = project(site);
     mkdirSync(path.join(board, 'releases', 'notes-by-the-admin'), { recursive: true });
+    mkdirSync(path.join(board, 'api'), { recursive: true });
+    writeFileSync(path.join(board, 'api', 'stats.json'), '{"schema":1}');
     const made: string[] = [];
     for (let i = 0; i < 4; i++) {
       writeDist(root, { ...site, 'index.html': `home ${i}` });
@@ -267,6 +269,8 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
     expect(releases(board)).toEqual([...made.slice(-2), 'notes-by-the-admin'].sort());
     expect(live(board)).toBe(`releases/${made[3]}`);
     expect(readFileSync(path.join(board, 'current/index.html'), 'utf8')).toBe('home 3');
+    // Pruned releases took their api symlink with them, not what it points to.
+    expect(readFileSync(path.join(board, 'api', 'stats.json'), 'utf8')).toBe('{"schema":1}');
   });
 
   it('rolls back to the previous release, and says when there is none', async () => {

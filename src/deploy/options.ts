@@ -28,12 +28,14 @@ Options (default from the deploy section of site.config.ts):
   --key FILE         ssh private key                           (deploy.key)
   --keep N           releases to keep for --rollback           (deploy.keep, 5)
   --no-build         send dist/ as it is, without building first
-  --dry-run, -n      list what would change on the board; change nothing
+  --dry-run, -n      list what would change on the board and change nothing there
+                     (the site is still built first, unless --no-build)
   --rollback         make the release before the live one live again (with --dry-run: only say which)
   --bwlimit KBPS     cap the upload (KiB/s), to spare a slow uplink
   --ssh-option OPT   an extra ssh -o option, repeatable (e.g. StrictHostKeyChecking=accept-new)
   --help, -h         this text
 
+One deploy at a time: a deploy removes the unfinished uploads it finds on the board.
 Exit status: 0 done, 1 build, connection or board error (the live site is unchanged), 2 usage.`;
 
 export interface DeployOptions {
