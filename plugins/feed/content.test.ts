@@ -135,6 +135,11 @@ describe('feed-content transform', () => {
     expect(out).toBe('<h2 id="servers">Servers</h2><h3 id="b">B </h3><p>No-JS text</p>');
   });
 
+  it('drops data attributes (script state, sometimes site-relative URLs)', () => {
+    const out = html(root(h('img', { src: '/media/a.png', dataOriginal: '/media/a-original.png', dataFootnoteRef: true })));
+    expect(out).toBe('<img src="https://hbsc.example.org/media/a.png">');
+  });
+
   it('drops control characters from text and attributes, keeps emoji', () => {
     const out = html(root(h('p', { title: 'a\u0007b' }, 'x\u0000y\u001bz\u0085 🐟 tab\tnew\nline')));
     expect(out).toBe('<p title="ab">xyz 🐟 tab\tnew\nline</p>');

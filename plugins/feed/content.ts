@@ -109,6 +109,8 @@ function cleanProperties(properties: Properties, options: FeedContentOptions): P
   const out: Record<string, Properties[string]> = {};
   for (const [name, value] of Object.entries(properties)) {
     if (DROPPED_PROPERTIES.has(name) || /^on/i.test(name) || value === undefined || value === null) continue;
+    // data-* attributes are state for the site's scripts (and may hold site-relative URLs).
+    if (/^data[A-Z0-9]/.test(name)) continue;
     if (URL_PROPERTIES.includes(name)) {
       const resolved = absoluteUrl(String(value), options);
       if (resolved) out[name] = resolved;

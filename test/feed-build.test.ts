@@ -1,0 +1,163 @@
+/**
+ * The real site, built: /feed.xml must hold every article, guide and zine part of content/, each with
+ * its whole text (every paragraph of its Markdown) and its images as absolute URLs of the dithered
+ * files that the build published. Expectations come from the Markdown sources, not from the feed code.
+ */
+import { parseFeed } from '@rowanmanning/feed-parser';
+import matter from 'gray-matter';
+import type { Image, Paragraph, Root as MdastRoot } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertWellFormed } from '../plugins/feed/fixtures/xml.ts';
+import { jsonFeed11Problems } from '../plugins/feed/fixtures/json-feed.ts';
+import { PROJECT_ROOT } from './support/site.ts';
+import { requireTools } from './support/tools.ts';
+
+const hasBuild = existsSync(path.join(PROJECT_ROOT, 'src/build.ts'));
+const xmllint = requireTools('xmllint');
+
+interface Source {
+  file: string;
+  url: string;
+  title: string;
+  paragraphs: string[];
+  images: number;
+}
+
+/** Letters only, lower case: compares text across Markdown, smart quotes, entities and footnote numbers. */
+function letters(text: string): string {
+  return text
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&(amp|lt|gt|quot);/g, ' ')
+    .toLowerCase()
+    .replace(/[^\p{L}]+/gu, '');
+}
+
+function slugOf(file: string, data: Record<string, unknown>): string {
+  return typeof data.slug === 'string' ? data.slug : path.basename(file, '.md').replace(/^\d+-/, '');
+}
+
+/** Articles, guides and zine parts as the sources say: permalink, title, paragraphs, image count. */
+function sources(contentDir: string): Source[] {
+  const parser = unified().use(remarkParse).use(remarkGfm);
+  const found: Source[] = [];
+  const add = (file: string, url: (slug: string) => string) => {
+    const { data, content } = matter(readFileSync(file, 'utf8'));
+    if (data.draft === true) return;
+    const tree = parser.parse(content) as MdastRoot;
+    const paragraphs: string[] = [];
+    visit(tree, 'paragraph', (node: Paragraph) => {
+      const text = letters(toString(node, { includeImageAlt: false, includeHtml: false }));
+      if (text.length > 0) paragraphs.push(text);
+    });
+    let images = 0;
+    visit(tree, 'image', (_node: Image) => void images++);
+    found.push({ file, url: url(slugOf(file, data)), title: String(data.title), paragraphs, images });
+  };
+  for (const folder of ['articles', 'guides']) {
+    for (const name of readdirSync(path.join(contentDir, folder)).filter((n) => n.endsWith('.md'))) {
+      add(path.join(contentDir, folder, name), (slug) => `/${slug}/`);
+    }
+  }
+  for (const issue of readdirSync(path.join(contentDir, 'zine'))) {
+    const dir = path.join(contentDir, 'zine', issue);
+    for (const name of readdirSync(dir).filter((n) => /^\d+-.*\.md$/.test(n))) {
+      add(path.join(dir, name), (slug) => `/zine/${issue}/${slug}/`);
+    }
+  }
+  return found;
+}
+
+describe.skipIf(!hasBuild)('feeds of the real site', () => {
+  let out = '';
+  let siteUrl = '';
+  let rssXml = '';
+  const expected = sources(path.join(PROJECT_ROOT, 'content'));
+
+  beforeAll(async () => {
+    const { build } = (await import('../src/build.ts')) as typeof import('../src/build.ts');
+    const { createLogger } = (await import('../src/log.ts')) as typeof import('../src/log.ts');
+    out = mkdtempSync(path.join(tmpdir(), 'solarpress-feed-'));
+    const result = await build({ root: PROJECT_ROOT, outDir: out, log: createLogger({ quiet: true }) });
+    siteUrl = result.config.url;
+    rssXml = readFileSync(path.join(out, 'feed.xml'), 'utf8');
+  });
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('holds every article, guide and zine part, and nothing else', () => {
+    expect(expected.length).toBeGreaterThan(10);
+    const feed = parseFeed(rssXml);
+    expect(feed.items.map((i) => i.url).sort()).toEqual(expected.map((s) => siteUrl + s.url).sort());
+    for (const source of expected) {
+      const item = feed.items.find((i) => i.url === siteUrl + source.url)!;
+      expect(letters(item.title ?? ''), source.file).toBe(letters(source.title));
+    }
+  });
+
+  it('carries every paragraph of every source', () => {
+    const feed = parseFeed(rssXml);
+    for (const source of expected) {
+      const item = feed.items.find((i) => i.url === siteUrl + source.url)!;
+      const text = letters(item.content ?? '');
+      for (const paragraph of source.paragraphs) {
+        expect(text.includes(paragraph), `${source.file}: "${paragraph.slice(0, 60)}…" missing from the feed`).toBe(true);
+      }
+    }
+  });
+
+  it('points every image at a published dithered file, with width and height', () => {
+    const feed = parseFeed(rssXml);
+    for (const source of expected) {
+      const item = feed.items.find((i) => i.url === siteUrl + source.url)!;
+      const images = [...(item.content ?? '').matchAll(/<img\b[^>]*>/g)].map((m) => m[0]);
+      expect(images.length, source.file).toBe(source.images);
+      for (const img of images) {
+        const src = /\ssrc="([^"]+)"/.exec(img)?.[1] ?? '';
+        expect(src.startsWith(`${siteUrl}/`), img).toBe(true);
+        expect(img).toMatch(/\swidth="\d+"/);
+        expect(img).toMatch(/\sheight="\d+"/);
+        const file = path.join(out, decodeURIComponent(new URL(src).pathname));
+        expect(existsSync(file), `${src} published`).toBe(true);
+        // A raster image is published as the dithered, indexed PNG (colour type 3); SVG passes through.
+        const bytes = readFileSync(file);
+        if (!src.endsWith('.svg')) expect([bytes.subarray(1, 4).toString(), bytes[25]], src).toEqual(['PNG', 3]);
+      }
+    }
+  });
+
+  it('gives enclosures the real byte length and type of the published file', () => {
+    const feed = parseFeed(rssXml);
+    const withImages = expected.filter((s) => s.images > 0);
+    for (const source of withImages) {
+      const item = feed.items.find((i) => i.url === siteUrl + source.url)!;
+      expect(item.media, source.file).toHaveLength(1);
+      const [media] = item.media;
+      const file = path.join(out, new URL(media!.url).pathname);
+      expect(media!.length).toBe(statSync(file).size);
+      expect(media!.mimeType).toBe(file.endsWith('.svg') ? 'image/svg+xml' : 'image/png');
+    }
+  });
+
+  it('writes Atom and JSON Feed with the same items', () => {
+    const atom = readFileSync(path.join(out, 'atom.xml'), 'utf8');
+    const json = JSON.parse(readFileSync(path.join(out, 'feed.json'), 'utf8'));
+    const rssUrls = parseFeed(rssXml).items.map((i) => i.url);
+    expect(parseFeed(atom).items.map((i) => i.url)).toEqual(rssUrls);
+    expect(json.items.map((i: { url: string }) => i.url)).toEqual(rssUrls);
+    expect(jsonFeed11Problems(json)).toEqual([]);
+    if (xmllint) {
+      assertWellFormed(rssXml, 'feed.xml');
+      assertWellFormed(atom, 'atom.xml');
+    }
+  });
+});
