@@ -143,6 +143,10 @@ if [ -n "$forecast_cmd" ]; then
   status=$?
   if [ "$status" -ne 0 ]; then
     printf '%s: forecast ignored: command failed (exit %s): %s\n' "$prog" "$status" "$forecast_cmd" >&2
+  elif [ "${#forecast}" -gt 4096 ]; then
+    # Three short lines are expected; a flood would not even fit in awk's environment.
+    forecast=''
+    printf '%s: forecast ignored: more than 4096 bytes from: %s\n' "$prog" "$forecast_cmd" >&2
   elif [ -z "$forecast" ]; then
     printf '%s: forecast ignored: command printed nothing: %s\n' "$prog" "$forecast_cmd" >&2
   else

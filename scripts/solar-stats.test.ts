@@ -243,11 +243,11 @@ describe.skipIf(!ok)('solar-stats.sh', () => {
     });
 
     it('drops the forecast when the command fails, is missing or prints nothing', () => {
-      for (const cmd of ['echo 2026-11-24 sunny; exit 3', 'solar-no-such-forecaster', 'true']) {
+      for (const cmd of ['echo 2026-11-24 sunny; exit 3', 'solar-no-such-forecaster', 'true', 'yes 2026-11-24 sunny | head -n 200000']) {
         const r = run(tree({}), { SOLAR_FORECAST_CMD: cmd });
         expect(r.code, cmd).toBe(0);
         expect(r.stats.forecast, cmd).toBeNull();
-        expect(r.stderr, cmd).toMatch(/forecast ignored: command (failed|printed nothing)/);
+        expect(r.stderr, cmd).toMatch(/forecast ignored: (command failed|command printed nothing|more than 4096 bytes)/);
       }
     });
   });
