@@ -1,7 +1,7 @@
 #!/bin/sh
 # solar-stats.sh: write the board's live power statistics as api/stats.json and api/battery.css.
 #
-# POSIX sh and standard tools only (date, head, awk, mv): the board runs no Node.
+# POSIX sh and standard tools only (date, awk, mv): the board runs no Node.
 # Sensors: the AXP209 power chip through Armbian's /sys/power/axp_pmu, or an INA219 through hwmon;
 # CPU temperature, load and uptime from sysfs/procfs. A missing or unreadable sensor gives null.
 # Both files are written to a temporary file in the output directory and renamed into place,
@@ -75,53 +75,60 @@ if [ ! -d "$out" ]; then
   exit 1
 fi
 
-# First line of a file if it is a plain integer (sysfs values), else empty: odd values become null.
-int_of() {
-  [ -r "$1" ] || return 0
-  _v=$(head -n 1 "$1" 2>/dev/null | tr -d ' \t\r') || return 0
+# read_int NAME FILE: NAME is the file's first line if that is a plain integer (sysfs values),
+# else empty, so odd values become null. Only builtins: no process per sensor, once a minute.
+read_int() {
+  _v=
+  if [ -r "$2" ]; then IFS=' 	' read -r _v 2>/dev/null <"$2" || :; fi
   case $_v in
-    ''|-|*[!0-9-]*|?*-*) return 0 ;;
+    ''|-|*[!0-9-]*|?*-*) _v= ;;
   esac
-  printf '%s' "$_v"
+  eval "$1=\$_v"
+}
+
+# read_line NAME FILE: NAME is the file's first line, or empty.
+read_line() {
+  _v=
+  if [ -r "$2" ]; then IFS= read -r _v 2>/dev/null <"$2" || :; fi
+  eval "$1=\$_v"
 }
 
 axp=$sysfs/power/axp_pmu
 
 # AXP209 (Armbian's axp_pmu sysfs): voltages in µV, currents in µA, capacity in %, flags 0/1.
-bat_connected=$(int_of "$axp/battery/connected")
-bat_capacity=$(int_of "$axp/battery/capacity")
-bat_voltage=$(int_of "$axp/battery/voltage")
-bat_discharge=$(int_of "$axp/battery/amperage")
-bat_charging=$(int_of "$axp/battery/charging")
-chg_current=$(int_of "$axp/charger/amperage")
-ac_connected=$(int_of "$axp/ac/connected")
-ac_voltage=$(int_of "$axp/ac/voltage")
-ac_current=$(int_of "$axp/ac/amperage")
+read_int bat_connected "$axp/battery/connected"
+read_int bat_capacity "$axp/battery/capacity"
+read_int bat_voltage "$axp/battery/voltage"
+read_int bat_discharge "$axp/battery/amperage"
+read_int bat_charging "$axp/battery/charging"
+read_int chg_current "$axp/charger/amperage"
+read_int ac_connected "$axp/ac/connected"
+read_int ac_voltage "$axp/ac/voltage"
+read_int ac_current "$axp/ac/amperage"
 
 # INA219 through hwmon: the first hwmon whose name is ina219. in1 mV (bus), curr1 mA, power1 µW.
 ina_voltage='' ina_current='' ina_power='' ina_found=''
 for h in "$sysfs"/class/hwmon/hwmon*; do
   [ -r "$h/name" ] || continue
-  if [ "$(head -n 1 "$h/name" 2>/dev/null)" = ina219 ]; then
+  read_line hwmon_name "$h/name"
+  if [ "$hwmon_name" = ina219 ]; then
     ina_found=1
-    ina_voltage=$(int_of "$h/in1_input")
-    ina_current=$(int_of "$h/curr1_input")
-    ina_power=$(int_of "$h/power1_input")
+    read_int ina_voltage "$h/in1_input"
+    read_int ina_current "$h/curr1_input"
+    read_int ina_power "$h/power1_input"
     break
   fi
 done
 
-cpu_temp=$(int_of "$sysfs/class/thermal/thermal_zone0/temp")
+read_int cpu_temp "$sysfs/class/thermal/thermal_zone0/temp"
 
-loadavg=''
-[ -r "$proc/loadavg" ] && loadavg=$(head -n 1 "$proc/loadavg" 2>/dev/null)
-uptime=''
-[ -r "$proc/uptime" ] && uptime=$(head -n 1 "$proc/uptime" 2>/dev/null)
+read_line loadavg "$proc/loadavg"
+read_line uptime "$proc/uptime"
 
 # Time zone: the name shown, and the zone local_time is computed in.
 tz_name=${SOLAR_TIMEZONE:-}
 if [ -z "$tz_name" ] && [ -n "${TZ:-}" ]; then tz_name=${TZ#:}; fi
-if [ -z "$tz_name" ] && [ -r /etc/timezone ]; then tz_name=$(head -n 1 /etc/timezone); fi
+if [ -z "$tz_name" ]; then read_line tz_name /etc/timezone; fi
 if [ -z "$tz_name" ] && [ -L /etc/localtime ]; then
   tz_name=$(ls -l /etc/localtime 2>/dev/null | sed -n 's|.*zoneinfo/||p')
 fi
