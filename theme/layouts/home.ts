@@ -39,7 +39,7 @@ export const home: Layout = (ctx: LayoutContext) => {
   const sections: Array<Element | undefined> = [
     h('section.home-latest', { ariaLabelledBy: 'home-latest-title' }, [
       h('h2.section-title', { id: 'home-latest-title' }, 'Latest writing'),
-      postList(latest, ctx, { rank: 3, className: 'home-grid' }),
+      postList(latest, ctx, { rank: 3, lead: true, className: 'home-grid' }),
       writing.length > LATEST ? h('p.more', h('a', { href: archiveUrl }, 'Everything we have published, by year')) : undefined,
     ]),
     site.zines[0] ? zineFeature(site.zines[0]) : undefined,

@@ -4,7 +4,7 @@ import type { Element } from 'hast';
 import type { Layout, LayoutContext } from '../../src/types.ts';
 import { bodyOf } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
-import { feedLinks } from '../lib/feeds.ts';
+import { formatLabel, siteFeedLinks } from '../lib/feeds.ts';
 import { isPowerPage } from '../lib/site-map.ts';
 
 function plain(ctx: LayoutContext, bodyClass: string, after: Element[] = []) {
@@ -46,7 +46,7 @@ function liveFigures(ctx: LayoutContext): Element {
     h('h2', { id: 'power-live-title' }, 'Right now'),
     h('p.power-status', { dataStat: 'status' }, 'Live figures appear here when JavaScript runs.'),
     h(
-      'dl.power-figures',
+      'dl.figures',
       figures.map(([label, , stat]) =>
         h('div', [
           h('dt', label),
@@ -65,7 +65,7 @@ function liveFigures(ctx: LayoutContext): Element {
     board.hardware || board.location
       ? h('section.power-hardware', { ariaLabelledBy: 'power-hardware-title' }, [
           h('h2', { id: 'power-hardware-title' }, 'The hardware'),
-          h('dl.power-facts', [
+          h('dl.figures', [
             board.hardware ? h('div', [h('dt', 'Server'), h('dd', board.hardware)]) : undefined,
             board.location ? h('div', [h('dt', 'Location'), h('dd', board.location)]) : undefined,
             h('div', [h('dt', 'Time zone'), h('dd', board.timezone)]),
@@ -81,7 +81,7 @@ function whenItRunsOut(ctx: LayoutContext): Element {
     h('p', [
       'After a few dark days the battery empties and this website goes offline until the sun comes back. ',
       'Subscribe to the feed and your reader keeps every article, guide and zine part, with images, to read while we are down: ',
-      ...feedLinks().flatMap((f, i) => [i > 0 ? ', ' : '', h('a', { href: f.url, type: f.type }, f.label)]),
+      ...siteFeedLinks(ctx).flatMap((f, i) => [i > 0 ? ', ' : '', h('a', { href: f.href, type: f.type }, formatLabel(f))]),
       '.',
     ]),
   ]);

@@ -50,6 +50,8 @@ export interface PostListOptions {
   /** Show the category above each title. */
   kicker?: boolean;
   summary?: boolean;
+  /** Set the first entry as the lead story. */
+  lead?: boolean;
   /** Extra classes on the list. */
   className?: string;
 }
@@ -60,8 +62,8 @@ export function postList(pages: Page[], ctx: LayoutContext, o: PostListOptions =
   return h(
     'ol',
     { className: ['post-list', ...(o.className?.split(' ') ?? [])] },
-    pages.map((p) =>
-      h('li.post', [
+    pages.map((p, i) =>
+      h('li', { className: ['post', ...(o.lead && i === 0 ? ['post-lead'] : [])] }, [
         o.kicker !== false && p.category ? h('p.post-kicker', categoryLink(p.category)) : undefined,
         h(`h${rank}.post-title`, h('a', { href: p.url }, p.title)),
         o.summary !== false && p.summary ? h('p.post-summary', p.summary) : undefined,

@@ -5,7 +5,7 @@
 import { h, type Child } from 'hastscript';
 import type { Element, ElementContent, Root, Text } from 'hast';
 import type { LayoutContext } from '../../src/types.ts';
-import { feedLinks } from './feeds.ts';
+import { feedLinks, formatLabel, siteFeedLinks } from './feeds.ts';
 import { formatKB, pageWeight } from './weight.ts';
 import { isCurrent, mainNav, powerPage } from './site-map.ts';
 import { absoluteUrl, batteryCssUrl } from './urls.ts';
@@ -49,9 +49,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
     h('link', { rel: 'stylesheet', href: ctx.asset('solar.css') }),
     // Written by the board every minute: the battery level for browsers without JavaScript.
     h('link', { rel: 'stylesheet', href: batteryCssUrl(config) }),
-    ...feedLinks().map((f) =>
-      h('link', { rel: 'alternate', type: f.type, title: `${config.title} (${f.label})`, href: f.url }),
-    ),
+    ...feedLinks(ctx).map((f) => h('link', { rel: 'alternate', type: f.type, title: f.title, href: f.href })),
     ...(o.head ?? []),
     h('meta', { name: 'theme-color', content: '#f6f1e3' }),
     h('script', { src: ctx.asset('solar.js'), defer: true }),
@@ -88,15 +86,18 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
     ]),
   ]);
 
+  const feeds = siteFeedLinks(ctx);
   const footer = h('footer.site-footer', [
     dashboard(ctx, powerUrl),
     h('div.colophon', [
       h('p.page-weight', [weightText]),
-      h('p.feeds', [
-        'Read everything offline in your feed reader: ',
-        ...feedLinks().flatMap((f, i) => [i > 0 ? ' · ' : '', h('a', { href: f.url, type: f.type }, f.label)]),
-        '.',
-      ]),
+      feeds.length
+        ? h('p.feeds', [
+            'Read everything offline in your feed reader: ',
+            ...feeds.flatMap((f, i) => [i > 0 ? ' · ' : '', h('a', { href: f.href, type: f.type }, formatLabel(f))]),
+            '.',
+          ])
+        : undefined,
       h('p.permalink', ['Permalink: ', h('a', { href: page.url }, absoluteUrl(config, page.url))]),
       h('p.license', [
         `${config.title} · `,
@@ -118,7 +119,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
 
   // Measure with a stand-in of the final text's length, then write the figure in.
   weightText.value = 'This page weighs 000 KB.';
-  weightText.value = `This page weighs ${formatKB(pageWeight(root, ctx.compressedSize))}.`;
+  weightText.value = `This page weighs ${formatKB(ctx.weigh ? ctx.weigh(root) : pageWeight(root, ctx.compressedSize))}.`;
   return root;
 }
 
@@ -129,7 +130,7 @@ function dashboard(ctx: LayoutContext, powerUrl: string): Element {
   const live = (stat: string) => h('span', { dataStat: stat }, '–');
   return h('section.dashboard', { ariaLabelledBy: 'dashboard-title' }, [
     h('h2.dashboard-title', { id: 'dashboard-title' }, 'This website runs on solar power'),
-    h('dl.dashboard-figures', [
+    h('dl.figures', [
       board.location ? row('Server location', board.location) : undefined,
       row('Local time', live('local-time')),
       row('Battery', h('span.battery-label', [h('span.battery-value', { dataStat: 'battery' })])),

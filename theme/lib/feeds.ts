@@ -1,19 +1,19 @@
-/**
- * The site's feeds, for autodiscovery links and the visible feed link.
- * The feed plugin (plugins/feed/) owns the paths; until it exports them these are its documented defaults.
- */
-export interface FeedLink {
-  url: string;
-  type: string;
-  label: string;
+/** The site's feeds, from the feed plugin: autodiscovery links in every head, a visible link in every footer. */
+import { feedLinks as pluginFeedLinks, type FeedLink, type FeedLinkContext } from '../../plugins/feed/index.ts';
+
+export type { FeedLink };
+
+/** Every feed the page should advertise (the site's first, then its issue's or category's). */
+export function feedLinks(ctx: FeedLinkContext): FeedLink[] {
+  return pluginFeedLinks(ctx);
 }
 
-export const defaultFeeds: FeedLink[] = [
-  { url: '/feed.xml', type: 'application/rss+xml', label: 'RSS' },
-  { url: '/atom.xml', type: 'application/atom+xml', label: 'Atom' },
-  { url: '/feed.json', type: 'application/feed+json', label: 'JSON Feed' },
-];
+/** The site-wide feeds only, for the visible "read offline" links. */
+export function siteFeedLinks(ctx: FeedLinkContext): FeedLink[] {
+  return feedLinks({ config: ctx.config });
+}
 
-export function feedLinks(): FeedLink[] {
-  return defaultFeeds;
+/** Short label of a feed format for link text. */
+export function formatLabel(link: FeedLink): string {
+  return link.format === 'rss' ? 'RSS' : link.format === 'atom' ? 'Atom' : 'JSON Feed';
 }

@@ -33,6 +33,14 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** A content page's menu label: front matter `nav`, else its title when short, else its slug ('About'). */
+export function navLabel(page: Page): string {
+  if (typeof page.data.nav === 'string' && page.data.nav.trim()) return page.data.nav.trim();
+  if (page.title.length <= 16) return page.title;
+  const slug = page.url.split('/').filter(Boolean).pop() ?? page.title;
+  return capitalise(slug.replace(/[-_]+/g, ' '));
+}
+
 /** Main navigation: the latest zine issue, the categories of posts, the archive, the content pages. */
 export function mainNav(site: Site): NavItem[] {
   const items: NavItem[] = [];
@@ -41,7 +49,7 @@ export function mainNav(site: Site): NavItem[] {
   const postCategories = new Set(site.posts.map((p) => p.category).filter((c): c is string => !!c));
   for (const name of [...postCategories].sort()) items.push({ url: categoryUrl(name), label: capitalise(name) });
   items.push({ url: archiveUrl, label: 'Archive' });
-  for (const p of contentPages(site)) items.push({ url: p.url, label: String(p.data.navTitle ?? p.title) });
+  for (const p of contentPages(site)) items.push({ url: p.url, label: navLabel(p) });
   return items;
 }
 

@@ -109,7 +109,8 @@ export default function rehypeFigures(options: FiguresOptions = {}) {
       }
       e.properties.decoding = 'async';
       const alt = e.properties.alt;
-      if (warnMissingAlt && (typeof alt !== 'string' || !alt.trim())) {
+      // The dither plugin already warns about the images it published (those with data-original).
+      if (warnMissingAlt && e.properties.dataOriginal === undefined && (typeof alt !== 'string' || !alt.trim())) {
         file.data.solarpress?.warn(`image without alt text: ${String(e.properties.src)} (describe it: ![what it shows](…))`, e.position?.start.line);
       }
     });

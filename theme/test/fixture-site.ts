@@ -10,6 +10,8 @@ import { toHtml } from 'hast-util-to-html';
 import { unified } from 'unified';
 import type { Root } from 'hast';
 import { coreSchema } from '../../src/config.ts';
+import { feedSchema } from '../../plugins/feed/index.ts';
+import { pageWeight } from '../lib/weight.ts';
 import type { LayoutContext, Page, ResolvedConfig, Site, Theme } from '../../src/types.ts';
 
 export function fixtureConfig(): ResolvedConfig {
@@ -21,7 +23,7 @@ export function fixtureConfig(): ResolvedConfig {
     license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
     board: { location: 'Rotterdam, the Netherlands', hardware: 'Olimex A20-OLinuXino-LIME2, 50 W panel, 6.6 Ah battery' },
   });
-  return { ...core, root: '/nonexistent', plugins: {} };
+  return { ...core, root: '/nonexistent', plugins: { feed: feedSchema.parse({}) } };
 }
 
 function page(p: Partial<Page> & Pick<Page, 'id' | 'kind' | 'url' | 'title' | 'layout'>): Page {
@@ -187,6 +189,7 @@ export function layoutContext(site: Site, page: Page, sizes: Map<string, number>
     mode: 'build',
     asset: (name) => `/assets/${name}`,
     compressedSize: (url) => sizes.get(url),
+    weigh: (tree) => pageWeight(tree, (url) => sizes.get(url)),
   };
 }
 
