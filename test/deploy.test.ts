@@ -251,7 +251,7 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
     expect(existsSync(path.join(second, 'yes-were-config'))).toBe(false);
     // The previous release is whole, for --rollback.
     expect(readFileSync(path.join(first, 'yes-were-config/index.html'), 'utf8')).toContain('Config');
-    expect(r.info.join('\n')).toMatch(/\(2 of 5 files sent/);
+    expect(r.info.join('\n')).toMatch(/\(2 of 5 files sent, [\d.]+ K?B on the wire/);
   });
 
   it('keeps the last N releases and nothing it did not make', async () => {

@@ -8,7 +8,7 @@ import type { Logger } from '../types.ts';
 import { DeployError } from './errors.ts';
 import { destination, type DeployOptions } from './options.ts';
 import { parseRemoteOutput, releaseId, remoteScript } from './remote.ts';
-import { parseItemized, remoteDir, rsyncArgs, runRsync, type Change } from './rsync.ts';
+import { bytesSent, parseItemized, remoteDir, rsyncArgs, runRsync, type Change } from './rsync.ts';
 import { lastLine, runRemote, sshFailure } from './ssh.ts';
 
 export interface DeployIo {
@@ -50,6 +50,8 @@ export interface ReleaseResult {
   previous?: string;
   sent: number;
   files: number;
+  /** Bytes on the wire, if rsync said. */
+  bytes?: number;
   pruned: string[];
 }
 
@@ -64,8 +66,9 @@ export async function deployRelease(options: DeployOptions, outDir: string, file
   if (previous) args.push(`--link-dest=${options.path}/releases/${previous}/`);
   args.push(outDir.replace(/\/?$/, '/'), remoteDir(options, `${options.path}/releases/.incoming-${id}`));
   io.log.info(`sending ${files} files to ${destination(options)}:${options.path}/releases/${id} …`);
+  args.splice(args.length - 2, 0, '--stats');
   let sent = 0;
-  await runRsync(args, options, {
+  const upload = await runRsync(args, options, {
     onLine(line) {
       const change = parseItemized(line);
       if (change && change.kind !== 'deleted' && !change.path.endsWith('/')) sent++;
@@ -73,7 +76,7 @@ export async function deployRelease(options: DeployOptions, outDir: string, file
   });
 
   const finished = await remote(options, 'finish', [id, String(options.keep)]);
-  return { id, previous, sent, files, pruned: finished.get('pruned') ?? [] };
+  return { id, previous, sent, files, bytes: bytesSent(upload.stdout), pruned: finished.get('pruned') ?? [] };
 }
 
 /** What a deploy would change, compared with the live release; nothing on the board changes. */

@@ -55,7 +55,7 @@ export function createDeployCommand(deps: DeployCommandDeps = {}): CommandSpec {
         const release = await deployRelease(options, outDir, files, io);
         env.log.info(
           `live: ${destination(options)}:${options.path}/current → releases/${release.id} ` +
-            `(${release.sent} of ${release.files} files sent, the rest unchanged` +
+            `(${release.sent} of ${release.files} files sent${release.bytes === undefined ? '' : `, ${kilobytes(release.bytes)} on the wire`}, the rest unchanged` +
             `${release.pruned.length ? `; removed ${release.pruned.length} old release${release.pruned.length === 1 ? '' : 's'}` : ''})`,
         );
         return 0;
@@ -81,6 +81,10 @@ function report(error: unknown, stderr: NodeJS.WritableStream, root: string): nu
   }
   write(`${errorText('internal error:')} ${(error as Error)?.stack ?? String(error)}`);
   return 1;
+}
+
+function kilobytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 export const deployCommand = createDeployCommand();

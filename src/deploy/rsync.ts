@@ -40,6 +40,12 @@ export async function runRsync(args: string[], options: DeployOptions, run: RunO
   return result;
 }
 
+/** Bytes rsync sent over the wire (after compression), from its --stats summary. */
+export function bytesSent(stdout: string): number | undefined {
+  const m = /^Total bytes sent: ([\d,.]+)/m.exec(stdout);
+  return m ? Number(m[1].replace(/[,.]/g, '')) : undefined;
+}
+
 export type Change = { kind: 'new' | 'changed' | 'deleted'; path: string };
 
 /** One line of rsync --itemize-changes as a change to the board, or undefined (unchanged, messages). */
