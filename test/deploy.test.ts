@@ -456,6 +456,15 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
     }
   });
 
+  it('replaces a current whose release was deleted by hand', async () => {
+    const { root, board } = project(site);
+    expect((await deploy(root, board, ['--no-build'])).code).toBe(0);
+    rmSync(path.join(board, live(board)), { recursive: true });
+    const r = await deploy(root, board, ['--no-build']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(board, 'current/index.html'), 'utf8')).toBe(site['index.html']);
+  });
+
   it('rejects bad command lines with exit 2 and answers --help', async () => {
     const { root, board } = project(site);
     expect((await deploy(root, board, ['--frobnicate'])).code).toBe(2);

@@ -66,7 +66,10 @@ case $action in
       if [ -e "$d" ]; then rm -rf "$d"; printf 'stale=%s\n' "${'$'}{d##*/}"; fi
     done
     [ ! -e "$releases/$id" ] || fail "release $id exists already"
-    printf 'current=%s\n' "$(current_release)"
+    cur=$(current_release)
+    # A live release deleted by hand is no base for hard links.
+    if [ -n "$cur" ] && [ ! -d "$releases/$cur" ]; then cur=; fi
+    printf 'current=%s\n' "$cur"
     ;;
   finish)
     id=$1 keep=$2
