@@ -2,10 +2,10 @@
  * The deploy command's pieces that need no board: flags and config, quoting, rsync's itemized lines.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { coreSchema, type ResolvedConfig } from '../src/config.ts';
 import { DeployError, DeployUsageError } from '../src/deploy/errors.ts';
 import { parseDeployFlags, resolveDeployOptions, type DeployOptions } from '../src/deploy/options.ts';
@@ -14,6 +14,7 @@ import { parseItemized, rsyncArgs } from '../src/deploy/rsync.ts';
 import { rsyncShell, shellQuote, sshFailure } from '../src/deploy/ssh.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'deploy-units-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function config(deploy: Record<string, unknown>): ResolvedConfig {
   const core = coreSchema.parse({
