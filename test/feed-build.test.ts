@@ -7,9 +7,11 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import matter from 'gray-matter';
 import type { Image, Paragraph, Root as MdastRoot } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -22,6 +24,7 @@ import { serve, subscribe } from '../plugins/feed/fixtures/newsboat.ts';
 import { PROJECT_ROOT } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
 
+const run = promisify(execFile);
 const hasBuild = existsSync(path.join(PROJECT_ROOT, 'src/build.ts'));
 const xmllint = requireTools('xmllint');
 const newsboat = requireTools('newsboat', 'sqlite3');
@@ -200,6 +203,28 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+
+  it('writes the same feeds whatever the build machine’s time zone', async () => {
+    const script = path.join(PROJECT_ROOT, 'plugins/feed/fixtures/build-site.ts');
+    // +14 h and −11 h: a date read as local time would land on another day in one of them.
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const other = mkdtempSync(path.join(tmpdir(), 'solarpress-feed-tz-'));
+      try {
+        await run(process.execPath, ['--import', 'tsx', script, PROJECT_ROOT, other], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, TZ: tz },
+          timeout: 300_000,
+        });
+        for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
+          expect(readFileSync(path.join(other, file), 'utf8'), `${file} under TZ=${tz}`).toBe(
+            readFileSync(path.join(out, file), 'utf8'),
+          );
+        }
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
     }
   });
 });

@@ -75,6 +75,7 @@ export function renderRss({ config, set, entries }: FeedDocument): string {
     const item: Item = {
       title: entry.title,
       link: entry.url, // no id: the guid is the permalink, isPermaLink="true"
+      // RSS 2.0 has one date: pubDate, the publication (`feed` takes `published` over `date`).
       date: entry.updated,
       published: entry.date,
       description: escapeHtml(entry.summary),
@@ -86,7 +87,6 @@ export function renderRss({ config, set, entries }: FeedDocument): string {
         // RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
         // (xml-js writes an array as repeated elements.)
         { name: 'dc:creator', objects: entry.authors.map((a) => ({ _text: xmlText(a.name) })) as unknown as Record<string, unknown> },
-        { name: 'atom:updated', objects: { _text: entry.updated.toISOString() } },
       ],
     };
     if (entry.image) item.enclosure = { url: entry.image.url, type: entry.image.type, length: entry.image.bytes };
