@@ -286,7 +286,14 @@ describe('feed options', () => {
   it('refuses two feeds on one path, naming the setting to change', () => {
     expect(() => render({ perCategory: true, categoryBase: '/zine/' }, undefined, (pages) => {
       for (const p of pages) if (p.category === 'xmpp') p.category = 'ILU 9';
-    })).toThrow(/would both be written to \/zine\/ilu-9\/feed\.xml; change feed\.paths or feed\.categoryBase/);
+    })).toThrow(
+      expect.objectContaining({
+        name: 'ContentError',
+        message: expect.stringMatching(/would both be written to \/zine\/ilu-9\/feed\.xml$/),
+        where: { file: '/nonexistent/site.config.ts' },
+        hint: 'change feed.paths or feed.categoryBase so that every feed gets its own file',
+      }),
+    );
   });
 });
 

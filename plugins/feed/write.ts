@@ -1,6 +1,9 @@
 /**
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
+import path from 'node:path';
+import { CONFIG_FILE } from '../../src/config-load.ts';
+import { ContentError } from '../../src/errors.ts';
 import type { BuildContext, Site } from '../../src/types.ts';
 import { RENDERERS } from './formats.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
@@ -34,7 +37,7 @@ export function feedSets(site: Site, options: FeedOptions, entries: FeedEntry[])
   return sets;
 }
 
-/** Renders every feed (pure: nothing is written). Throws when two feeds would land on the same path. */
+/** Renders every feed (pure: nothing is written). A ContentError when two feeds would land on the same path. */
 export function buildFeeds(site: Site, options: FeedOptions, context: Omit<EntryContext, 'site' | 'options'>): FeedFile[] {
   const entries = feedEntries({ ...context, site, options });
   const files: FeedFile[] = [];
@@ -42,15 +45,17 @@ export function buildFeeds(site: Site, options: FeedOptions, context: Omit<Entry
   for (const { set, entries: setEntries } of feedSets(site, options, entries)) {
     const limited = limitEntries(setEntries, options);
     for (const format of FEED_FORMATS) {
-      const path = set.paths[format];
-      const other = seen.get(path);
+      const file = set.paths[format];
+      const other = seen.get(file);
       if (other !== undefined) {
-        throw new Error(
-          `feed: "${set.title}" and "${other}" would both be written to ${path}; change feed.paths or feed.categoryBase in site.config.ts`,
+        throw new ContentError(
+          `feed: "${set.title}" and "${other}" would both be written to ${file}`,
+          { file: path.join(site.config.root, CONFIG_FILE) },
+          'change feed.paths or feed.categoryBase so that every feed gets its own file',
         );
       }
-      seen.set(path, set.title);
-      files.push({ path, data: RENDERERS[format]({ config: site.config, set, entries: limited }), items: limited.length });
+      seen.set(file, set.title);
+      files.push({ path: file, data: RENDERERS[format]({ config: site.config, set, entries: limited }), items: limited.length });
     }
   }
   return files;
