@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { detectStandaloneEnvironment } from '../plugins/nginx/environment.ts';
 import { articlePage, CSS_URL } from '../plugins/nginx/fixture.ts';
-import { freePort, selfSignedCertificate, startNginx, type RunningNginx } from '../plugins/nginx/harness.ts';
+import { freePorts, selfSignedCertificate, startNginx, type RunningNginx } from '../plugins/nginx/harness.ts';
 import { renderStandaloneConfig, resolveServerOptions, serverSchema } from '../plugins/nginx/index.ts';
 import { precompressDir, precompressSchema } from '../plugins/precompress/index.ts';
 import { seedNginxConfig } from './nginx-seed-config.ts';
@@ -125,22 +125,22 @@ async function main(): Promise<void> {
     const machine = detectStandaloneEnvironment();
     const wanted = new Set(flags.variants!.split(','));
     const variants: Variant[] = [];
+    const ports = await freePorts(4);
 
     if (wanted.has('generated')) {
-      const port = await freePort();
+      const port = ports[0];
       const prefix = join(dir, 'generated');
       mkdirSync(prefix, { mode: 0o755 });
       const options = resolveServerOptions(
-        serverSchema.parse({ serverName: 'localhost', listen: ['127.0.0.1'], httpPort: await freePort(), httpsPort: port, root: site.root, cert, key }),
+        serverSchema.parse({ serverName: 'localhost', listen: ['127.0.0.1'], httpPort: ports[1], httpsPort: port, root: site.root, cert, key }),
         { brotliAvailable: machine.brotliModule !== undefined },
       );
       const conf = join(prefix, 'nginx.conf');
       writeFileSync(conf, renderStandaloneConfig(options, prefix, machine));
       variants.push({ name: 'generated', describe: 'solarpress nginx --standalone (gzip_static, brotli_static, access log off)', conf, port });
     }
-    for (const [name, accessLog] of [['seed', true], ['seed-nolog', false]] as const) {
+    for (const [name, accessLog, port] of [['seed', true, ports[2]], ['seed-nolog', false, ports[3]]] as const) {
       if (!wanted.has(name)) continue;
-      const port = await freePort();
       const prefix = join(dir, name);
       mkdirSync(prefix, { mode: 0o755 });
       const conf = join(prefix, 'nginx.conf');

@@ -41,6 +41,7 @@ try {
   console.log('| encoder | bytes | % of original | time (one thread) |');
   console.log('|---|---:|---:|---:|');
   for (const [name, encode] of encoders) {
+    await encode(files[0]); // warm-up: zopfli compiles its WebAssembly on first use
     const started = performance.now();
     let bytes = 0;
     for (const f of files) bytes += (await encode(f)).length;

@@ -2,7 +2,7 @@
  * The generated config in a real nginx: rendered standalone for 127.0.0.1 with a self-signed
  * certificate, a small site precompressed by the precompress plugin, probed with curl.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,7 +11,7 @@ import type { CommandEnv } from '../../src/types.ts';
 import { requireTools } from '../../test/support/tools.ts';
 import { precompressDir, precompressSchema } from '../precompress/index.ts';
 import { CSS_URL, writeFixtureSite, type FixtureSite } from './fixture.ts';
-import { curl, freePort, nginxTest, selfSignedCertificate, startNginx, type RunningNginx } from './harness.ts';
+import { curl, freePorts, nginxTest, selfSignedCertificate, startNginx, type RunningNginx } from './harness.ts';
 import nginx, { serverSchema, type ServerOptionsInput } from './index.ts';
 
 const ok = requireTools('nginx', 'openssl', 'curl');
@@ -56,7 +56,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
       options: precompressSchema.parse({ zopfliIterations: 5, workers: 2 }),
     });
     const { cert, key } = await selfSignedCertificate(dir);
-    [http, https, legacyHttp, legacyHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    [http, https, legacyHttp, legacyHttps] = await freePorts(4);
 
     const section: ServerOptionsInput = { acmeRoot: fx.acmeRoot, accessLog: 'anonymized' };
     const common = ['--server-name', 'localhost', '--listen', '127.0.0.1', '--root', fx.root, '--api-dir', join(fx.root, 'api'), '--cert', cert, '--key', key];
@@ -70,7 +70,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     // A second instance with the legacy profile and plain HTTP: shows the TLS 1.1 refusal above is the profile's doing.
     const legacyDir = join(dir, 'legacy');
     const legacyConf = join(dir, 'legacy.conf');
-    await import('node:fs').then((fs) => fs.mkdirSync(legacyDir, { mode: 0o755 }));
+    mkdirSync(legacyDir, { mode: 0o755 });
     await render({ ...section, tls: 'legacy', plainHttp: true }, [
       ...common, '--http-port', String(legacyHttp), '--https-port', String(legacyHttps), '--standalone', '--prefix', legacyDir, '--out', legacyConf,
     ]);
