@@ -72,8 +72,9 @@ describe('site feeds', () => {
     for (const feed of [rss, atom]) {
       for (const item of feed.items) {
         const page = site.byUrl.get(item.url!.slice(SITE_URL.length))!;
-        expect(item.title).toBe(page.title.includes('Fish') ? item.title : page.title);
-        expect(item.content).toBeTruthy();
+        expect(item.content, page.url).toBeTruthy();
+        if (page.url === '/hostile/') continue; // its title is checked under 'hostile input'
+        expect(item.title).toBe(page.title);
       }
       const alternative = feed.items.find((i) => i.url === `${SITE_URL}/zine/ilu-9/alternative/`)!;
       expect(alternative.content).toContain(ALTERNATIVE_TEXT);
