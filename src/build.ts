@@ -20,6 +20,7 @@ import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Site, SolarpressPlugin, Theme } from './types.ts';
 import { VERSION } from './version.ts';
+import { WriteBehind } from './write-behind.ts';
 
 export interface BuildOptions {
   root: string;
@@ -39,6 +40,8 @@ export interface BuildStats {
   bytes: number;
   ms: number;
   renderedBodies: number;
+  /** 'unchanged': the output folder already held exactly this build. */
+  written: 'written' | 'unchanged' | 'not written';
 }
 
 export interface BuildResult {
@@ -56,7 +59,7 @@ const CONCURRENCY = 8;
 export class SiteBuilder {
   private readonly memo: SourceMemo = new Map();
   private readonly bodies = new Map<string, BodyResult>();
-  private readonly layouts = new Map<string, { html: string; weight: number }>();
+  private readonly layouts = new Map<string, { weight: number }>();
   private processor?: { hash: string; processor: BodyProcessor };
   private code?: LoadedCode;
 
@@ -99,10 +102,11 @@ export class SiteBuilder {
 
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };
+    const writer = new WriteBehind();
     {
       const processor = this.processorFor(settingsHash, plugins, theme.rehypePlugins ?? []);
       const rendered = await mapLimit(files, CONCURRENCY, (file) =>
-        renderBody(file, { ctx, processor, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile, counts }),
+        renderBody(file, { ctx, processor, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile, counts, writer }),
       );
       const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
       if (errors.length > 0) throw new ContentErrors(errors);
@@ -130,6 +134,7 @@ export class SiteBuilder {
         settingsHash: hashOf(settingsHash, [...assetUrls.values()].join(',')),
         asset,
         memory: this.layouts,
+        writer,
       });
       for (const { page, weight } of laidOut) {
         if (weight > config.budgets.pageKB * 1024) {
@@ -138,11 +143,20 @@ export class SiteBuilder {
       }
       for (const plugin of plugins) await plugin.buildEnd?.(ctx, site);
 
+      await writer.flush();
       const write = this.options.write ?? true;
+      let written: 'written' | 'unchanged' | 'not written' = 'not written';
       if (write) {
-        await writeOutput(output, outDir, async (staging) => {
-          for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
-        });
+        // The manifest is per output folder: tests and `--out` build elsewhere with the same cache.
+        const manifest = path.join(ctx.cacheDir('output'), `${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.json`);
+        written = await writeOutput(
+          output,
+          outDir,
+          async (staging) => {
+            for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
+          },
+          manifest,
+        );
       }
       const stats: BuildStats = {
         pages: laidOut.length,
@@ -151,6 +165,7 @@ export class SiteBuilder {
         bytes: output.totalBytes(),
         ms: Math.round(performance.now() - started),
         renderedBodies: counts.fresh,
+        written,
       };
       return { config, site, output, laidOut, stats, outDir };
     }

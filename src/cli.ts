@@ -86,7 +86,7 @@ old one only when the whole build succeeds. Unchanged pages and images come from
     if (!values.quiet) {
       log.info(
         `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
-          `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}`,
+          `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`,
       );
     }
     return 0;

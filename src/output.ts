@@ -4,7 +4,7 @@
  * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ContentError } from './errors.ts';
@@ -56,6 +56,21 @@ export class Output {
     return size;
   }
 
+  /** Identity of the whole output: paths and contents (files by path, size and mtime). */
+  signature(): string {
+    const hash = createHash('sha256');
+    for (const [outputPath, source] of [...this.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      hash.update(outputPath).update('\0');
+      if ('data' in source) hash.update(source.data);
+      else {
+        const st = statSync(source.file);
+        hash.update(`${source.file}\0${st.size}\0${st.mtimeMs}`);
+      }
+      hash.update('\0');
+    }
+    return hash.digest('hex');
+  }
+
   totalBytes(): number {
     let total = 0;
     for (const outputPath of this.files.keys()) total += this.size(outputPath);
@@ -87,11 +102,22 @@ function sameBytes(a: OutputSource, b: OutputSource): boolean {
   return read(a).equals(read(b));
 }
 
+interface Manifest {
+  signature: string;
+  /** Every file of the written folder (plugin output included): path, size, mtime. */
+  files: Array<[string, number, number]>;
+}
+
 /**
  * Write the output into a temporary folder beside outDir, let `finish` work on it (precompression,
- * checks), then swap it in. Throws, leaving outDir as it was, if anything fails.
+ * checks), then swap it in. Throws, leaving outDir as it was, if anything fails. When the output is
+ * the one already in outDir (same files, and outDir untouched since), nothing is written at all.
  */
-export async function writeOutput(output: Output, outDir: string, finish: (dir: string) => Promise<void>): Promise<void> {
+export async function writeOutput(output: Output, outDir: string, finish: (dir: string) => Promise<void>, manifestFile: string): Promise<'written' | 'unchanged'> {
+  const signature = output.signature();
+  const previousManifest = readManifest(manifestFile);
+  if (previousManifest?.signature === signature && intact(outDir, previousManifest.files)) return 'unchanged';
+
   const parent = path.dirname(path.resolve(outDir));
   mkdirSync(parent, { recursive: true });
   const staging = path.join(parent, `.${path.basename(outDir)}.staging-${process.pid}`);
@@ -110,6 +136,7 @@ export async function writeOutput(output: Output, outDir: string, finish: (dir: 
     }
     await finish(staging);
     const previous = path.join(parent, `.${path.basename(outDir)}.previous-${process.pid}`);
+    rmSync(manifestFile, { force: true });
     if (existsSync(outDir)) renameSync(outDir, previous);
     renameSync(staging, outDir);
     rmSync(previous, { recursive: true, force: true });
@@ -117,6 +144,44 @@ export async function writeOutput(output: Output, outDir: string, finish: (dir: 
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+  writeManifest(manifestFile, { signature, files: listTree(outDir) });
+  return 'written';
+}
+
+function readManifest(file: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeManifest(file: string, manifest: Manifest): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(manifest));
+}
+
+function intact(dir: string, files: Manifest['files']): boolean {
+  try {
+    if (listTree(dir).length !== files.length) return false;
+    return files.every(([relative, size, mtimeMs]) => {
+      const st = statSync(path.join(dir, relative));
+      return st.size === size && st.mtimeMs === mtimeMs;
+    });
+  } catch {
+    return false;
+  }
+}
+
+function listTree(dir: string): Manifest['files'] {
+  const out: Manifest['files'] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const absolute = path.join(entry.parentPath, entry.name);
+    const st = statSync(absolute);
+    out.push([path.relative(dir, absolute), st.size, st.mtimeMs]);
+  }
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 function linkOrCopy(from: string, to: string): void {

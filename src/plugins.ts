@@ -2,10 +2,15 @@
  * The built-in plugins, each configured by its own section of site.config.ts.
  * A plugin is self-contained in plugins/<name>/ and default-exports a PluginDefinition.
  */
+import dither from '../plugins/dither/index.ts';
+import feed from '../plugins/feed/index.ts';
+import nginx from '../plugins/nginx/index.ts';
+import precompress from '../plugins/precompress/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { PluginDefinition, SolarpressPlugin } from './types.ts';
 
-export const builtinPlugins: PluginDefinition[] = [];
+/** In the order their hooks run: precompression last, over everything the others emitted. */
+export const builtinPlugins: PluginDefinition[] = [dither, feed, nginx, precompress];
 
 /** Instantiate every enabled built-in plugin from the validated config. */
 export function setupPlugins(config: ResolvedConfig): SolarpressPlugin[] {

@@ -8,7 +8,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   root = tempSite({ 'content/articles/draft.md': '---\ntitle: Draft\ndraft: true\n---\n\nNot yet.\n' });
-  server = await startDevServer({ root, port: 0, log: createLogger({ quiet: true }) });
+  server = await startDevServer({ root, port: 0, log: createLogger({ quiet: !process.env.DEBUG_DEV }) });
 });
 afterAll(async () => {
   await server.close();

@@ -75,6 +75,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     for (const client of clients) client.write(message);
   };
   let lastGoodId = 0;
+  let lastSignature = '';
   let building = false;
   let again = false;
 
@@ -85,12 +86,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     building = true;
     const started = performance.now();
+    let changed = true;
     try {
       const result = await builder.build();
+      const signature = result.output.signature();
+      // A rebuild that changed nothing (e.g. the safety rebuild after a burst of saves) reloads nothing.
+      changed = signature !== lastSignature || state.error !== undefined;
+      lastSignature = signature;
       lastGood = result;
-      lastGoodId = state.id + 1;
-      state = { id: lastGoodId, result, ms: Math.round(performance.now() - started) };
-      log.info(`rebuilt in ${state.ms} ms (${result.stats.renderedBodies} pages rendered)`);
+      if (changed) lastGoodId = state.id + 1;
+      state = { id: changed ? lastGoodId : state.id, result, ms: Math.round(performance.now() - started) };
+      if (changed) log.info(`rebuilt in ${state.ms} ms (${result.stats.renderedBodies} pages rendered)`);
     } catch (error) {
       const problems = contentErrorsOf(error);
       const text = problems ? problems.map((p) => p.format(root)).join('\n') : ((error as Error).stack ?? String(error));
@@ -99,7 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     } finally {
       building = false;
     }
-    announce();
+    if (changed) announce();
     const done = waiting;
     waiting = [];
     for (const resolve of done) resolve(state);
@@ -149,12 +155,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const watched = [contentDir, themeDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
   const watcher: FSWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file) });
   let timer: NodeJS.Timeout | undefined;
+  let trailing: NodeJS.Timeout | undefined;
   watcher.on('all', (_event, file) => {
     const isCode = CODE.test(file) && !file.startsWith(contentDir + path.sep) && !file.startsWith(path.join(themeDir, 'assets') + path.sep);
     if (isCode && options.onCodeChange) return options.onCodeChange(file);
     clearTimeout(timer);
+    clearTimeout(trailing);
     // Editors save in bursts (write, rename, chmod): one rebuild per burst.
     timer = setTimeout(() => void rebuild(), 10);
+    // chokidar drops a second change to a file within 50 ms: look again once that window has passed.
+    trailing = setTimeout(() => void rebuild(), 80);
   });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
@@ -173,6 +183,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     nextBuild: () => new Promise((resolve) => waiting.push(resolve)),
     async close() {
       clearTimeout(timer);
+      clearTimeout(trailing);
       await watcher.close();
       for (const client of clients) client.end();
       server.closeAllConnections();

@@ -5,7 +5,7 @@
  * warnings it raised are replayed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root as HastRoot } from 'hast';
 import { toString } from 'hast-util-to-string';
@@ -16,6 +16,7 @@ import type { BuildContext, FileApi, Heading, ImageInfo, Page } from '../types.t
 import type { SourceFile } from '../content/load.ts';
 import type { BodyProcessor } from '../markdown/processor.ts';
 import type { PublishData } from '../markdown/publish-files.ts';
+import type { WriteBehind } from '../write-behind.ts';
 
 interface FileStamp {
   size: number;
@@ -47,6 +48,7 @@ export interface BodyRendererOptions {
   emitFile(outputPath: string, absolutePath: string): void;
   /** Counts bodies rendered afresh (the rest came from the cache). */
   counts: { fresh: number };
+  writer: WriteBehind;
 }
 
 export function bodyKey(file: SourceFile, settingsHash: string): string {
@@ -65,7 +67,7 @@ export async function renderBody(file: SourceFile, options: BodyRendererOptions)
   const result = await renderFresh(file, key, options);
   options.counts.fresh++;
   options.memory.set(key, result);
-  writeCached(cacheFile, result);
+  options.writer.write(cacheFile, JSON.stringify(result));
   return result;
 }
 
@@ -101,10 +103,8 @@ async function renderFresh(file: SourceFile, key: string, options: BodyRendererO
     const e = error as Error & { line?: number; column?: number };
     throw new ContentError(`could not render: ${e.message}`, { file: source, line: e.line ?? undefined, column: e.column ?? undefined }, 'fix the Markdown here; if it looks right, this is a bug in solarpress or a plugin');
   }
-  stripPositions(tree);
   result.body = tree;
-  result.headings = headingsOf(tree);
-  result.leadImage = leadImageOf(tree);
+  Object.assign(result, summarize(tree));
   result.wordCount = toString(tree).split(/\s+/).filter(Boolean).length;
   return result;
 }
@@ -135,13 +135,6 @@ function readCached(file: string): BodyResult | undefined {
   }
 }
 
-function writeCached(file: string, result: BodyResult): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(result));
-  renameSync(temp, file);
-}
-
 function stamp(file: string): FileStamp {
   const st = statSync(file);
   return { size: st.size, mtimeMs: st.mtimeMs, hash: hashFile(file) };
@@ -151,33 +144,25 @@ function hashFile(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-function stripPositions(tree: HastRoot): void {
+/** One pass over the finished tree: drop source positions (not needed after rendering, and bulky
+ * in the cache), collect headings for tables of contents, and find the lead image. */
+function summarize(tree: HastRoot): { headings: Heading[]; leadImage?: ImageInfo } {
+  const headings: Heading[] = [];
+  let leadImage: ImageInfo | undefined;
   visit(tree, (node) => {
     delete node.position;
-  });
-}
-
-function headingsOf(tree: HastRoot): Heading[] {
-  const headings: Heading[] = [];
-  visit(tree, 'element', (node: Element) => {
-    const depth = /^h([1-6])$/.exec(node.tagName)?.[1];
-    const id = node.properties.id;
+    if (node.type !== 'element') return;
+    const element = node as Element;
+    if (element.tagName === 'img') leadImage ??= (element.data as PublishData | undefined)?.published;
+    const depth = /^h([1-6])$/.exec(element.tagName)?.[1];
+    const id = element.properties.id;
     if (!depth || typeof id !== 'string' || id === 'footnote-label') return;
-    const text = node.children
+    const text = element.children
       .filter((child) => !(child.type === 'element' && child.tagName === 'a' && String(child.properties.className ?? '').includes('anchor')))
       .map((child) => toString(child as Element))
       .join('')
       .trim();
     headings.push({ depth: Number(depth), id, text });
   });
-  return headings;
-}
-
-function leadImageOf(tree: HastRoot): ImageInfo | undefined {
-  let lead: ImageInfo | undefined;
-  visit(tree, 'element', (node: Element) => {
-    if (lead || node.tagName !== 'img') return;
-    lead = (node.data as PublishData | undefined)?.published;
-  });
-  return lead;
+  return { headings, leadImage };
 }

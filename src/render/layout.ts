@@ -4,7 +4,7 @@
  * whole site (titles, dates, summaries… of every page: lists and menus show them) are unchanged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -12,6 +12,7 @@ import { visit } from 'unist-util-visit';
 import { gzipSync } from 'node:zlib';
 import type { Output } from '../output.ts';
 import type { BuildContext, LayoutContext, Page, Site, Theme } from '../types.ts';
+import type { WriteBehind } from '../write-behind.ts';
 
 export interface LaidOut {
   page: Page;
@@ -27,12 +28,14 @@ export interface LayoutOptions {
   /** Settings, theme code and asset names: anything besides the site that shapes every page. */
   settingsHash: string;
   asset(name: string): string;
-  memory: Map<string, { html: string; weight: number }>;
+  memory: Map<string, { weight: number }>;
+  writer: WriteBehind;
 }
 
 export function layoutPages(options: LayoutOptions): LaidOut[] {
   const siteHash = siteFingerprint(options.site);
   const cacheDir = options.ctx.cacheDir('pages');
+  const listing = cacheListing(cacheDir);
   const results: LaidOut[] = [];
   for (const page of options.site.pages) {
     const key = createHash('sha256')
@@ -42,21 +45,19 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
       .update(page.contentHash ?? '')
       .update(options.ctx.mode)
       .digest('hex');
-    const htmlFile = path.join(cacheDir, `${key}.html`);
-    let entry = options.memory.get(key);
-    if (!entry && existsSync(htmlFile) && existsSync(`${htmlFile}.json`)) {
-      entry = { html: '', weight: JSON.parse(readFileSync(`${htmlFile}.json`, 'utf8')).weight };
-    }
-    if (!entry) {
+    // The weight rides in the cached file's name: one file per page, no index to keep.
+    const cachedWeight = listing.get(key);
+    let entry = options.memory.get(key) ?? (cachedWeight === undefined ? undefined : { weight: cachedWeight });
+    if (entry) {
+      options.output.emitFile(page.outputPath, path.join(cacheDir, `${key}.${entry.weight}.html`));
+    } else {
       const tree = layOut(page, options);
       const html = toHtml(tree);
-      entry = { html, weight: weigh(tree, options.output, html) };
-      mkdirSync(cacheDir, { recursive: true });
-      writeAtomic(htmlFile, html);
-      writeAtomic(`${htmlFile}.json`, JSON.stringify({ weight: entry.weight }));
+      entry = { weight: weigh(tree, options.output, html) };
+      options.writer.write(path.join(cacheDir, `${key}.${entry.weight}.html`), html);
+      options.output.emit(page.outputPath, html);
     }
     options.memory.set(key, entry);
-    options.output.emitFile(page.outputPath, htmlFile);
     results.push({ page, weight: entry.weight });
   }
   return results;
@@ -101,8 +102,12 @@ function siteFingerprint(site: Site): string {
   return hash.digest('hex');
 }
 
-function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+/** key → weight of the laid-out pages in the cache: one directory read instead of a stat per page. */
+function cacheListing(dir: string): Map<string, number> {
+  const listing = new Map<string, number>();
+  for (const name of readdirSync(dir)) {
+    const match = /^([0-9a-f]{64})\.(\d+)\.html$/.exec(name);
+    if (match) listing.set(match[1], Number(match[2]));
+  }
+  return listing;
 }

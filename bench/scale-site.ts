@@ -1,0 +1,95 @@
+/**
+ * Writes the synthetic 1,000-article site the scale benchmark builds, for solarpress and for Hugo:
+ * each article has five paragraphs, a table, a code block, footnotes and three internal links.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const WORDS = 'solar panel battery server federated message protocol client roster stanza certificate nginx board power sun winter cloud offline reader feed zine club rotterdam'.split(' ');
+
+/** Deterministic pseudo-random words, so every run builds the same site. */
+function words(seed: number, count: number): string {
+  let x = seed * 2654435761 + 1;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out.push(WORDS[x % WORDS.length]);
+  }
+  return out.join(' ');
+}
+
+function article(i: number, total: number, link: (target: number) => string): string {
+  const targets = [1, 7, 31].map((step) => (i + step) % total);
+  const paragraphs = Array.from({ length: 5 }, (_, p) => `${words(i * 10 + p, 60)}.${p === 1 ? '[^1]' : ''}${p === 3 ? '[^2]' : ''}`);
+  paragraphs[2] += ` See ${targets.map((t) => `[article ${t}](${link(t)})`).join(', ')}.`;
+  return [
+    '## Introduction',
+    '',
+    paragraphs[0],
+    '',
+    paragraphs[1],
+    '',
+    '## Details',
+    '',
+    paragraphs[2],
+    '',
+    '| Part | Watts | Notes |',
+    '|------|------:|-------|',
+    `| board | ${(i % 5) + 1}.5 | ${words(i + 3, 3)} |`,
+    `| panel | ${(i % 50) + 10} | ${words(i + 4, 3)} |`,
+    '',
+    paragraphs[3],
+    '',
+    '```lua',
+    `-- config ${i}`,
+    'modules_enabled = { "roster"; "saslauth"; "tls"; }',
+    `c2s_require_encryption = ${i % 2 === 0}`,
+    '```',
+    '',
+    paragraphs[4],
+    '',
+    `[^1]: ${words(i + 7, 12)}.`,
+    `[^2]: ${words(i + 8, 12)}.`,
+    '',
+  ].join('\n');
+}
+
+const date = (i: number) => new Date(Date.UTC(2016, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+
+export function writeSolarpressSite(dir: string, total = 1000, theme = 'theme'): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'site.config.ts'),
+    `export default {
+  title: 'Scale benchmark',
+  url: 'https://bench.example',
+  author: { name: 'Bench' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  theme: ${JSON.stringify(theme)},
+  budgets: { pageKB: 10000 },
+  precompress: false,
+};\n`,
+  );
+  for (let i = 0; i < total; i++) {
+    const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\ntags: [bench, t${i % 10}]\n---\n\n`;
+    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `article-${t}.md`));
+  }
+}
+
+/** The same articles for Hugo, with minimal layouts. */
+export function writeHugoSite(dir: string, total = 1000): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
+  mkdirSync(path.join(dir, 'layouts/_default'), { recursive: true });
+  writeFileSync(path.join(dir, 'hugo.toml'), `baseURL = "https://bench.example/"\ntitle = "Scale benchmark"\ndisableKinds = ["taxonomy", "term"]\n[markup.goldmark.extensions]\n  typographer = true\n`);
+  const shell = (main: string) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><main>${main}</main></body></html>\n`;
+  writeFileSync(path.join(dir, 'layouts/_default/single.html'), shell('{{ .Content }}'));
+  writeFileSync(path.join(dir, 'layouts/_default/list.html'), shell('{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}'));
+  writeFileSync(path.join(dir, 'layouts/index.html'), shell('{{ range .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}'));
+  for (let i = 0; i < total; i++) {
+    const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\ntags: [bench, t${i % 10}]\n---\n\n`;
+    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `/articles/article-${t}/`));
+  }
+}
