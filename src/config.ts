@@ -4,6 +4,10 @@
  * registered in src/plugins.ts.
  */
 import { z } from 'zod';
+import type { DitherOptionsInput } from '../plugins/dither/options.ts';
+import type { FeedOptionsInput } from '../plugins/feed/options.ts';
+import type { ServerOptionsInput } from '../plugins/nginx/options.ts';
+import type { precompressSchema } from '../plugins/precompress/options.ts';
 
 const person = z.strictObject({
   name: z.string().min(1),
@@ -88,7 +92,10 @@ export type ResolvedConfig = CoreConfig & {
 
 /** What site.config.ts may hold: the core keys, and each built-in plugin's section (or false to turn it off). */
 export type SiteConfigInput = CoreConfigInput & {
-  [pluginSection: string]: unknown;
+  dither?: DitherOptionsInput | false;
+  feed?: FeedOptionsInput | false;
+  server?: ServerOptionsInput | false;
+  precompress?: z.input<typeof precompressSchema> | false;
 };
 
 /** Typed identity for site.config.ts: `export default defineConfig({ … })`. */
