@@ -1,6 +1,6 @@
 /**
  * The Markdown → hast pipeline of a page body:
- * remark-parse → GFM → definition lists → typographic quotes → [plugins' remark plugins]
+ * remark-parse → GFM → definition lists → typographic quotes and dashes → [plugins' remark plugins]
  * → remark-rehype → heading ids and anchors → local links → [plugins' rehype plugins]
  * → [theme's rehype plugins] → publish remaining local files.
  */
@@ -12,10 +12,10 @@ import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-lis
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import remarkSmartypants from 'remark-smartypants';
 import { unified, type PluggableList, type Processor } from 'unified';
 import rehypePublishFiles from './publish-files.ts';
 import rehypeResolveLinks from './resolve-links.ts';
+import remarkTypography from './typography.ts';
 
 export type BodyProcessor = Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, undefined>;
 
@@ -30,7 +30,7 @@ export function createBodyProcessor(plugins: ProcessorPlugins): BodyProcessor {
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkDefinitionList)
-    .use(remarkSmartypants)
+    .use(remarkTypography)
     .use(plugins.remark)
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })
     .use(rehypeSlug)
