@@ -11,6 +11,7 @@ import { page, power } from './layouts/page.ts';
 import { zineIssue } from './layouts/zine.ts';
 import rehypeFigures from './rehype/figures.ts';
 import rehypeScrollables from './rehype/scrollables.ts';
+import rehypeTableHeaders from './rehype/table-headers.ts';
 import { routes } from './routes.ts';
 
 const theme: Theme = {
@@ -30,7 +31,7 @@ const theme: Theme = {
     'not-found': notFound,
   },
   routes,
-  rehypePlugins: [rehypeFigures, rehypeScrollables],
+  rehypePlugins: [rehypeFigures, rehypeTableHeaders, rehypeScrollables],
 };
 
 export default theme;

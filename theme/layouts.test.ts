@@ -122,7 +122,7 @@ describe('the power page', () => {
     const s = await site();
     const tree = lay(s, '/power/');
     const stats = selectAll(tree, '.power-live [data-stat]').map((e) => e.properties.dataStat);
-    for (const key of ['battery', 'solar-w', 'battery-w', 'load-w', 'voltage', 'current', 'cpu-temp', 'load', 'uptime', 'local-time', 'generated', 'forecast-list'])
+    for (const key of ['battery', 'solar-w', 'battery-w', 'load-w', 'voltage', 'current', 'cpu-temp', 'load', 'uptime', 'local-time', 'forecast-list'])
       expect(stats).toContain(key);
     const html = text(tree);
     expect(html).toContain('Olimex A20-OLinuXino-LIME2');

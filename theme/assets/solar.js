@@ -26,7 +26,6 @@
     var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
     return h >= 24 ? plural(Math.floor(h / 24), 'day') + ', ' + plural(h % 24, 'hour') : h ? plural(h, 'hour') + ', ' + plural(m, 'minute') : plural(m, 'minute');
   }
-  /* The wall clock at the board now, in its time zone. */
   function clock(tz, now) {
     try {
       if (typeof tz === 'string') return new Date(now).toLocaleTimeString('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' }) + ' (' + tz + ')';
@@ -78,11 +77,10 @@
     var pct = num(b.percent), ch = typeof b.charging === 'boolean' ? b.charging : null;
     if (pct !== null && (pct < 0 || pct > 100)) pct = null;
     if (pct !== null) pct = Math.round(pct);
-    var state = ch === true ? 'charging' : ch === false ? 'draining' : NA;
-    level(pct === null ? 'unknown' : ch === null ? 'level' : state, pct || 0);
+    var state = ch ? 'charging' : ch === false ? 'draining' : '';
+    level(pct === null ? 'unknown' : state || 'level', pct || 0);
     set('battery-short', pct === null ? '?' : pct + '%' + (ch === true ? ' \u2600' : ch === false ? ' \u263E' : ''));
-    set('battery', pct === null ? 'unknown' : pct + '%' + (ch === null ? '' : ', ' + state));
-    set('battery-state', state);
+    set('battery', pct === null ? 'unknown' : pct + '%' + (state && ', ' + state));
     set('solar-w', unit(num(p.solar_w), 2, 'W'));
     var bw = num(p.battery_w);
     set('battery-w', bw !== null && bw < 0 ? 'none (charging at ' + unit(-bw, 2, 'W') + ')' : unit(bw, 2, 'W'));
@@ -95,7 +93,6 @@
     set('load', load.length ? load.join(', ') : NA);
     set('uptime', uptime(num(s.uptime_s)));
     set('local-time', clock(data.timezone, now));
-    set('generated', ago(Math.max(0, age)));
     set('status', 'Live figures from the board, ' + ago(Math.max(0, age)) + '.');
     days(data.forecast);
   }
@@ -104,7 +101,7 @@
     var url = root.getAttribute('data-stats');
     if (!url || !window.XMLHttpRequest || !window.JSON) return;
     var x = new XMLHttpRequest();
-    x.open('GET', url + (url.indexOf('?') < 0 ? '?' : '&') + 't=' + Math.floor(Date.now() / 6e4));
+    x.open('GET', url);
     x.timeout = 1e4;
     x.onload = function () {
       if (x.status !== 200) return unknown('the board has not published any');
@@ -116,7 +113,7 @@
     x.send();
   }
 
-  /* "View the original image": a link without JS, a button swapping the image in place with it. */
+  /* "View the original image": a link without JS, an in-place toggle with it. */
   each('a[data-original-toggle]', function (a) {
     var fig = a.parentNode;
     while (fig && fig.nodeName !== 'FIGURE') fig = fig.parentNode;

@@ -10,22 +10,12 @@ const LATEST = 6;
 
 function zineFeature(zine: ZineIssue): Element {
   const { index, parts } = zine;
-  const cover = index.leadImage;
   return h('section.home-zine', { ariaLabelledBy: 'home-zine-title' }, [
     h('h2.section-title', { id: 'home-zine-title' }, 'The zine'),
-    h('div.home-zine-inner', [
-      cover
-        ? h('a.home-zine-cover', { href: index.url, tabIndex: -1, ariaHidden: 'true' }, [
-            h('img.dithered', { src: cover.url, width: cover.width, height: cover.height, alt: '', loading: 'lazy', decoding: 'async' }),
-          ])
-        : undefined,
-      h('div.home-zine-text', [
-        h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
-        index.summary ? h('p', index.summary) : undefined,
-        h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
-        h('p', h('a.button', { href: index.url }, 'Read the issue')),
-      ]),
-    ]),
+    h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
+    index.summary ? h('p', index.summary) : undefined,
+    h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
+    h('p', h('a.button', { href: index.url }, 'Read the issue')),
   ]);
 }
 

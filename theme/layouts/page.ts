@@ -27,7 +27,6 @@ function plain(ctx: LayoutContext, bodyClass: string, after: Element[] = []) {
 /** Each live figure: label, the stats.json field it shows (documented in theme/README.md), its data-stat key. */
 const figures: Array<[label: string, field: string, stat: string]> = [
   ['Battery charge', 'battery.percent', 'battery'],
-  ['Battery is', 'battery.charging', 'battery-state'],
   ['Power from the solar panel', 'power.solar_w', 'solar-w'],
   ['Power from the battery', 'power.battery_w', 'battery-w'],
   ['Power used by the server', 'power.load_w', 'load-w'],
@@ -37,7 +36,6 @@ const figures: Array<[label: string, field: string, stat: string]> = [
   ['System load (1, 5, 15 min)', 'system.load', 'load'],
   ['Uptime', 'system.uptime_s', 'uptime'],
   ['Local time at the server', 'local_time', 'local-time'],
-  ['Figures written at', 'generated', 'generated'],
 ];
 
 function liveFigures(ctx: LayoutContext): Element {

@@ -58,7 +58,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   // The page background fills up to --battery-level; this label floats at that height (on wide screens).
   const batteryFloat = h('p.battery-float', [
     h('a.battery-label', { href: powerUrl }, [
-      h('span.visually-hidden', 'Solar battery: '),
+      h('span.sr-only', 'Solar battery: '),
       h('span.battery-value', { dataStat: 'battery-short' }),
     ]),
   ]);

@@ -9,7 +9,8 @@ import { ditheredImage } from '../test/fixture-site.ts';
 import { selectAll } from '../test/select.ts';
 
 async function run(children: Root['children'], file = new VFile()): Promise<Root> {
-  return (await unified().use(rehypeFigures).run({ type: 'root', children }, file)) as Root;
+  const tree: Root = { type: 'root', children };
+  return (await unified().use(rehypeFigures).run(tree as never, file)) as unknown as Root;
 }
 
 describe('rehype figures', () => {

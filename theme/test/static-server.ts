@@ -28,7 +28,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(dir: string): Promise<StaticServer> {
+export interface ServeOptions {
+  /** Serve the build's precompressed .gz files and long cache lifetimes for assets, as nginx on the board does. */
+  likeNginx?: boolean;
+}
+
+export async function serveStatic(dir: string, options: ServeOptions = {}): Promise<StaticServer> {
   const overrides: StaticServer['overrides'] = new Map();
   const requested: string[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -43,8 +48,18 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
     let file = join(dir, normalize(path).replace(/^(\.\.[/\\])+/, ''));
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      const headers: Record<string, string> = { 'content-type': types[extname(file)] ?? 'application/octet-stream' };
+      let body = await readFile(file);
+      if (options.likeNginx) {
+        if (/^\/(assets|media)\//.test(path)) headers['cache-control'] = 'public, max-age=31536000, immutable';
+        const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? await readFile(`${file}.gz`).catch(() => undefined) : undefined;
+        if (gz) {
+          body = gz;
+          headers['content-encoding'] = 'gzip';
+          headers.vary = 'Accept-Encoding';
+        }
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       const notFound = await readFile(join(dir, '404.html')).catch(() => Buffer.from('not found'));
