@@ -6,6 +6,9 @@ import { Worker } from 'node:worker_threads';
 import 'sharp'; // load libvips in the main thread first, so workers exiting never unload it
 import type { DitherJob, JobOutcome } from './job.ts';
 
+/** How long an idle worker lives (pages render in parallel, so gaps between jobs are short). */
+const IDLE_MS = 1000;
+
 interface Pending {
   id: number;
   job: DitherJob;
@@ -21,6 +24,7 @@ export class WorkerPool {
   private readonly running = new Map<Worker, Pending>();
   private nextId = 1;
   private closed = false;
+  private reaper?: NodeJS.Timeout;
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.size = size;
@@ -28,6 +32,7 @@ export class WorkerPool {
 
   run(job: DitherJob): Promise<JobOutcome> {
     if (this.closed) return Promise.reject(new Error('dither worker pool is closed'));
+    clearTimeout(this.reaper);
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.pump();
@@ -57,6 +62,7 @@ export class WorkerPool {
         else task.reject(new Error(`dither worker failed: ${message.crash}`));
       }
       this.pump();
+      if (this.running.size === 0 && this.queue.length === 0) this.reapSoon();
     });
     worker.on('error', (error) => this.lose(worker, error));
     worker.on('exit', (code) => this.lose(worker, new Error(`dither worker exited with code ${code}`)));
@@ -75,7 +81,22 @@ export class WorkerPool {
     if (!this.closed) this.pump();
   }
 
+  /**
+   * Idle workers end after a while. unref() alone does not let the process exit once a worker has
+   * loaded tsx and sharp (a build that fails before buildEnd would hang), so they are terminated.
+   */
+  private reapSoon(): void {
+    clearTimeout(this.reaper);
+    this.reaper = setTimeout(() => {
+      if (this.running.size > 0 || this.queue.length > 0) return;
+      for (const worker of this.workers.splice(0)) void worker.terminate();
+      this.idle.length = 0;
+    }, IDLE_MS);
+    this.reaper.unref();
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.reaper);
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error('dither worker pool closed'));
     await Promise.all(this.workers.slice().map((w) => w.terminate()));
