@@ -90,6 +90,7 @@ export function writeFixtureSite(dir: string): FixtureSite {
         .join('') +
       '</feed>\n',
   );
+  put(join(root, 'feed.json'), JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Homebrew Server Club', items: [] }));
   put(
     join(root, 'api', 'stats.json'),
     JSON.stringify({ schema: 1, generated: '2026-11-23T18:00:00Z', battery: { percent: 64, charging: true }, padding: 'x'.repeat(600) }),

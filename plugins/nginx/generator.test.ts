@@ -126,7 +126,7 @@ describe('renderSiteConfig', () => {
   it('cache lifetimes follow the options', () => {
     const l = lines(renderSiteConfig(site({ htmlMaxAge: 600, feedMaxAge: 120 })));
     expect(l).toContain('~\\.html$ "public, max-age=600";');
-    expect(l).toContain('~\\.(?:xml|rss|atom)$ "public, max-age=120";');
+    expect(l).toContain('~(?:\\.(?:xml|rss|atom)|/feed\\.json)$ "public, max-age=120";');
     expect(l).toContain('/index.html no-cache;');
     expect(l).toContain('~^/api/ no-cache;');
   });

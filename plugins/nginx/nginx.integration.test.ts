@@ -138,6 +138,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     expect(await cc('/')).toBe('no-cache');
     expect(await cc(CSS_URL)).toBe('public, max-age=31536000, immutable');
     expect(await cc('/feed.xml')).toBe('public, max-age=3600');
+    expect(await cc('/feed.json')).toBe('public, max-age=3600');
     expect(await cc('/api/stats.json')).toBe('no-cache');
   });
 

@@ -42,7 +42,7 @@ export const serverSchema = z.strictObject({
   hstsMaxAge: seconds.default(63072000),
   /** Cache lifetime of HTML pages (not the home page, which is revalidated every time). */
   htmlMaxAge: seconds.default(86400),
-  /** Cache lifetime of feeds (.xml, .rss, .atom). */
+  /** Cache lifetime of feeds (.xml, .rss, .atom, feed.json). */
   feedMaxAge: seconds.default(3600),
   /** Content-Security-Policy: by default only the site itself. */
   csp: z

@@ -54,7 +54,7 @@ function cacheMap(o: ResolvedServerOptions): ConfNode {
         'Theme files with a content hash in their name never change: a year, and `immutable` so browsers do not even revalidate.',
       ),
       directive('~^/media/', [year], 'Published images are named by their content too.'),
-      directive('~\\.(?:xml|rss|atom)$', [maxAge(o.feedMaxAge)], 'Feeds: readers poll them; an hour spares the board.'),
+      directive('~(?:\\.(?:xml|rss|atom)|/feed\\.json)$', [maxAge(o.feedMaxAge)], 'Feeds (Atom, RSS, JSON Feed): readers poll them; an hour spares the board.'),
       directive('~\\.html$', [maxAge(o.htmlMaxAge)], 'Pages: the club posts rarely, so browsers may keep them a while.'),
     ],
     `Cache-Control by path. Set by one add_header at server level: an add_header inside a location\nwould silently drop the security headers there.`,
