@@ -9,7 +9,8 @@ import { zineOf } from '../lib/site-map.ts';
 function entryHeader(page: Page, ctx: LayoutContext, kicker: Element | undefined): Element {
   return h('header.entry-header', [
     kicker,
-    h('h1.entry-title', page.title),
+    // Long titles (a guide's full title) step down a size so the header stays a header.
+    h('h1', { className: ['entry-title', ...(page.title.length > 60 ? ['is-long'] : [])] }, page.title),
     page.summary ? h('p.dek', page.summary) : undefined,
     byline(page, ctx),
   ]);
