@@ -2,7 +2,7 @@
  * The generated config in a real nginx: rendered standalone for 127.0.0.1 with a self-signed
  * certificate, a small site precompressed by the precompress plugin, probed with curl.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -43,6 +43,8 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
   let legacyHttps: number;
   let standalone: string;
   let siteFile: string;
+  let cert: string;
+  let key: string;
   const H = () => `https://127.0.0.1:${https}`;
 
   beforeAll(async () => {
@@ -55,7 +57,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
       cacheDir: join(dir, 'precompress-cache'),
       options: precompressSchema.parse({ zopfliIterations: 5, workers: 2 }),
     });
-    const { cert, key } = await selfSignedCertificate(dir);
+    ({ cert, key } = await selfSignedCertificate(dir));
     [http, https, legacyHttp, legacyHttps] = await freePorts(4);
 
     const section: ServerOptionsInput = { acmeRoot: fx.acmeRoot, accessLog: 'anonymized' };
@@ -92,6 +94,22 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
       `pid ${dir}/t.pid;\nerror_log ${dir}/t.log;\n${brotli}\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include ${siteFile};\n}\n`,
     );
     await expect(nginxTest(dir, wrapper)).resolves.toMatch(/test is successful/);
+  });
+
+  it.skipIf(!existsSync('/etc/nginx/nginx.conf'))("nginx -t accepts the production site file under Debian's own nginx.conf", async () => {
+    // The board's layout: Debian's nginx.conf including the site file from sites-enabled/, default listen/ports/paths.
+    const production = join(dir, 'production.conf');
+    await render({}, ['--cert', cert, '--key', key, '--out', production]);
+    const debian = readFileSync('/etc/nginx/nginx.conf', 'utf8')
+      .replace(/include \/etc\/nginx\/sites-enabled\/\*;/, `include ${production};`)
+      .replace(/^pid .*;$/m, `pid ${dir}/debian.pid;`)
+      .replace(/^error_log .*;$/m, `error_log ${dir}/debian-error.log;`)
+      .replace(/access_log \/var\/log\/nginx\/access\.log;/, `access_log ${dir}/debian-access.log;`);
+    expect(debian).toContain(`include ${production};`);
+    const conf = join(dir, 'debian-nginx.conf');
+    writeFileSync(conf, debian);
+    // Debian's compiled-in prefix: its modules-enabled/ files load `modules/…` relative to it.
+    await expect(nginxTest('/usr/share/nginx/', conf)).resolves.toMatch(/test is successful/);
   });
 
   it('redirects HTTP to HTTPS with 301, but serves ACME challenges from the webroot', async () => {
