@@ -1,5 +1,5 @@
-/* solar theme: live power figures (schema: theme/README.md) and the original-image toggle.
-   Only enhances. Stats text goes in with textContent only. ES5 for old browsers. */
+/* solar theme: live power figures (schema: theme/README.md), original-image toggle.
+   Only enhances; stats go in with textContent only; ES5 for old browsers. */
 (function () {
   'use strict';
   var d = document, root = d.documentElement, STALE = 6e5;
