@@ -105,6 +105,18 @@ describe('articles and guides', () => {
     expect(select(guide, 'pre')!.properties.tabIndex).toBe(0);
     expect(select(guide, '.table-scroll table')).toBeTruthy();
   });
+  it('carry Open Graph meta with absolute URLs', async () => {
+    const s = await site();
+    s.byUrl.get('/own-server/')!.leadImage = { url: '/media/server.png', width: 800, height: 450, type: 'image/png', bytes: 1000 };
+    const og = Object.fromEntries(selectAll(lay(s, '/own-server/'), 'meta[property]').map((m) => [m.properties.property, m.properties.content]));
+    expect(og).toMatchObject({
+      'og:type': 'article',
+      'og:title': 'Why run your own XMPP server?',
+      'og:url': 'https://homebrewserver.club/own-server/',
+      'og:image': 'https://homebrewserver.club/media/server.png',
+      'article:published_time': '2019-03-10T00:00:00.000Z',
+    });
+  });
   it('escapes markup in titles and summaries', async () => {
     const s = await site();
     const page = s.byUrl.get('/own-server/')!;

@@ -45,6 +45,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
     h('title', title),
     h('meta', { name: 'description', content: description }),
     h('link', { rel: 'canonical', href: absoluteUrl(config, page.url) }),
+    ...openGraph(ctx, o.title ?? config.title, description),
     h('link', { rel: 'icon', href: favicon }),
     h('link', { rel: 'stylesheet', href: ctx.asset('solar.css') }),
     // Written by the board every minute: the battery level for browsers without JavaScript.
@@ -121,6 +122,25 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   weightText.value = 'This page weighs 000 KB.';
   weightText.value = `This page weighs ${formatKB(ctx.weigh ? ctx.weigh(root) : pageWeight(root, ctx.compressedSize))}.`;
   return root;
+}
+
+/** Open Graph meta, so a link shared in a chat shows title, summary and the lead image. */
+function openGraph(ctx: LayoutContext, title: string, description: string): Element[] {
+  const { page, config } = ctx;
+  const isArticle = ['article', 'guide', 'zine-part', 'zine-issue'].includes(page.kind);
+  const meta = (property: string, content: string) => h('meta', { property, content });
+  const image = page.leadImage;
+  return [
+    meta('og:type', isArticle ? 'article' : 'website'),
+    meta('og:site_name', config.title),
+    meta('og:title', title),
+    meta('og:description', description),
+    meta('og:url', absoluteUrl(config, page.url)),
+    ...(image
+      ? [meta('og:image', absoluteUrl(config, image.url)), meta('og:image:width', String(image.width)), meta('og:image:height', String(image.height))]
+      : []),
+    ...(isArticle && page.date ? [meta('article:published_time', page.date.toISOString())] : []),
+  ];
 }
 
 /** The footer dashboard: filled by solar.js from stats.json; the battery also by battery.css. */
