@@ -1,10 +1,11 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildContext } from '../../src/types.ts';
 import precompress, { precompressDir, precompressSchema } from './index.ts';
+import { sameMicrosecond } from './precompress.ts';
 
 let dir: string;
 let out: string;
@@ -36,7 +37,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('precompressDir', () => {
   it('writes .gz and .br siblings that decode to the original, with its mtime', async () => {
+    const before = statSync(join(out, 'index.html'), { bigint: true }).mtimeNs;
     const stats = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    // The original is left alone (it may be a hard link into the core's cache).
+    expect(statSync(join(out, 'index.html'), { bigint: true }).mtimeNs).toBe(before);
     for (const file of ['index.html', 'guides/x/index.html', 'copy.html', 'style.css']) {
       const original = readFileSync(join(out, file));
       const gz = readFileSync(join(out, `${file}.gz`));
@@ -44,12 +48,34 @@ describe('precompressDir', () => {
       expect(gunzipSync(gz).equals(original)).toBe(true);
       expect(brotliDecompressSync(br).equals(original)).toBe(true);
       expect(gz.length).toBeLessThan(original.length);
-      expect(statSync(join(out, `${file}.gz`)).mtimeMs).toBe(statSync(join(out, file)).mtimeMs);
-      expect(statSync(join(out, `${file}.br`)).mtimeMs).toBe(statSync(join(out, file)).mtimeMs);
+      const ns = statSync(join(out, file), { bigint: true }).mtimeNs;
+      for (const sibling of [`${file}.gz`, `${file}.br`]) {
+        // Same second and microsecond (utimes cannot set nanoseconds).
+        expect(statSync(join(out, sibling), { bigint: true }).mtimeNs).toBe(ns - (ns % 1000n));
+      }
     }
     expect(stats.files).toBe(5);
     // copy.html has the same bytes as guides/x/index.html: compressed once.
     expect(stats.compressed).toBe(4);
+  });
+
+  it('sets sibling times exactly to the microsecond, run after run', async () => {
+    const tricky = [1763924994240999000n, 1763924994241000000n, 1763924994999999999n, 1763924994000000001n];
+    for (const ns of tricky) {
+      const file = join(out, 'style.css');
+      const time = sameMicrosecond(ns);
+      utimesSync(file, time, time);
+      expect(statSync(file, { bigint: true }).mtimeNs).toBe(ns - (ns % 1000n));
+    }
+  });
+
+  it('never writes through a hard link at a sibling path', async () => {
+    const elsewhere = join(dir, 'elsewhere.gz');
+    writeFileSync(elsewhere, 'keep me');
+    linkSync(elsewhere, join(out, 'index.html.gz'));
+    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    expect(readFileSync(elsewhere, 'utf8')).toBe('keep me');
+    expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(0));
   });
 
   it('skips non-text files and files that compression would make bigger', async () => {

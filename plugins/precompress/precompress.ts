@@ -107,11 +107,13 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
   let pool: CompressionPool | undefined;
 
-  const place = async (file: string, encoding: Encoding, from: string, size: number, mtime: Date) => {
+  const place = async (file: string, encoding: Encoding, from: string, size: number, mtimeNs: bigint) => {
     const target = `${file}.${encoding}`;
+    // Never write through a hard link (the core links cached files into the output).
+    await rm(target, { force: true });
     await copyFile(from, target);
-    // Same mtime on both (set on the original too: utimes keeps only microseconds, the disk has nanoseconds).
-    await Promise.all([utimes(target, mtime, mtime), utimes(file, mtime, mtime)]);
+    const time = sameMicrosecond(mtimeNs);
+    await utimes(target, time, time);
     const compressedSize = (await stat(target)).size;
     if (encoding === 'gz') {
       stats.gzipFiles++;
@@ -127,7 +129,7 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
   try {
     await Promise.all(
       files.map(async (file) => {
-        const [data, info] = await Promise.all([readFile(file), stat(file)]);
+        const [data, info] = await Promise.all([readFile(file), stat(file, { bigint: true })]);
         const key = cacheKey(data, job);
         used.add(key);
         stats.files++;
@@ -158,7 +160,7 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
         }
         for (const [i, encoding] of encodings.entries()) {
           const hit = hits[i];
-          if (hit && hit !== 'none') await place(file, encoding, hit, data.byteLength, info.mtime);
+          if (hit && hit !== 'none') await place(file, encoding, hit, data.byteLength, info.mtimeNs);
         }
       }),
     );
@@ -168,6 +170,17 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
   stats.pruned = await prune(cacheDir, used);
   stats.wallMs = performance.now() - started;
   return stats;
+}
+
+/**
+ * The original's mtime as seconds for utimes, which keeps microseconds: the sibling gets the same
+ * second (what Last-Modified shows) and microsecond. Half a microsecond is added because libuv
+ * truncates, and the double's rounding error (~0.25 µs today) must not drop to the microsecond below.
+ * The original itself is never touched: it may be a hard link into another cache.
+ */
+export function sameMicrosecond(mtimeNs: bigint): number {
+  const micros = mtimeNs / 1000n;
+  return Number(micros / 1_000_000n) + (Number(micros % 1_000_000n) + 0.5) / 1e6;
 }
 
 /** Remove cache entries no file of this build used. */
