@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { copyFile, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { PrecompressOptions } from './options.ts';
 import { CompressionPool, type CompressJob } from './pool.ts';
@@ -72,13 +72,20 @@ async function writeCacheEntry(cacheDir: string, key: string, encoding: Encoding
   await rename(tmp, target);
 }
 
-/** What the cache holds for a file: bytes path, 'none' (not smaller), or undefined (unknown). */
-function lookup(cacheDir: string, key: string, encoding: Encoding): string | 'none' | undefined {
+/**
+ * What the cache holds for a file: the bytes, null (compression did not help), or undefined (unknown).
+ * Read into memory at once, so that another build pruning the cache meanwhile cannot break this one.
+ */
+async function load(cacheDir: string, key: string, encoding: Encoding): Promise<Uint8Array | null | undefined> {
   const { data, none } = cachePaths(cacheDir, key, encoding);
-  if (existsSync(data)) return data;
-  if (existsSync(none)) return 'none';
-  return undefined;
+  try {
+    return await readFile(data);
+  } catch {
+    return existsSync(none) ? null : undefined;
+  }
 }
+
+type Siblings = Partial<Record<Encoding, Uint8Array | null>>;
 
 export interface PrecompressRun {
   outputDir: string;
@@ -103,25 +110,60 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
   };
   const used = new Set<string>();
   /** Files with identical bytes share one compression. */
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Map<string, Promise<Siblings>>();
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
   let pool: CompressionPool | undefined;
 
-  const place = async (file: string, encoding: Encoding, from: string, size: number, mtimeNs: bigint) => {
+  const compress = async (key: string, data: Buffer): Promise<Siblings> => {
+    pool ??= new CompressionPool(Math.min(options.workers, files.length));
+    // A fresh copy: its buffer is moved to the worker.
+    const result = await pool.compress(new Uint8Array(data), job);
+    stats.workerMs += result.ms;
+    stats.compressed++;
+    const siblings: Siblings = {};
+    for (const encoding of encodings) {
+      const bytes = encoding === 'gz' ? result.gz : result.br;
+      siblings[encoding] = bytes && bytes.byteLength < data.byteLength ? bytes : null;
+      await writeCacheEntry(cacheDir, key, encoding, siblings[encoding] ?? undefined);
+    }
+    return siblings;
+  };
+
+  const siblingsOf = async (key: string, data: Buffer): Promise<Siblings> => {
+    const shared = inFlight.get(key);
+    if (shared) {
+      stats.cached++;
+      return shared;
+    }
+    const cached = await Promise.all(encodings.map((e) => load(cacheDir, key, e)));
+    if (cached.every((c) => c !== undefined)) {
+      stats.cached++;
+      return Object.fromEntries(encodings.map((e, i) => [e, cached[i]]));
+    }
+    let work = inFlight.get(key);
+    if (!work) {
+      work = compress(key, data);
+      inFlight.set(key, work);
+    } else {
+      stats.cached++;
+    }
+    return work;
+  };
+
+  const place = async (file: string, encoding: Encoding, bytes: Uint8Array, size: number, mtimeNs: bigint) => {
     const target = `${file}.${encoding}`;
     // Never write through a hard link (the core links cached files into the output).
     await rm(target, { force: true });
-    await copyFile(from, target);
+    await writeFile(target, bytes);
     const time = sameMicrosecond(mtimeNs);
     await utimes(target, time, time);
-    const compressedSize = (await stat(target)).size;
     if (encoding === 'gz') {
       stats.gzipFiles++;
-      stats.gzipBytes += compressedSize;
+      stats.gzipBytes += bytes.byteLength;
       stats.gzipOriginalBytes += size;
     } else {
       stats.brotliFiles++;
-      stats.brotliBytes += compressedSize;
+      stats.brotliBytes += bytes.byteLength;
       stats.brotliOriginalBytes += size;
     }
   };
@@ -134,33 +176,10 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
         used.add(key);
         stats.files++;
         stats.originalBytes += data.byteLength;
-        let hits = encodings.map((e) => lookup(cacheDir, key, e));
-        if (hits.some((h) => h === undefined) || inFlight.has(key)) {
-          let work = inFlight.get(key);
-          if (!work) {
-            work = (async () => {
-              pool ??= new CompressionPool(Math.min(options.workers, files.length));
-              // A fresh copy: its buffer is moved to the worker.
-              const result = await pool.compress(new Uint8Array(data), job);
-              stats.workerMs += result.ms;
-              stats.compressed++;
-              for (const encoding of encodings) {
-                const bytes = encoding === 'gz' ? result.gz : result.br;
-                await writeCacheEntry(cacheDir, key, encoding, bytes && bytes.byteLength < data.byteLength ? bytes : undefined);
-              }
-            })();
-            inFlight.set(key, work);
-          } else {
-            stats.cached++;
-          }
-          await work;
-          hits = encodings.map((e) => lookup(cacheDir, key, e));
-        } else {
-          stats.cached++;
-        }
-        for (const [i, encoding] of encodings.entries()) {
-          const hit = hits[i];
-          if (hit && hit !== 'none') await place(file, encoding, hit, data.byteLength, info.mtimeNs);
+        const siblings = await siblingsOf(key, data);
+        for (const encoding of encodings) {
+          const bytes = siblings[encoding];
+          if (bytes) await place(file, encoding, bytes, data.byteLength, info.mtimeNs);
         }
       }),
     );
