@@ -5,16 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { PluggableList } from 'unified';
 import path from 'node:path';
 import { loadConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { loadContent, type SourceMemo } from './content/load.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
-import { createBodyProcessor, type BodyProcessor } from './markdown/processor.ts';
+import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
 import { Output, writeOutput } from './output.ts';
 import { setupPlugins } from './plugins.ts';
-import { renderBody, type BodyResult } from './render/body.ts';
+import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
+import { runTextStage } from './render/text-stage.ts';
+import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, type LaidOut } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
@@ -54,13 +58,15 @@ export interface BuildResult {
 }
 
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
-const CONCURRENCY = 8;
+const CONCURRENCY = 16;
+/** Below this many pages to render, starting worker threads costs more than it saves. */
+const WORKER_THRESHOLD = 48;
 
 export class SiteBuilder {
   private readonly memo: SourceMemo = new Map();
   private readonly bodies = new Map<string, BodyResult>();
   private readonly layouts = new Map<string, { weight: number }>();
-  private processor?: { hash: string; processor: BodyProcessor };
+  private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
 
   constructor(private readonly options: BuildOptions) {}
@@ -104,10 +110,32 @@ export class SiteBuilder {
     const counts = { fresh: 0 };
     const writer = new WriteBehind();
     {
-      const processor = this.processorFor(settingsHash, plugins, theme.rehypePlugins ?? []);
-      const rendered = await mapLimit(files, CONCURRENCY, (file) =>
-        renderBody(file, { ctx, processor, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile, counts, writer }),
-      );
+      const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);
+      const lookup = { ctx, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile };
+      const bodies = files.map((file) => cachedBody(file, lookup));
+      const misses = files.filter((_, i) => !bodies[i]);
+      const cores = availableParallelism();
+      const workers =
+        misses.length >= WORKER_THRESHOLD && cores > 1
+          ? new TextWorkers(Math.min(cores, 4), { root, config, mode, drafts: ctx.drafts, urls: [...urls] })
+          : undefined;
+      const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
+      let fresh: Settled<BodyResult>[];
+      try {
+        fresh = await mapLimit(misses, CONCURRENCY, (file) =>
+          renderBody(file, {
+            ...lookup,
+            textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
+            publisher: processors.publish,
+            counts,
+            writer,
+          }),
+        );
+      } finally {
+        await workers?.close();
+      }
+      let nextFresh = 0;
+      const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
       const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
       if (errors.length > 0) throw new ContentErrors(errors);
       const pages = files.map((file, i) => {
@@ -171,18 +199,15 @@ export class SiteBuilder {
     }
   }
 
-  private processorFor(hash: string, plugins: SolarpressPlugin[], themeRehype: NonNullable<Parameters<typeof createBodyProcessor>[0]['themeRehype']>): BodyProcessor {
-    if (this.processor?.hash !== hash) {
-      this.processor = {
+  private processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): { text: TextProcessor; publish: PublishProcessor } {
+    if (this.processors?.hash !== hash) {
+      this.processors = {
         hash,
-        processor: createBodyProcessor({
-          remark: plugins.flatMap((p) => p.remarkPlugins ?? []),
-          rehype: plugins.flatMap((p) => p.rehypePlugins ?? []),
-          themeRehype,
-        }),
+        text: createTextProcessor(plugins.flatMap((p) => p.remarkPlugins ?? [])),
+        publish: createPublishProcessor(plugins.flatMap((p) => p.rehypePlugins ?? []), themeRehype),
       };
     }
-    return this.processor.processor;
+    return this.processors;
   }
 }
 

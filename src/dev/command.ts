@@ -6,6 +6,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../cli.ts';
 import { UsageError } from '../errors.ts';
+import { TSX_EXEC_ARGV } from '../tsx-loader.ts';
 import type { CommandSpec } from '../types.ts';
 
 /** Exit code of the child asking to be started again. */
@@ -27,7 +28,7 @@ open pages; a build error shows in the page while the last good version is still
     for (;;) {
       const code = await new Promise<number>((resolve) => {
         const proc = fork(child, [JSON.stringify({ root: env.root, port: values.port ? Number(values.port) : undefined, host: values.host, drafts: !values['no-drafts'] })], {
-          execArgv: ['--import', 'tsx'],
+          execArgv: TSX_EXEC_ARGV,
           stdio: 'inherit',
         });
         const stop = () => proc.kill('SIGTERM');

@@ -1,8 +1,11 @@
 /**
- * The Markdown → hast pipeline of a page body:
- * remark-parse → GFM → definition lists → typographic quotes and dashes → [plugins' remark plugins]
- * → remark-rehype → heading ids and anchors → local links → [plugins' rehype plugins]
- * → [theme's rehype plugins] → publish remaining local files.
+ * The Markdown → hast pipeline of a page body, in two stages:
+ *
+ * 1. text stage (pure: may run in a worker thread):
+ *    remark-parse → GFM → definition lists → typographic quotes and dashes → [plugins' remark plugins]
+ *    → remark-rehype → heading ids and anchors → local links checked and resolved
+ * 2. publish stage (main thread: it emits files and uses the plugins' shared state):
+ *    [plugins' rehype plugins] → [theme's rehype plugins] → publish remaining local files
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
@@ -17,21 +20,16 @@ import rehypePublishFiles from './publish-files.ts';
 import rehypeResolveLinks from './resolve-links.ts';
 import remarkTypography from './typography.ts';
 
-export type BodyProcessor = Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, undefined>;
+export type TextProcessor = Processor<MdastRoot, MdastRoot, HastRoot, undefined, undefined>;
+export type PublishProcessor = Processor<undefined, HastRoot, HastRoot, undefined, undefined>;
 
-export interface ProcessorPlugins {
-  remark: PluggableList;
-  rehype: PluggableList;
-  themeRehype: PluggableList;
-}
-
-export function createBodyProcessor(plugins: ProcessorPlugins): BodyProcessor {
+export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkDefinitionList)
     .use(remarkTypography)
-    .use(plugins.remark)
+    .use(remarkPlugins)
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })
     .use(rehypeSlug)
     .use(rehypeAutolinkHeadings, {
@@ -43,8 +41,9 @@ export function createBodyProcessor(plugins: ProcessorPlugins): BodyProcessor {
       test: (element) => element.properties.id !== 'footnote-label',
     })
     .use(rehypeResolveLinks)
-    .use(plugins.rehype)
-    .use(plugins.themeRehype)
-    .use(rehypePublishFiles)
-    .freeze() as unknown as BodyProcessor;
+    .freeze() as unknown as TextProcessor;
+}
+
+export function createPublishProcessor(rehypePlugins: PluggableList, themeRehypePlugins: PluggableList): PublishProcessor {
+  return unified().use(rehypePlugins).use(themeRehypePlugins).use(rehypePublishFiles).freeze() as unknown as PublishProcessor;
 }

@@ -48,15 +48,15 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
     // The weight rides in the cached file's name: one file per page, no index to keep.
     const cachedWeight = listing.get(key);
     let entry = options.memory.get(key) ?? (cachedWeight === undefined ? undefined : { weight: cachedWeight });
-    if (entry) {
-      options.output.emitFile(page.outputPath, path.join(cacheDir, `${key}.${entry.weight}.html`));
-    } else {
+    if (!entry) {
       const tree = layOut(page, options);
       const html = toHtml(tree);
       entry = { weight: weigh(tree, options.output, html) };
+      // Published from the cache file (flushed before the output is written), fresh or not, so an
+      // unchanged site has the same output signature whichever build laid it out.
       options.writer.write(path.join(cacheDir, `${key}.${entry.weight}.html`), html);
-      options.output.emit(page.outputPath, html);
     }
+    options.output.emitFile(page.outputPath, path.join(cacheDir, `${key}.${entry.weight}.html`));
     options.memory.set(key, entry);
     results.push({ page, weight: entry.weight });
   }

@@ -1,0 +1,25 @@
+/** A worker thread (started through text-worker.mjs) running the text stage for pages the main thread sends (see text-workers.ts). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ContentError } from '../errors.ts';
+import { createTextProcessor } from '../markdown/processor.ts';
+import { setupPlugins } from '../plugins.ts';
+import type { Page } from '../types.ts';
+import { runTextStage, type TextStageEnv } from './text-stage.ts';
+import type { WorkerInit, WorkerReply } from './text-workers.ts';
+
+const init = workerData as WorkerInit;
+const env: TextStageEnv = { ...init, urls: new Map(init.urls) };
+const processor = createTextProcessor(setupPlugins(init.config).flatMap((p) => p.remarkPlugins ?? []));
+
+parentPort!.on('message', async ({ id, page, markdown }: { id: number; page: Page; markdown: string }) => {
+  let reply: WorkerReply;
+  try {
+    reply = { id, result: await runTextStage(page, markdown, processor, env) };
+  } catch (error) {
+    reply =
+      error instanceof ContentError
+        ? { id, contentError: { message: error.message, where: error.where, hint: error.hint } }
+        : { id, failure: (error as Error).stack ?? String(error) };
+  }
+  parentPort!.postMessage(reply);
+});

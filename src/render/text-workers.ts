@@ -1,0 +1,83 @@
+/**
+ * A pool of worker threads for the text stage: Markdown parsing is most of a cold build, and it
+ * needs nothing from the main thread but the page and the permalinks.
+ */
+import { Worker } from 'node:worker_threads';
+import { ContentError } from '../errors.ts';
+import type { Page, ResolvedConfig, SourceLocation } from '../types.ts';
+import type { TextStageResult } from './text-stage.ts';
+
+export interface WorkerInit {
+  root: string;
+  config: ResolvedConfig;
+  mode: 'build' | 'dev';
+  drafts: boolean;
+  urls: Array<[string, string]>;
+}
+
+export type WorkerReply =
+  | { id: number; result: TextStageResult }
+  | { id: number; contentError: { message: string; where?: SourceLocation; hint?: string } }
+  | { id: number; failure: string };
+
+interface Pending {
+  resolve(result: TextStageResult): void;
+  reject(error: Error): void;
+}
+
+export class TextWorkers {
+  private readonly workers: Worker[];
+  private readonly load: number[];
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+
+  constructor(count: number, init: WorkerInit) {
+    this.workers = Array.from({ length: count }, () => {
+      const worker = new Worker(new URL('./text-worker.mjs', import.meta.url), { workerData: init });
+      worker.on('message', (reply: WorkerReply) => this.settle(reply));
+      worker.on('error', (error) => this.failAll(error));
+      return worker;
+    });
+    this.load = this.workers.map(() => 0);
+  }
+
+  run(page: Page, markdown: string): Promise<TextStageResult> {
+    const id = this.next++;
+    // The least busy worker: pages differ a lot in length.
+    const index = this.load.indexOf(Math.min(...this.load));
+    this.load[index]++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (r) => {
+          this.load[index]--;
+          resolve(r);
+        },
+        reject: (e) => {
+          this.load[index]--;
+          reject(e);
+        },
+      });
+      // Bodies are re-rendered from data only: drop what the worker cannot clone or need.
+      const { body, ...meta } = page;
+      this.workers[index].postMessage({ id, page: meta, markdown });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if ('result' in reply) pending.resolve(reply.result);
+    else if ('contentError' in reply) pending.reject(new ContentError(reply.contentError.message, reply.contentError.where, reply.contentError.hint));
+    else pending.reject(new Error(`text stage worker: ${reply.failure}`));
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
