@@ -11,7 +11,6 @@
  *   the pixel, so if one colour wins by > MARGIN at all 8 corners of a block it wins inside it too.
  */
 import { BAYER8 } from './bayer.ts';
-import { nearest } from './reference.ts';
 import { isGreyPalette, type RGB } from './palette.ts';
 
 const MARGIN = 1e-6;
@@ -38,6 +37,30 @@ export function createDitherer(palette: readonly RGB[], threshold: RGB): Dithere
   return ditherer;
 }
 
+/**
+ * The reference's nearest colour (same float operations, same order), over a flat palette so the
+ * hot loop stays monomorphic.
+ */
+function exactNearest(palette: readonly RGB[]): (v0: number, v1: number, v2: number) => number {
+  const flat = Float64Array.from(palette.flat());
+  const n = palette.length;
+  return (v0, v1, v2) => {
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let p = 0, q = 0; p < n; p++, q += 3) {
+      const d0 = v0 - flat[q];
+      const d1 = v1 - flat[q + 1];
+      const d2 = v2 - flat[q + 2];
+      const d = d0 * d0 + d1 * d1 + d2 * d2;
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = p;
+      }
+    }
+    return best;
+  };
+}
+
 /** offsets[c][pos]: the threshold offset of channel c at Bayer position pos = (y % 8) * 8 + x % 8. */
 function offsetsOf(threshold: RGB): Float64Array[] {
   return [0, 1, 2].map((c) => Float64Array.from(BAYER8, (cell) => (threshold[c] * (1 + cell)) / 65));
@@ -55,6 +78,7 @@ function greyDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
       table[pos * SUMS + s] = certainWinner(greys.map((p) => 3 * p * p - 2 * p * sum));
     }
   }
+  const nearest = exactNearest(palette);
   return {
     grey: true,
     dither(rgb, width, height, out = new Uint8Array(width * height)) {
@@ -68,7 +92,7 @@ function greyDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
           const g = rgb[3 * i + 1];
           const b = rgb[3 * i + 2];
           const k = table[pos * SUMS + r + g + b];
-          out[i] = k !== FALLBACK ? k : nearest(r + o0[pos], g + o1[pos], b + o2[pos], palette);
+          out[i] = k !== FALLBACK ? k : nearest(r + o0[pos], g + o1[pos], b + o2[pos]);
         }
       }
       return out;
@@ -92,7 +116,7 @@ function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
           const v2 = 8 * c + o2;
           for (let p = 0; p < palette.length; p++) {
             const q = palette[p];
-            scores[p] = (v0 - q[0]) ** 2 + (v1 - q[1]) ** 2 + (v2 - q[2]) ** 2;
+            scores[p] = (v0 - q[0]) * (v0 - q[0]) + (v1 - q[1]) * (v1 - q[1]) + (v2 - q[2]) * (v2 - q[2]);
           }
           corner[(a * side + b) * side + c] = certainWinner(scores);
         }
@@ -112,6 +136,7 @@ function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
       }
     }
   }
+  const nearest = exactNearest(palette);
   return {
     grey: false,
     dither(rgb, width, height, out = new Uint8Array(width * height)) {
@@ -125,7 +150,7 @@ function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
           const g = rgb[3 * i + 1];
           const b = rgb[3 * i + 2];
           const k = table[(pos << 15) | ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3)];
-          out[i] = k !== FALLBACK ? k : nearest(r + o0[pos], g + o1[pos], b + o2[pos], palette);
+          out[i] = k !== FALLBACK ? k : nearest(r + o0[pos], g + o1[pos], b + o2[pos]);
         }
       }
       return out;

@@ -1,93 +1,64 @@
 /**
- * An indexed PNG encoder: exact palette indices (sharp's palette output re-quantises), the smallest
- * bit depth the palette allows, and the smallest of a few filter/deflate strategies at zlib level 9.
+ * An indexed PNG encoder: exact palette indices (sharp's palette output re-quantises and picks its own
+ * order), the smallest bit depth the palette allows, the palette's colours only.
+ *
+ * The deflate is zlib-ng's level 9 inside libvips (via sharp): smaller than node:zlib's level 9 on
+ * dithered rows and 2–5× faster (see BENCHMARKS-dither.md). The trick: PNG filters work on bytes, one
+ * byte per "pixel" below 8 bits, exactly as for an 8-bit grey image. So the packed index rows, handed
+ * to sharp as a grey image one byte per column, come back as an IDAT stream that is valid, unchanged,
+ * for the indexed image; we write our own IHDR and PLTE around it.
  */
-import { constants, crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
 import type { RGB } from './palette.ts';
 
 export function bitDepthFor(colours: number): 1 | 2 | 4 | 8 {
   return colours <= 2 ? 1 : colours <= 4 ? 2 : colours <= 16 ? 4 : 8;
 }
 
-/** Rows of packed indices, each preceded by its filter-type byte 0 (None). */
-export function packRows(indices: Uint8Array, width: number, height: number, depth: number): { raw: Uint8Array; stride: number } {
+/** Index rows packed at `depth` bits per pixel (high bits first), `stride` bytes per row, no filter bytes. */
+export function packRows(indices: Uint8Array, width: number, height: number, depth: number): { packed: Uint8Array; stride: number } {
   const stride = Math.ceil((width * depth) / 8);
-  const raw = new Uint8Array(height * (stride + 1));
+  if (depth === 8) return { packed: indices, stride };
+  const packed = new Uint8Array(height * stride);
   const perByte = 8 / depth;
   for (let y = 0; y < height; y++) {
-    const row = y * (stride + 1) + 1;
+    const row = y * stride;
     const src = y * width;
-    if (depth === 8) {
-      raw.set(indices.subarray(src, src + width), row);
-      continue;
-    }
     for (let x = 0; x < width; x++) {
       const shift = 8 - depth * ((x % perByte) + 1);
-      raw[row + Math.floor(x / perByte)] |= indices[src + x] << shift;
+      packed[row + Math.floor(x / perByte)] |= indices[src + x] << shift;
     }
   }
-  return { raw, stride };
+  return { packed, stride };
 }
 
-/** Per row, the filter (0–4) whose output has the least sum of absolute signed bytes (libpng's heuristic). */
-export function adaptiveFilter(raw: Uint8Array, stride: number, height: number): Uint8Array {
-  const out = new Uint8Array(raw.length);
-  const line = new Uint8Array(stride);
-  const best = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
-    const at = y * (stride + 1) + 1;
-    const cur = raw.subarray(at, at + stride);
-    const prev = y > 0 ? raw.subarray(at - stride - 1, at - 1) : undefined;
-    let bestSum = Infinity;
-    let bestType = 0;
-    for (let type = 0; type < 5; type++) {
-      if (type > 1 && !prev) break; // Up/Average/Paeth against a zero row only repeat None/Sub
-      let sum = 0;
-      for (let x = 0; x < stride; x++) {
-        const a = x > 0 ? cur[x - 1] : 0;
-        const b = prev ? prev[x] : 0;
-        const c = prev && x > 0 ? prev[x - 1] : 0;
-        const predictor = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
-        const v = (cur[x] - predictor) & 0xff;
-        line[x] = v;
-        sum += v < 128 ? v : 256 - v;
-      }
-      if (sum < bestSum) {
-        bestSum = sum;
-        bestType = type;
-        best.set(line);
-      }
-    }
-    out[at - 1] = bestType;
-    out.set(best, at);
-  }
-  return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
+/** Row filters: 'none' everywhere (best for dithered rows, as a rule), or libspng's adaptive choice per row. */
 export type PngStrategy = 'none' | 'adaptive';
 
 export interface PngOptions {
-  /** Filter strategies to try; the smallest result is kept. Default: none (dithered rows compress best unfiltered). */
+  /** Filter strategies to try; the smallest result is kept. Default: none only. */
   strategies?: PngStrategy[];
 }
 
-export function encodeIndexedPng(indices: Uint8Array, width: number, height: number, palette: readonly RGB[], options: PngOptions = {}): Buffer {
+export async function encodeIndexedPng(indices: Uint8Array, width: number, height: number, palette: readonly RGB[], options: PngOptions = {}): Promise<Buffer> {
   if (indices.length !== width * height) throw new Error('indices do not match width × height');
+  if (palette.length < 1 || palette.length > 256) throw new Error('a PNG palette holds 1 to 256 colours');
   const depth = bitDepthFor(palette.length);
-  const { raw, stride } = packRows(indices, width, height, depth);
-  let idat: Buffer | undefined;
+  const { packed, stride } = packRows(indices, width, height, depth);
+  let idat: Buffer[] | undefined;
+  let best = Infinity;
   for (const strategy of options.strategies ?? ['none']) {
-    const data = strategy === 'none' ? raw : adaptiveFilter(raw, stride, height);
-    const compressed = deflateSync(data, { level: 9, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY });
-    if (!idat || compressed.length < idat.length) idat = compressed;
+    const carrier = await sharp(packed, { raw: { width: stride, height, channels: 1 } })
+      .toColourspace('b-w')
+      .png({ compressionLevel: 9, adaptiveFiltering: strategy === 'adaptive' })
+      .toBuffer();
+    const chunks = idatChunks(carrier);
+    const size = chunks.reduce((n, c) => n + c.length + 12, 0);
+    if (size < best) {
+      best = size;
+      idat = chunks;
+    }
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -98,16 +69,27 @@ export function encodeIndexedPng(indices: Uint8Array, width: number, height: num
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
     chunk('PLTE', Buffer.from(palette.flat())),
-    chunk('IDAT', idat!),
+    ...idat!.map((data) => chunk('IDAT', data)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
+/** The data of every IDAT chunk of a PNG, in order (one zlib stream split across them). */
+export function idatChunks(png: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 8; at + 12 <= png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') out.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  return out;
+}
+
 function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
+  return out;
 }

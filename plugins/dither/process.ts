@@ -95,7 +95,7 @@ export async function processImage(bytes: Uint8Array, settings: DitherSettings):
   const decoded = await decode(bytes, settings);
   const { width, height } = decoded;
   const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, width, height);
-  const png = encodeIndexedPng(indices, width, height, settings.palette, { strategies: settings.pngStrategies });
+  const png = await encodeIndexedPng(indices, width, height, settings.palette, { strategies: settings.pngStrategies });
   const [webpTried, original] = await Promise.all([
     settings.webp ? encodeWebp(indices, width, height, settings) : Promise.resolve(undefined),
     encodeOriginal(bytes, decoded.format, settings),

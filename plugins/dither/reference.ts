@@ -27,7 +27,7 @@ export function nearest(v0: number, v1: number, v2: number, palette: readonly RG
   let bestDistance = Infinity;
   for (let p = 0; p < palette.length; p++) {
     const [r, g, b] = palette[p];
-    const d = (v0 - r) ** 2 + (v1 - g) ** 2 + (v2 - b) ** 2;
+    const d = (v0 - r) * (v0 - r) + (v1 - g) * (v1 - g) + (v2 - b) * (v2 - b);
     if (d < bestDistance) {
       bestDistance = d;
       best = p;
