@@ -35,6 +35,8 @@ export interface BuildOptions {
   log?: Logger;
   /** Write the output folder (default true). The preview server serves from memory instead. */
   write?: boolean;
+  /** Worker threads for Markdown: 'auto' (default) uses them for big builds on several cores; 0 never. */
+  textWorkers?: number | 'auto';
 }
 
 export interface BuildStats {
@@ -114,11 +116,8 @@ export class SiteBuilder {
       const lookup = { ctx, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile };
       const bodies = files.map((file) => cachedBody(file, lookup));
       const misses = files.filter((_, i) => !bodies[i]);
-      const cores = availableParallelism();
-      const workers =
-        misses.length >= WORKER_THRESHOLD && cores > 1
-          ? new TextWorkers(Math.min(cores, 4), { root, config, mode, drafts: ctx.drafts, urls: [...urls] })
-          : undefined;
+      const workerCount = this.textWorkerCount(misses.length);
+      const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
       const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
       let fresh: Settled<BodyResult>[];
       try {
@@ -197,6 +196,13 @@ export class SiteBuilder {
       };
       return { config, site, output, laidOut, stats, outDir };
     }
+  }
+
+  private textWorkerCount(pages: number): number {
+    const wanted = this.options.textWorkers ?? 'auto';
+    if (wanted !== 'auto') return wanted;
+    const cores = availableParallelism();
+    return pages >= WORKER_THRESHOLD && cores > 1 ? Math.min(cores, 4) : 0;
   }
 
   private processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): { text: TextProcessor; publish: PublishProcessor } {

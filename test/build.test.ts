@@ -139,3 +139,30 @@ describe('the CLI', () => {
     expect(runCli(root, ['new', 'poem', 'x']).code).toBe(2);
   });
 });
+
+describe('Markdown in worker threads', () => {
+  const many = (n: number) =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`content/articles/n${i}.md`, `---\ntitle: "Note ${i}"\ndate: 2020-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n\n"Quoted" -- see [next](n${(i + 1) % n}.md).\n`]),
+    );
+
+  it('gives the same output as the main thread', async () => {
+    const inline = site(many(12));
+    const threaded = site(many(12));
+    await build({ root: inline, log: quiet(), textWorkers: 0 });
+    const result = await build({ root: threaded, log: quiet(), textWorkers: 2 });
+    expect(result.stats.renderedBodies).toBe(17);
+    const a = snapshotDir(path.join(inline, 'dist'));
+    const b = snapshotDir(path.join(threaded, 'dist'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
+    expect(readFileSync(path.join(threaded, 'dist/n3/index.html'), 'utf8')).toContain('<p>“Quoted” — see <a href="/n4/">next</a>.</p>');
+  });
+
+  it('reports content errors found in a worker with file and line', async () => {
+    const root = site({ ...many(4), 'content/articles/n2.md': '---\ntitle: Two\n---\n\nSee [gone](gone.md).\n' });
+    await expect(build({ root, log: quiet(), textWorkers: 2 })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ message: 'broken link: gone.md does not exist', where: expect.objectContaining({ line: 5, column: 5 }) })],
+    });
+  });
+});
