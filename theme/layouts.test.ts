@@ -82,6 +82,17 @@ describe('zine', () => {
     const links = selectAll(tree, '.zine-contents a').map((a) => a.properties.href);
     expect(links).toEqual(s.zines[0].parts.map((p) => p.url));
   });
+  it("the issue's own list of its parts makes way for the generated contents", async () => {
+    const s = await site();
+    const issue = s.zines[0].index;
+    const parts = s.zines[0].parts;
+    issue.body = { type: 'root', children: [h('p', 'COVER'), h('h2', 'Contents'), { type: 'text', value: '\n' }, h('ol', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))), h('p', 'After.')] };
+    const tree = lay(s, issue.url);
+    const prose = select(tree, '.prose')!;
+    const kinds = prose.children.map((c) => (c.type === 'element' ? `${c.tagName}.${String(c.properties.className ?? '')}` : c.type));
+    expect(kinds).toEqual(['p.', 'nav.zine-contents', 'p.']);
+    expect(toHtml(tree)).not.toContain('<h2>Contents</h2>');
+  });
   it('a part links to the previous and next part of its issue only', async () => {
     const s = await site();
     const [first, second, third] = s.zines[0].parts;

@@ -1,10 +1,37 @@
 /** The zine issue's cover page: cover, editors' text, and the table of contents of its parts. */
 import { h } from 'hastscript';
-import type { Element } from 'hast';
-import type { Layout } from '../../src/types.ts';
-import { bodyOf, byline, listNames } from '../lib/components.ts';
+import { visit } from 'unist-util-visit';
+import type { Element, ElementContent } from 'hast';
+import type { Layout, Page } from '../../src/types.ts';
+import { byline, listNames } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { zineOf } from '../lib/site-map.ts';
+
+const isWhitespace = (n: ElementContent) => n.type === 'text' && !n.value.trim();
+
+/**
+ * The issue's body with our table of contents in it: a list in the body that links to every part (the
+ * printed zine's own contents), and the heading just before it, make way for the richer generated one.
+ */
+export function bodyWithContents(page: Page, parts: Page[], contents: Element): ElementContent[] {
+  const children = [...((page.body?.children ?? []) as ElementContent[])];
+  const wanted = new Set(parts.map((p) => p.url));
+  const i = children.findIndex((c) => {
+    if (c.type !== 'element' || (c.tagName !== 'ol' && c.tagName !== 'ul') || !wanted.size) return false;
+    const linked = new Set<string>();
+    visit(c, 'element', (a: Element) => {
+      if (a.tagName === 'a' && typeof a.properties.href === 'string') linked.add(a.properties.href);
+    });
+    return [...wanted].every((u) => linked.has(u));
+  });
+  if (i < 0) return [...children, contents];
+  let start = i;
+  while (start > 0 && isWhitespace(children[start - 1])) start--;
+  const before = children[start - 1];
+  if (before?.type === 'element' && /^h[2-6]$/.test(before.tagName)) start--;
+  children.splice(start, i - start + 1, contents);
+  return children;
+}
 
 export const zineIssue: Layout = (ctx) => {
   const { page, site } = ctx;
@@ -39,8 +66,7 @@ export const zineIssue: Layout = (ctx) => {
           page.summary ? h('p.dek', page.summary) : undefined,
           byline(page, ctx),
         ]),
-        bodyOf(page),
-        contents,
+        h('div.prose', bodyWithContents(page, parts, contents)),
         first ? h('p.zine-start', h('a.button', { href: first.url }, `Start reading: ${first.title}`)) : undefined,
       ].filter((e): e is Element => !!e)),
     ],

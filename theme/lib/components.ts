@@ -28,7 +28,7 @@ export function byline(page: Page, ctx: LayoutContext): Element {
   if (page.date) parts.push([timeElement(page.date, lang)]);
   if (page.updated && (!page.date || isoDate(page.updated) !== isoDate(page.date)))
     parts.push(['updated ', timeElement(page.updated, lang)]);
-  if (page.wordCount) parts.push([`${readingMinutes(page.wordCount)} min read`]);
+  if (page.wordCount && page.kind !== 'zine-issue') parts.push([`${readingMinutes(page.wordCount)} min read`]);
   return h(
     'p.byline', {},
     parts.flatMap((p, i) => (i === 0 ? p : [h('span.sep', { ariaHidden: 'true' }, ' · '), ...p])),
