@@ -26,14 +26,18 @@ export class CompressionPool {
   private readonly all: Worker[] = [];
   private readonly queue: { id: number; data: Uint8Array; job: CompressJob }[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly busy = new Map<Worker, number>();
   private nextId = 0;
+  /** Set when a worker died: the pool refuses work from then on instead of hanging. */
+  private broken?: Error;
 
   constructor(size: number) {
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(WORKER_URL);
       worker.on('message', (msg: { id: number; error?: string } & Compressed) => this.settle(worker, msg));
-      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`compression worker exited with code ${code}`));
+      });
       this.all.push(worker);
       this.idle.push(worker);
     }
@@ -42,6 +46,7 @@ export class CompressionPool {
   /** Compress `data` (its buffer is transferred to the worker: do not reuse it). */
   compress(data: Uint8Array, job: CompressJob): Promise<Compressed> {
     const id = this.nextId++;
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.queue.push({ id, data, job });
@@ -53,15 +58,20 @@ export class CompressionPool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;
       const task = this.queue.shift()!;
-      this.busy.set(worker, task.id);
-      worker.postMessage(task, [task.data.buffer as ArrayBuffer]);
+      try {
+        worker.postMessage(task, [task.data.buffer as ArrayBuffer]);
+      } catch (error) {
+        // Nothing reached the worker: it stays available, only this task fails.
+        this.idle.push(worker);
+        this.pending.get(task.id)?.reject(error as Error);
+        this.pending.delete(task.id);
+      }
     }
   }
 
   private settle(worker: Worker, msg: { id: number; error?: string } & Compressed): void {
     const pending = this.pending.get(msg.id);
     this.pending.delete(msg.id);
-    this.busy.delete(worker);
     this.idle.push(worker);
     if (pending) {
       if (msg.error) pending.reject(new Error(msg.error));
@@ -70,15 +80,17 @@ export class CompressionPool {
     this.pump();
   }
 
-  private fail(worker: Worker, error: Error): void {
-    const id = this.busy.get(worker);
-    if (id !== undefined) {
-      this.pending.get(id)?.reject(error);
-      this.pending.delete(id);
-    }
+  private fail(error: Error): void {
+    this.broken ??= error;
+    this.queue.length = 0;
+    for (const pending of this.pending.values()) pending.reject(this.broken);
+    this.pending.clear();
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildContext } from '../../src/types.ts';
 import precompress, { precompressDir, precompressSchema } from './index.ts';
 import { sameMicrosecond } from './precompress.ts';
+import { CompressionPool } from './pool.ts';
 
 let dir: string;
 let out: string;
@@ -118,6 +119,21 @@ describe('precompressDir', () => {
     expect(existsSync(join(out, 'style.css.gz'))).toBe(true);
     expect(existsSync(join(out, 'style.css.br'))).toBe(false);
     expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
+  });
+});
+
+describe('CompressionPool', () => {
+  it('passes a worker\'s failure on as a rejection, and keeps working', async () => {
+    const pool = new CompressionPool(1);
+    try {
+      // Not bytes: fails before or inside the worker, and only this task fails.
+      await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false })).rejects.toThrow();
+      await expect(pool.compress({ buffer: new ArrayBuffer(4) } as never, { gzip: 'zlib', zopfliIterations: 1, brotli: true })).rejects.toThrow();
+      const ok = await pool.compress(new TextEncoder().encode('hello hello hello hello'), { gzip: 'zlib', zopfliIterations: 1, brotli: true });
+      expect(gunzipSync(ok.gz!).toString()).toBe('hello hello hello hello');
+    } finally {
+      await pool.close();
+    }
   });
 });
 
