@@ -139,6 +139,13 @@ describe('renderSiteConfig', () => {
     expect(renderSiteConfig(site({ hstsMaxAge: 0 }))).not.toContain('Strict-Transport-Security');
   });
 
+  it('the redirect server logs like the site, never through the http-level default', () => {
+    expect(serverBlock(renderSiteConfig(site()), 'listen 80;')).toContain('access_log off;');
+    expect(serverBlock(renderSiteConfig(site({ accessLog: 'anonymized' })), 'listen 80;')).toContain('solarpress_anonymized;');
+    const plain = serverBlock(renderSiteConfig(site({ plainHttp: true })), 'listen 80;');
+    expect(plain.match(/access_log/g)).toHaveLength(1);
+  });
+
   it('anonymized access log: no address, no user agent', () => {
     const conf = renderSiteConfig(site({ accessLog: 'anonymized' }));
     expect(conf).toContain('access_log /var/log/nginx/homebrewserver.club.access.log solarpress_anonymized;');

@@ -76,8 +76,8 @@ export interface RunningNginx {
 }
 
 /** Start `nginx -p prefix -c conf -g 'daemon off;'` and wait until `port` accepts connections. */
-export async function startNginx(prefix: string, conf: string, port: number): Promise<RunningNginx> {
-  const child = spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startNginx(prefix: string, conf: string, port: number, user?: { uid: number; gid: number }): Promise<RunningNginx> {
+  const child = spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'], ...user });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
   let exited = false;

@@ -2,7 +2,7 @@
  * The generated config in a real nginx: rendered standalone for 127.0.0.1 with a self-signed
  * certificate, a small site precompressed by the precompress plugin, probed with curl.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -223,11 +223,50 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     expect(plain.headers['strict-transport-security']).toBeUndefined();
   });
 
-  it('logs requests without IP addresses', async () => {
+  it('logs requests without IP addresses, on both servers', async () => {
     await curl(`${H()}/feed.xml`);
+    await curl(`http://127.0.0.1:${http}/redirect-me`);
     const log = readFileSync(join(dir, 'access.log'), 'utf8');
     expect(log).toContain('"GET /feed.xml HTTP/2.0" 200');
     expect(log).not.toContain('127.0.0.1');
     expect(log).toMatch(/^127\.0\.0\.0 \[/m);
+    expect(log).toContain('"GET /redirect-me HTTP/1.1" 301');
+  });
+
+  it('the standalone config starts as an ordinary user', async () => {
+    // Run as nobody when the tests run as root; as the current user otherwise.
+    const asRoot = process.getuid?.() === 0;
+    const user = asRoot ? { uid: 65534, gid: 65534 } : undefined;
+    const prefix = join(dir, 'unprivileged');
+    mkdirSync(prefix, { mode: 0o755 });
+    // The key must be readable by that user; ports are high.
+    const ownKey = join(prefix, 'key.pem');
+    writeFileSync(ownKey, readFileSync(key), { mode: 0o600 });
+    const [p1, p2] = await freePorts(2);
+    const conf = join(prefix, 'nginx.conf');
+    await render({ accessLog: 'anonymized', acmeRoot: fx.acmeRoot }, [
+      '--listen', '127.0.0.1', '--root', fx.root, '--cert', cert, '--key', ownKey,
+      '--http-port', String(p1), '--https-port', String(p2), '--standalone', '--prefix', prefix, '--out', conf,
+    ]);
+    if (user) {
+      chownSync(prefix, user.uid, user.gid);
+      chownSync(ownKey, user.uid, user.gid);
+      chownSync(conf, user.uid, user.gid);
+    }
+    const unprivileged = await startNginx(prefix, conf, p2, user);
+    try {
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${unprivileged.masterPid}/status`, 'utf8'))?.[1];
+      expect(Number(uid)).toBe(user?.uid ?? process.getuid?.());
+      expect(Number(uid)).not.toBe(0);
+      const r = await curl(`https://127.0.0.1:${p2}/low-tech-website/`, ['-H', 'Accept-Encoding: br']);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBe('br');
+      expect((await curl(`http://127.0.0.1:${p1}/`)).status).toBe(301);
+      // Everything nginx wrote is under the prefix.
+      expect(existsSync(join(prefix, 'nginx.pid'))).toBe(true);
+      expect(readFileSync(join(prefix, 'access.log'), 'utf8')).toContain('/low-tech-website/');
+    } finally {
+      await unprivileged.stop();
+    }
   });
 });

@@ -190,14 +190,14 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
 function httpServer(o: ResolvedServerOptions, logPath: string): ConfNode {
   const listen = o.listen.map((a) => directive('listen', [listenAddress(a, o.httpPort)]));
   const target = o.httpsPort === 443 ? 'https://$server_name' : `https://$server_name:${o.httpsPort}`;
+  // The redirect server logs like the site (else it inherits Debian's http-level log, with addresses).
   const children: ConfNode[] = [
     ...listen,
     directive('server_name', o.serverName.split(/\s+/)),
     directive('server_tokens', ['off'], 'Do not advertise the nginx version.'),
-    blank,
-    acmeLocation(o),
-    blank,
   ];
+  if (!o.plainHttp) children.push(accessLog(o, logPath));
+  children.push(blank, acmeLocation(o), blank);
   if (o.plainHttp) {
     children.push(
       comment('plainHttp: the whole site over HTTP too, for machines that cannot do modern TLS (no HSTS here).'),
