@@ -57,6 +57,7 @@ describe('renderSiteConfig', () => {
     expect(l).toContain('ssl_buffer_size 4k;');
     expect(l).toContain('access_log off;');
     expect(l).toContain('error_page 404 /404.html;');
+    expect(l).toContain('log_not_found off;');
     expect(l).toContain('gzip_static on;');
     expect(l).toContain('gzip_vary on;');
     expect(l).toContain('add_header Strict-Transport-Security max-age=63072000 always;');

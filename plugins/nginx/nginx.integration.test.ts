@@ -184,6 +184,8 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     expect(r.body.toString()).toBe(readFileSync(join(fx.root, '404.html'), 'utf8'));
     expect(r.headers['strict-transport-security']).toBeDefined();
     expect(r.headers['cache-control']).toBeUndefined();
+    // Dead links leave no trace (with the visitor's address) in the error log.
+    expect(existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '').not.toContain('/no/such/page/');
   });
 
   it('refuses dotfiles, but not /.well-known/', async () => {

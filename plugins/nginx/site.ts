@@ -160,6 +160,11 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
     directive('charset_types', ['text/css', 'text/plain', 'text/xml', 'application/javascript', 'application/json', 'application/rss+xml', 'application/atom+xml', 'image/svg+xml']),
     directive('absolute_redirect', ['off'], 'Directory redirects (/about → /about/) stay relative: right behind any port or proxy.'),
     directive('error_page', [404, '/404.html'], "The theme's own 404 page."),
+    directive(
+      'log_not_found',
+      ['off'],
+      'A dead link is the 404 page\'s business: otherwise the error log keeps the address of everyone who follows one.',
+    ),
     accessLog(o, logPath),
     blank,
     methodGuard(),
