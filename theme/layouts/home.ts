@@ -12,10 +12,16 @@ function zineFeature(zine: ZineIssue): Element {
   const { index, parts } = zine;
   return h('section.home-zine', { ariaLabelledBy: 'home-zine-title' }, [
     h('h2.section-title', { id: 'home-zine-title' }, 'The zine'),
-    h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
-    index.summary ? h('p', index.summary) : undefined,
-    h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
-    h('p', h('a.button', { href: index.url }, 'Read the issue')),
+    h('div.home-zine-inner', [
+      // A typographic cover, like the printed issue's; the heading beside it says the same for screen readers.
+      h('p.zine-cover', { ariaHidden: 'true' }, index.title),
+      h('div.home-zine-text', [
+        h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
+        index.summary ? h('p', index.summary) : undefined,
+        h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
+        h('p', h('a.button', { href: index.url }, 'Read the issue')),
+      ]),
+    ]),
   ]);
 }
 
