@@ -37,7 +37,7 @@ export function packRows(indices: Uint8Array, width: number, height: number, dep
 export type PngStrategy = 'none' | 'adaptive';
 
 export interface PngOptions {
-  /** Filter strategies to try; the smallest result is kept. Default: none only. */
+  /** Filter strategies to try; the smallest result is kept. Default: both. */
   strategies?: PngStrategy[];
 }
 
@@ -48,7 +48,7 @@ export async function encodeIndexedPng(indices: Uint8Array, width: number, heigh
   const { packed, stride } = packRows(indices, width, height, depth);
   let idat: Buffer[] | undefined;
   let best = Infinity;
-  for (const strategy of options.strategies ?? ['none']) {
+  for (const strategy of options.strategies ?? ['none', 'adaptive']) {
     const carrier = await sharp(packed, { raw: { width: stride, height, channels: 1 } })
       .toColourspace('b-w')
       .png({ compressionLevel: 9, adaptiveFiltering: strategy === 'adaptive' })

@@ -69,7 +69,7 @@ function paletteRgb(indices: Uint8Array, settings: DitherSettings): Buffer {
 
 export async function encodeWebp(indices: Uint8Array, width: number, height: number, settings: DitherSettings): Promise<Buffer> {
   return sharp(paletteRgb(indices, settings), { raw: { width, height, channels: 3 } })
-    .webp({ lossless: true, effort: 4, exact: true })
+    .webp({ lossless: true, effort: 1, exact: true })
     .toBuffer();
 }
 

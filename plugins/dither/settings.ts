@@ -15,11 +15,11 @@ export interface DitherSettings {
   webp: boolean;
   /** Refuse inputs with more pixels (decompression bombs). */
   maxInputPixels: number;
-  /** PNG row-filter strategies to try (smallest kept); default ['none'] (see BENCHMARKS-dither.md). */
+  /** PNG row-filter strategies to try (smallest kept); default both (see BENCHMARKS-dither.md). */
   pngStrategies?: PngStrategy[];
 }
 
 /** The fields that change the output, in a fixed order. */
 export function settingsFingerprint(s: DitherSettings): string {
-  return JSON.stringify([s.palette, s.threshold, s.maxSize, s.background.toLowerCase(), s.webp, s.pngStrategies ?? ['none']]);
+  return JSON.stringify([s.palette, s.threshold, s.maxSize, s.background.toLowerCase(), s.webp, s.pngStrategies ?? ['none', 'adaptive']]);
 }
