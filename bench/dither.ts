@@ -183,7 +183,7 @@ for (let i = 0; i < files.length; i++) {
   const webp = await encodeWebp(indices, d.width, d.height, s);
   stage['WebP lossless (effort 1)'].push(performance.now() - t0);
   t0 = performance.now();
-  await encodeOriginal(bytes, d.format, s);
+  await encodeOriginal(bytes, d, s);
   stage.original.push(performance.now() - t0);
   sizes.push({ png: Math.min(pngNone, pngAdaptive), pngNone, pngAdaptive, nodeZlib, webp: webp.length, name: path.basename(files[i]), indices, width: d.width, height: d.height });
 }

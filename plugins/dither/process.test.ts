@@ -119,4 +119,12 @@ describe('processImage', () => {
     expect(image.original.ext).toBe('png');
     expect((await sharp(image.original.data).metadata()).exif).toBeUndefined();
   });
+
+  it('keeps transparency in a PNG original (the dither is flattened, the original is not)', async () => {
+    const input = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0.5 } } }).png().toBuffer();
+    const image = await processImage(input, defaultSettings({ webp: false }));
+    const original = await sharp(image.original.data).metadata();
+    expect([original.format, original.hasAlpha, original.width]).toEqual(['png', true, 40]);
+    expect((await sharp(image.png).metadata()).hasAlpha).toBe(false);
+  });
 });

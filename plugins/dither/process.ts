@@ -3,7 +3,7 @@
  * flattened onto the background, sRGB 8-bit, fit within maxSize with Lanczos), ordered dither,
  * indexed PNG (+ lossless WebP when smaller), and a resized original for "view original".
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { createDitherer } from './fast.ts';
 import { explainImageError } from './image-error.ts';
 import { encodeIndexedPng } from './png.ts';
@@ -73,19 +73,34 @@ export async function encodeWebp(indices: Uint8Array, width: number, height: num
     .toBuffer();
 }
 
-/** The original, oriented and resized like the dither, metadata (GPS!) stripped, in a web format. */
-export async function encodeOriginal(bytes: Uint8Array, format: string, settings: DitherSettings): Promise<ProcessedImage['original']> {
-  const image = open(bytes, settings)
-    .rotate()
-    .toColourspace('srgb')
-    .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
+/** The web format an original is published in: PNG stays PNG (GIF too), WebP stays WebP, the rest JPEG. */
+function originalFormat(format: string): { ext: string; type: string } {
+  if (format === 'png' || format === 'gif') return { ext: 'png', type: 'image/png' };
+  if (format === 'webp') return { ext: 'webp', type: 'image/webp' };
+  return { ext: 'jpg', type: 'image/jpeg' };
+}
+
+function encodeAs(image: Sharp, ext: string, settings: DitherSettings): Promise<Buffer> {
+  if (ext === 'png') return image.png({ compressionLevel: 9 }).toBuffer();
+  if (ext === 'webp') return image.webp({ quality: 80 }).toBuffer();
+  return image.flatten({ background: settings.background }).jpeg({ quality: 80 }).toBuffer();
+}
+
+/**
+ * The original, oriented and resized like the dither, metadata (GPS!) stripped, in a web format.
+ * With transparency it is decoded again (the dither's pixels were flattened); without, the dither's
+ * own decoded pixels are reused.
+ */
+export async function encodeOriginal(bytes: Uint8Array, decoded: DecodedImage, settings: DitherSettings): Promise<ProcessedImage['original']> {
+  const { ext, type } = originalFormat(decoded.format);
   try {
-    if (format === 'png' || format === 'gif') {
-      return { data: await image.png({ compressionLevel: 9, effort: 10 }).toBuffer(), ext: 'png', type: 'image/png' };
-    }
-    if (format === 'webp') return { data: await image.webp({ quality: 80 }).toBuffer(), ext: 'webp', type: 'image/webp' };
-    const data = await image.flatten({ background: settings.background }).jpeg({ quality: 80 }).toBuffer();
-    return { data, ext: 'jpg', type: 'image/jpeg' };
+    const image = decoded.hasAlpha
+      ? open(bytes, settings)
+          .rotate()
+          .toColourspace('srgb')
+          .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+      : sharp(decoded.rgb, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
+    return { data: await encodeAs(image, ext, settings), ext, type };
   } catch (error) {
     throw await explainImageError(error, bytes, settings.maxInputPixels);
   }
@@ -98,7 +113,7 @@ export async function processImage(bytes: Uint8Array, settings: DitherSettings):
   const png = await encodeIndexedPng(indices, width, height, settings.palette, { strategies: settings.pngStrategies });
   const [webpTried, original] = await Promise.all([
     settings.webp ? encodeWebp(indices, width, height, settings) : Promise.resolve(undefined),
-    encodeOriginal(bytes, decoded.format, settings),
+    encodeOriginal(bytes, decoded, settings),
   ]);
   const webp = webpTried && webpTried.length < png.length ? webpTried : undefined;
   return { width, height, format: decoded.format, png, webp, webpTried: webpTried?.length ?? 0, original };
