@@ -99,6 +99,7 @@ describe('dither plugin definition', () => {
     // Build 2: page A comes from the page cache (not rendered, body still in the site); page B is gone.
     await plugin.buildStart!(ctx);
     await plugin.buildEnd!(ctx, site([first.tree]));
+    expect(fake.log.lines.at(-1)).toMatch(/^dither: 1 image \(0 new, 1 cached\), /); // the replayed page's image counts
     const left = readdirSync(cacheDir);
     expect(left.some((n) => n.startsWith(keyA))).toBe(true);
     expect(left.some((n) => n.startsWith(keyB))).toBe(false);

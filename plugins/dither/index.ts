@@ -12,7 +12,7 @@ import { PLUGIN_VERSION } from './cache.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema, type DitherOptions } from './options.ts';
 import rehypeDither from './rehype.ts';
-import { DitherService, summary } from './service.ts';
+import { DitherService, summary, type DitherStats } from './service.ts';
 
 const RASTER = /\.(jpe?g|png|webp|gif|tiff?|avif|heic|heif)$/i;
 
@@ -44,7 +44,9 @@ const definition: PluginDefinition<DitherOptions> = {
         // Keep what this build used, and what pages replayed from the page cache still reference.
         const keep = new Set([...s.used, ...referencedKeys(site)]);
         s.cache.prune(keep);
-        if (s.stats.images > 0) ctx.log.info(summary(s.stats));
+        // The summary covers every image the site publishes, also those of pages replayed from the page cache.
+        const stats = siteStats(s, keep);
+        if (stats.images > 0) ctx.log.info(summary(stats));
         await s.close();
       },
       commands: [ditherCommand(options)],
@@ -71,6 +73,19 @@ export function referencedKeys(site: Pick<Site, 'pages'>): Set<string> {
     });
   }
   return keys;
+}
+
+function siteStats(service: DitherService, keys: Iterable<string>): DitherStats {
+  const stats: DitherStats = { images: 0, fresh: service.stats.fresh, cached: 0, bytesBefore: 0, bytesAfter: 0 };
+  for (const key of keys) {
+    const entry = service.cache.read(key);
+    if (!entry) continue;
+    stats.images++;
+    stats.bytesBefore += entry.sourceBytes;
+    stats.bytesAfter += entry.webp?.bytes ?? entry.png.bytes;
+  }
+  stats.cached = Math.max(0, stats.images - stats.fresh);
+  return stats;
 }
 
 function countImages(dir: string): number {
