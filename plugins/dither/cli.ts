@@ -136,7 +136,7 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
       if (result.status === 'rejected') {
         if (!(result.reason instanceof ImageError)) throw result.reason;
         failed++;
-        env.log.warn(`cannot dither: ${result.reason.reason}\n  → ${result.reason.hint}`, { file });
+        env.log.info(`error ${file}: cannot dither: ${result.reason.reason}\n  → ${result.reason.hint}`);
         return;
       }
       const entry = result.value;
