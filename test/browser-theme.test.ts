@@ -24,10 +24,11 @@ let browser: Browser;
 /** Content pages by kind, found in the built site. */
 let urls: { article: string; guide: string; zineIssue: string; zinePart: string; power: string; figure: string };
 
-function setStats(json: unknown, css: string | undefined = batteryCss(64, true)): void {
-  if (json === undefined) server.overrides.delete('/api/stats.json');
+/** Serves the board's /api/ files; null: the file is missing (404). */
+function setStats(json: unknown, css: string | null = batteryCss(64, true)): void {
+  if (json === null) server.overrides.delete('/api/stats.json');
   else server.overrides.set('/api/stats.json', { body: typeof json === 'string' ? json : JSON.stringify(json), type: 'application/json' });
-  if (css === undefined) server.overrides.delete('/api/battery.css');
+  if (css === null) server.overrides.delete('/api/battery.css');
   else server.overrides.set('/api/battery.css', { body: css, type: 'text/css' });
 }
 
@@ -189,8 +190,21 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     }
   });
 
+  it('without JavaScript and without battery.css the meter is honestly unknown', async () => {
+    setStats(null, null);
+    const v = await visit(urls.article, { javaScriptEnabled: false });
+    try {
+      expect(await batteryLevel(v.page)).toBe('0%');
+      const after = await v.page.evaluate(() => getComputedStyle(document.querySelector('.battery-float .battery-label')!, '::after').content);
+      expect(after).toBe('"?"');
+      await expect(v.page.locator('h1').isVisible()).resolves.toBe(true);
+    } finally {
+      await v.close();
+    }
+  });
+
   const unknownCases: Array<[string, () => void, RegExp]> = [
-    ['missing', () => setStats(undefined, undefined), /has not published any/],
+    ['missing', () => setStats(null, null), /has not published any/],
     ['stale', () => setStats(statsJson({ generated: new Date(Date.now() - 11 * 60_000) })), /last reported 11 minutes ago/],
     ['not JSON', () => setStats('{"schema": 1, "battery": {'), /could not be read/],
     ['another schema', () => setStats({ ...statsJson(), schema: 2 }), /could not be read/],
