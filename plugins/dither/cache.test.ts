@@ -100,4 +100,15 @@ describe('dither cache', () => {
       await pooled.close();
     }
   });
+
+  it('a job failing inside a worker rejects with the reason, and the pool keeps working', async () => {
+    const file = await writePhoto('a.jpg', 6);
+    const service = new DitherService({ cacheDir: path.join(tmp.dir, 'cache'), workers: 1 });
+    try {
+      await expect(service.dither(file, defaultSettings({ palette: [] }))).rejects.toThrow(/dither worker failed: Error: a palette holds 1 to 255 colours/);
+      expect((await service.dither(file, defaultSettings())).width).toBe(400);
+    } finally {
+      await service.close();
+    }
+  });
 });
