@@ -66,7 +66,8 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
 
   const nav = mainNav(site);
   const siteTitle = h('a', { href: '/', rel: 'home' }, config.title);
-  const masthead = h('header.masthead', { id: 'top' }, [
+  // The menu opens through :target on the masthead itself, so opening it does not scroll the page.
+  const masthead = h('header.masthead', { id: 'menu' }, [
     h('div.masthead-inner', [
       h('div.masthead-title', [
         o.siteTitleIsHeading ? h('h1.site-title', siteTitle) : h('p.site-title', siteTitle),
@@ -75,13 +76,14 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
       batteryFloat,
       // Without JavaScript the menu opens through :target; without CSS it is a plain list of links.
       h('a.menu-open', { href: '#menu' }, 'Menu'),
-      h('nav.site-nav', { id: 'menu', ariaLabel: 'Main' }, [
+      h('nav.site-nav', { ariaLabel: 'Main' }, [
         h(
           'ul',
           nav.map((item) =>
             h('li', h('a', { href: item.url, ariaCurrent: isCurrent(item, page) ? 'page' : undefined }, item.label)),
           ),
         ),
+        // '#top' is the top of the document (HTML's special fragment): no :target, the menu closes.
         h('a.menu-close', { href: '#top' }, 'Close menu'),
       ]),
     ]),
