@@ -4,7 +4,7 @@
  * Checker and runs axe-core on the key pages. Screenshots go to test-output/theme/ (look at them).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 let out: string;
 let server: StaticServer;
+/** The core's page weight (bytes) of every built page, by URL. */
+let weights: Map<string, number>;
 let browser: Browser;
 /** Content pages by kind, found in the built site. */
 let urls: { article: string; guide: string; zineIssue: string; zinePart: string; power: string; figure: string; tag: string };
@@ -89,6 +91,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
       figure: first((p) => !!p.leadImage && p.kind !== 'zine-issue'),
       tag: first((p) => p.url.startsWith('/tag/')),
     };
+    weights = new Map(result.laidOut.map((l) => [l.page.url, l.weight]));
     server = await serveStatic(out);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -116,6 +119,16 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
       } finally {
         await v.close();
       }
+    }
+  });
+
+  it("each footer's page weight is the build's own measure of that page", () => {
+    expect(weights.size).toBeGreaterThan(10);
+    for (const [url, bytes] of weights) {
+      const file = path.join(out, url.endsWith('/') ? `${url}index.html` : url);
+      const kb = Number(/This page weighs (\d+) KB\./.exec(readFileSync(file, 'utf8'))?.[1]);
+      // The layout measures the page with a stand-in for the figure, so allow a rounding step.
+      expect(Math.abs(kb - bytes / 1024), url).toBeLessThanOrEqual(1);
     }
   });
 
