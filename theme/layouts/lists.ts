@@ -51,11 +51,20 @@ export const list: Layout = (ctx) => {
   });
 };
 
+/** A zine issue and its parts in print order (the cover first), when they share a date. */
+function issueOrder(a: Page, b: Page): number {
+  const issueOf = (p: Page) => (p.kind === 'zine-issue' ? p.id : p.kind === 'zine-part' ? p.issue : undefined);
+  const ia = issueOf(a);
+  if (!ia || ia !== issueOf(b)) return 0;
+  const rank = (p: Page) => (p.kind === 'zine-issue' ? -1 : (p.order ?? 0));
+  return rank(a) - rank(b);
+}
+
 /** Every dated page except plain pages, newest first, grouped by year. */
 export function archiveYears(site: Site): Array<[number, Page[]]> {
   const dated = site.pages
     .filter((p) => p.kind !== 'page' && p.kind !== 'generated' && p.date)
-    .sort((a, b) => b.date!.getTime() - a.date!.getTime() || a.title.localeCompare(b.title));
+    .sort((a, b) => b.date!.getTime() - a.date!.getTime() || issueOrder(a, b) || a.title.localeCompare(b.title));
   const years = new Map<number, Page[]>();
   for (const p of dated) {
     const y = yearOf(p.date!);
