@@ -71,4 +71,13 @@ describe('indexed PNG', () => {
     expect(ihdr(png)).toMatchObject({ width: 1, height: 1, depth: 1 });
     expect([...(await decodedRgb(png)).data]).toEqual([12, 34, 56]);
   });
+
+  it('a tall image, whose filter strategy is picked on a sample, still decodes exactly', async () => {
+    const [width, height] = [50, 400];
+    for (const palette of [NAMED_PALETTES[3], NAMED_PALETTES[11]]) {
+      const indices = indicesFor(width, height, palette.length);
+      const { data } = await decodedRgb(await encodeIndexedPng(indices, width, height, palette));
+      for (let i = 0; i < indices.length; i++) expect([data[3 * i], data[3 * i + 1], data[3 * i + 2]]).toEqual(palette[indices[i]]);
+    }
+  });
 });
