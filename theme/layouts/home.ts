@@ -7,6 +7,7 @@ import { documentLayout } from '../lib/document.ts';
 import { archiveUrl, categoryUrl } from '../lib/urls.ts';
 
 const LATEST = 6;
+const GUIDES = 6;
 
 function zineFeature(zine: ZineIssue): Element {
   const { index, parts } = zine;
@@ -42,7 +43,7 @@ export const home: Layout = (ctx: LayoutContext) => {
     guides.length
       ? h('section.home-guides', { ariaLabelledBy: 'home-guides-title' }, [
           h('h2.section-title', { id: 'home-guides-title' }, 'Guides'),
-          postList(guides, ctx, { rank: 3, kicker: false, className: 'home-grid home-grid-3' }),
+          postList(guides.slice(0, GUIDES), ctx, { rank: 3, kicker: false, className: 'home-grid home-grid-3' }),
           guideCategory ? h('p.more', h('a', { href: categoryUrl(guideCategory) }, `All ${guideCategory}`)) : undefined,
         ])
       : undefined,
