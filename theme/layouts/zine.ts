@@ -59,7 +59,7 @@ export const zineIssue: Layout = (ctx) => {
     description: page.summary,
     bodyClass: 'layout-zine-issue',
     main: [
-      h('article.entry.zine-cover', [
+      h('article.entry', [
         h('header.entry-header', [
           h('p.entry-kicker', h('span.kicker', 'Zine')),
           h('h1.entry-title', page.title),
