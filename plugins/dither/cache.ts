@@ -12,7 +12,7 @@ import type { ProcessedImage } from './process.ts';
 import { settingsFingerprint, type DitherSettings } from './settings.ts';
 
 /** Bump when the output for the same input and settings changes. */
-export const PLUGIN_VERSION = '2';
+export const PLUGIN_VERSION = '3';
 const KEY_LENGTH = 20;
 
 export interface CachedFile {

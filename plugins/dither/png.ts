@@ -37,7 +37,7 @@ export function packRows(indices: Uint8Array, width: number, height: number, dep
 export type PngStrategy = 'none' | 'adaptive';
 
 export interface PngOptions {
-  /** Filter strategies to try; the smallest result is kept (chosen on a sample for tall images). Default: both. */
+  /** Filter strategies to try; the smallest result is kept. Default: both. */
   strategies?: PngStrategy[];
 }
 
@@ -48,8 +48,12 @@ export async function encodeIndexedPng(indices: Uint8Array, width: number, heigh
   const { packed, stride } = packRows(indices, width, height, depth);
   let idat: Buffer[] | undefined;
   let best = Infinity;
-  for (const strategy of await candidates(packed, stride, height, options.strategies ?? ['none', 'adaptive'])) {
-    const chunks = idatChunks(await deflateRows(packed, stride, height, strategy));
+  for (const strategy of options.strategies ?? ['none', 'adaptive']) {
+    const carrier = await sharp(packed, { raw: { width: stride, height, channels: 1 } })
+      .toColourspace('b-w')
+      .png({ compressionLevel: 9, adaptiveFiltering: strategy === 'adaptive' })
+      .toBuffer();
+    const chunks = idatChunks(carrier);
     const size = chunks.reduce((n, c) => n + c.length + 12, 0);
     if (size < best) {
       best = size;
@@ -68,29 +72,6 @@ export async function encodeIndexedPng(indices: Uint8Array, width: number, heigh
     ...idat!.map((data) => chunk('IDAT', data)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-/** zlib-ng level 9 of the rows, as a grey PNG whose IDAT we take (see the top of this file). */
-function deflateRows(packed: Uint8Array, stride: number, height: number, strategy: PngStrategy): Promise<Buffer> {
-  return sharp(packed, { raw: { width: stride, height, channels: 1 } })
-    .toColourspace('b-w')
-    .png({ compressionLevel: 9, adaptiveFiltering: strategy === 'adaptive' })
-    .toBuffer();
-}
-
-const SAMPLE_ROWS = 24;
-
-/**
- * Which strategies to encode in full. Which filter wins depends on the palette and the picture (none
- * at 3 greys, adaptive at 11, either at 6), and three bands of 24 rows predict it: on the benchmark
- * corpus the pick is within 0.1 % of encoding both, for a fifth of the cost.
- */
-async function candidates(packed: Uint8Array, stride: number, height: number, strategies: PngStrategy[]): Promise<PngStrategy[]> {
-  if (strategies.length < 2 || height < SAMPLE_ROWS * 3 * 4) return strategies;
-  const sample = new Uint8Array(3 * SAMPLE_ROWS * stride);
-  [0, Math.floor((height - SAMPLE_ROWS) / 2), height - SAMPLE_ROWS].forEach((y, i) => sample.set(packed.subarray(y * stride, (y + SAMPLE_ROWS) * stride), i * SAMPLE_ROWS * stride));
-  const sizes = await Promise.all(strategies.map(async (s) => (await deflateRows(sample, stride, 3 * SAMPLE_ROWS, s)).length));
-  return [strategies[sizes.indexOf(Math.min(...sizes))]];
 }
 
 /** The data of every IDAT chunk of a PNG, in order (one zlib stream split across them). */
