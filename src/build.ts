@@ -120,17 +120,22 @@ export class SiteBuilder {
       const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
       const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
       let fresh: Settled<BodyResult>[];
+      // A counter only when there is a wait worth showing.
+      const progress = misses.length >= 50 ? log.progress('pages', misses.length) : undefined;
       try {
-        fresh = await mapLimit(misses, CONCURRENCY, (file) =>
-          renderBody(file, {
+        fresh = await mapLimit(misses, CONCURRENCY, async (file) => {
+          const body = await renderBody(file, {
             ...lookup,
             textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
             publisher: processors.publish,
             counts,
             writer,
-          }),
-        );
+          });
+          progress?.tick();
+          return body;
+        });
       } finally {
+        progress?.done();
         await workers?.close();
       }
       let nextFresh = 0;

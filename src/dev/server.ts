@@ -94,9 +94,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       changed = signature !== lastSignature || state.error !== undefined;
       lastSignature = signature;
       lastGood = result;
-      if (changed) lastGoodId = state.id + 1;
-      state = { id: changed ? lastGoodId : state.id, result, ms: Math.round(performance.now() - started) };
-      if (changed) log.info(`rebuilt in ${state.ms} ms (${result.stats.renderedBodies} pages rendered)`);
+      if (changed) {
+        lastGoodId = state.id + 1;
+        state = { id: lastGoodId, result, ms: Math.round(performance.now() - started) };
+        log.info(`rebuilt in ${state.ms} ms (${result.stats.renderedBodies} pages rendered)`);
+      }
     } catch (error) {
       const problems = contentErrorsOf(error);
       const text = problems ? problems.map((p) => p.format(root)).join('\n') : ((error as Error).stack ?? String(error));
