@@ -46,6 +46,8 @@ export interface BuildStats {
   bytes: number;
   ms: number;
   renderedBodies: number;
+  /** Milliseconds per phase: config, bodies (content + Markdown), layouts, plugins (buildEnd), write (with outputReady hooks). */
+  phases: Record<string, number>;
   /** 'unchanged': the output folder already held exactly this build. */
   written: 'written' | 'unchanged' | 'not written';
 }
@@ -75,6 +77,14 @@ export class SiteBuilder {
 
   async build(): Promise<BuildResult> {
     const started = performance.now();
+    const phases: Record<string, number> = {};
+    let mark = started;
+    /** Time since the previous phase ended, for the summary and benchmarks. */
+    const phase = (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    };
     const { root } = this.options;
     const mode = this.options.mode ?? 'build';
     const log = this.options.log ?? createLogger({ root });
@@ -100,6 +110,7 @@ export class SiteBuilder {
     };
 
     const settingsHash = hashOf(VERSION, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
+    phase('config');
     const files = loadContent({
       contentDir: path.resolve(root, config.contentDir),
       drafts: ctx.drafts,
@@ -157,6 +168,7 @@ export class SiteBuilder {
       };
       checkAssetBudget(assets.map((a) => a.absolutePath), output, assets.map((a) => a.url), config);
 
+      phase('bodies');
       const site = assembleSite(config, pages, theme);
       const laidOut = layoutPages({
         ctx,
@@ -173,7 +185,9 @@ export class SiteBuilder {
           log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
         }
       }
+      phase('layouts');
       for (const plugin of plugins) await plugin.buildEnd?.(ctx, site);
+      phase('plugins');
 
       await writer.flush();
       const write = this.options.write ?? true;
@@ -190,7 +204,9 @@ export class SiteBuilder {
           manifest,
         );
       }
+      phase('write');
       const stats: BuildStats = {
+        phases,
         pages: laidOut.length,
         images: countImages(output),
         files: output.files.size,
@@ -206,8 +222,10 @@ export class SiteBuilder {
   private textWorkerCount(pages: number): number {
     const wanted = this.options.textWorkers ?? 'auto';
     if (wanted !== 'auto') return wanted;
+    // Measured on 2 cores (BENCHMARKS.md): the main thread's own share (publishing, layouts, feeds)
+    // and each worker's start-up ate the gain, so threads start only where a core is left over.
     const cores = availableParallelism();
-    return pages >= WORKER_THRESHOLD && cores > 1 ? Math.min(cores, 4) : 0;
+    return pages >= WORKER_THRESHOLD && cores >= 4 ? Math.min(cores - 1, 4) : 0;
   }
 
   private processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): { text: TextProcessor; publish: PublishProcessor } {

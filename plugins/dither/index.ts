@@ -41,12 +41,16 @@ const definition: PluginDefinition<DitherOptions> = {
         const s = serviceFor(ctx);
         progress?.done();
         progress = undefined;
-        // Keep what this build used, and what pages replayed from the page cache still reference.
-        const keep = new Set([...s.used, ...referencedKeys(site)]);
-        s.cache.prune(keep);
-        // The summary covers every image the site publishes, also those of pages replayed from the page cache.
-        const stats = siteStats(s, keep);
-        if (stats.images > 0) ctx.log.info(summary(stats));
+        // Pruning and the summary wait for a real build: the preview server rebuilds on every save
+        // (a walk over every page body each time), and a draft it shows may use images the build does not.
+        if (ctx.mode === 'build') {
+          // Keep what this build used, and what pages replayed from the page cache still reference.
+          const keep = new Set([...s.used, ...referencedKeys(site)]);
+          s.cache.prune(keep);
+          // The summary covers every image the site publishes, also those of pages replayed from the page cache.
+          const stats = siteStats(s, keep);
+          if (stats.images > 0) ctx.log.info(summary(stats));
+        }
         await s.close();
       },
       commands: [ditherCommand(options)],

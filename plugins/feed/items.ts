@@ -111,6 +111,20 @@ export interface EntryContext {
   log: Pick<Logger, 'warn'>;
 }
 
+/**
+ * An item's HTML by the page's content hash: the preview server rebuilds the feeds on every save,
+ * and only the saved page needs its content transformed again.
+ */
+const htmlMemo = new Map<string, string>();
+function itemHtml(page: Page, pageUrl: string, siteUrl: string): string {
+  const key = page.contentHash ? `${page.contentHash}\0${pageUrl}\0${siteUrl}` : undefined;
+  const known = key === undefined ? undefined : htmlMemo.get(key);
+  if (known !== undefined) return known;
+  const html = feedHtml(page.body!, { pageUrl, siteUrl });
+  if (key !== undefined) htmlMemo.set(key, html);
+  return html;
+}
+
 /** The feed entry of one page, or undefined (with a warning) when it has no date to file it under. */
 export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | 'log'>): FeedEntry | undefined {
   const config = site.config;
@@ -123,7 +137,7 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
   }
   const url = config.url + page.url;
   const summary = cleanText(page.summary ?? summaryFromBody(page.body));
-  const html = page.body ? feedHtml(page.body, { pageUrl: url, siteUrl: config.url }) : '';
+  const html = page.body ? itemHtml(page, url, config.url) : '';
   const categories = [...new Set([page.category, ...page.tags].filter((c): c is string => !!c).map(cleanText))];
   const lead = page.leadImage;
   const leadUrl = lead && absoluteUrl(lead.url, { pageUrl: url, siteUrl: config.url });

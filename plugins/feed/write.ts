@@ -66,8 +66,12 @@ function kilobytes(bytes: number): string {
 }
 
 /** The buildEnd work: render, emit, and report sizes. */
+/** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
+export const PREVIEW_FEED_ITEMS = 30;
+
 export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
-  const files = buildFeeds(site, options, { drafts: ctx.drafts, log: ctx.log });
+  const limit = ctx.mode === 'dev' ? Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS) : options.limit;
+  const files = buildFeeds(site, { ...options, limit }, { drafts: ctx.drafts, log: ctx.log });
   for (const file of files) ctx.emit(file.path.slice(1), file.data);
   const [rss, atom, json] = files;
   const size = (f: FeedFile | undefined) => (f ? `${f.path} ${kilobytes(Buffer.byteLength(f.data))}` : '');
