@@ -1,6 +1,8 @@
 /**
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-load.ts';
 import { ContentError } from '../../src/errors.ts';
@@ -66,12 +68,15 @@ function kilobytes(bytes: number): string {
 }
 
 /** The buildEnd work: render, emit, and report sizes. */
+/** Part of the feed cache key: bump it when the feeds' output changes. */
+const FEED_VERSION = '1';
+
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
 
 export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
   const limit = ctx.mode === 'dev' ? Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS) : options.limit;
-  const files = buildFeeds(site, { ...options, limit }, { drafts: ctx.drafts, log: ctx.log });
+  const files = cachedFeeds(ctx, site, { ...options, limit });
   for (const file of files) ctx.emit(file.path.slice(1), file.data);
   const [rss, atom, json] = files;
   const size = (f: FeedFile | undefined) => (f ? `${f.path} ${kilobytes(Buffer.byteLength(f.data))}` : '');
@@ -82,4 +87,49 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
     ctx.log.info(`feed: ${more.length / 3} issue/category feeds, ${more.length} files, ${kilobytes(total)}`);
   }
   return files;
+}
+
+interface CachedFeeds {
+  files: FeedFile[];
+  warnings: Array<{ message: string; file: string }>;
+}
+
+/**
+ * The feeds from the cache when nothing they are made of changed: every page's content hash and
+ * metadata, the site settings and the options. A rebuild with no change then skips re-serializing
+ * every item of the site.
+ */
+function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
+  const hash = createHash('sha256').update(FEED_VERSION).update(JSON.stringify(options)).update(String(ctx.drafts));
+  const { url, title, subtitle, language, author, license } = site.config;
+  hash.update(JSON.stringify({ url, title, subtitle, language, author, license }));
+  for (const page of site.pages) {
+    if (page.kind === 'generated') continue;
+    const { body, headings, wordCount, source, ...meta } = page;
+    hash.update(JSON.stringify(meta)).update('\0');
+  }
+  const file = path.join(ctx.cacheDir('feed'), `${hash.digest('hex')}.json`);
+  const cached = readCache(file);
+  if (cached) {
+    for (const w of cached.warnings) ctx.log.warn(w.message, { file: w.file });
+    return cached.files;
+  }
+  const warnings: CachedFeeds['warnings'] = [];
+  const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
+  const files = buildFeeds(site, options, { drafts: ctx.drafts, log });
+  // One entry per site state: the previous ones are of no use any more.
+  for (const old of readdirSync(path.dirname(file))) if (old.endsWith('.json')) rmSync(path.join(path.dirname(file), old), { force: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify({ files, warnings } satisfies CachedFeeds));
+  renameSync(temp, file);
+  return files;
+}
+
+/** Another build sharing the cache may have just replaced the entry: then there is none. */
+function readCache(file: string): CachedFeeds | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as CachedFeeds;
+  } catch {
+    return undefined;
+  }
 }
