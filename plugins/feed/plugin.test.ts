@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
 import type { BuildContext } from '../../src/types.ts';
@@ -113,7 +116,8 @@ describe('the plugin', () => {
       mode: 'build',
       drafts: false,
       log: { info: (m: string) => info.push(m), warn: (m: string) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
-      cacheDir: () => '/nonexistent/cache',
+      // A fresh cache per context, created on demand as the core's cacheDir() does.
+      cacheDir: (name: string) => mkdtempSync(path.join(os.tmpdir(), `solarpress-feed-${name}-`)),
       emit: (path: string, data: string | Uint8Array) => emitted.set(path, data),
       emitFile: () => {},
     } satisfies BuildContext;
@@ -147,5 +151,26 @@ describe('the plugin', () => {
       await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, drafts }, site);
       expect((emitted.get('feed.xml') as string).includes('/draft/')).toBe(drafts);
     }
+  });
+
+  it('reuses its cached feeds while nothing changed, and renders again when a page did', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-cache-'));
+    const run = async (edit?: (site: ReturnType<typeof makeSite>['site']) => void) => {
+      const { ctx, emitted, warnings } = fakeContext();
+      const { site } = makeSite(ctx.config);
+      edit?.(site);
+      await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cacheDir: () => cache }, site);
+      return { emitted, warnings };
+    };
+    const first = await run();
+    const again = await run();
+    expect(again.emitted).toEqual(first.emitted);
+    expect(again.warnings).toEqual(first.warnings); // warnings replayed from the cache
+    const retitled = await run((site) => {
+      const post = site.posts[0];
+      post.title = 'A new title';
+      post.contentHash = 'changed';
+    });
+    expect(retitled.emitted.get('feed.xml') as string).toContain('A new title');
   });
 });
