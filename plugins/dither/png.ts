@@ -3,7 +3,7 @@
  * order), the smallest bit depth the palette allows, the palette's colours only.
  *
  * The deflate is zlib-ng's level 9 inside libvips (via sharp): smaller than node:zlib's level 9 on
- * dithered rows and 2–5× faster (see BENCHMARKS-dither.md). The trick: PNG filters work on bytes, one
+ * dithered rows and 2–5× faster (see BENCHMARKS.md, dithering). The trick: PNG filters work on bytes, one
  * byte per "pixel" below 8 bits, exactly as for an 8-bit grey image. So the packed index rows, handed
  * to sharp as a grey image one byte per column, come back as an IDAT stream that is valid, unchanged,
  * for the indexed image; we write our own IHDR and PLTE around it.

@@ -15,7 +15,7 @@ export interface DitherSettings {
   webp: boolean;
   /** Refuse inputs with more pixels (decompression bombs). */
   maxInputPixels: number;
-  /** PNG row-filter strategies to try (smallest kept); default both (see BENCHMARKS-dither.md). */
+  /** PNG row-filter strategies to try (smallest kept); default both (see BENCHMARKS.md, dithering). */
   pngStrategies?: PngStrategy[];
 }
 
