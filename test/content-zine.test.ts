@@ -434,11 +434,15 @@ describe(`content/zine/${ISSUE}`, () => {
         const text = decodeEntities(readFileSync(file, 'utf8').replace(/<[^>]+>/g, ''));
         // Typographic quotes may be applied to the prose: compare with straight quotes.
         const plain = (s: string) => s.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
-        for (const heading of [e.title, ...e.headings]) expect(plain(text), `${heading} in ${file}`).toContain(plain(heading));
+        // The cover's written contents list gives way to the theme's generated one (checked below).
+        const headings = e.file === 'index.md' ? [] : e.headings;
+        for (const heading of [e.title, ...headings]) expect(plain(text), `${heading} in ${file}`).toContain(plain(heading));
       }
-      // The cover's relative .md links became the parts' permalinks; the glossary stays a definition list.
+      // The cover links every part at its permalink, in print order; the glossary stays a definition list.
       const cover = readFileSync(path.join(out, 'zine', ISSUE, 'index.html'), 'utf8');
-      for (const e of EXPECTED.slice(1)) expect(cover).toContain(`href="/zine/${ISSUE}/${e.file.replace(/^\d\d-/, '').replace(/\.md$/, '')}/"`);
+      const positions = EXPECTED.slice(1).map((e) => cover.indexOf(`href="/zine/${ISSUE}/${e.file.replace(/^\d\d-/, '').replace(/\.md$/, '')}/"`));
+      expect(positions.every((at) => at >= 0), 'every part linked from the cover').toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       const glossary = readFileSync(path.join(out, 'zine', ISSUE, 'beginners-guide-to-xmpp-speak', 'index.html'), 'utf8');
       expect(glossary.match(/<dt>/g)?.length ?? 0).toBeGreaterThanOrEqual(GLOSSARY_TERMS.length);
     } finally {
