@@ -86,6 +86,15 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
     const rel = Array.isArray(p.rel) ? p.rel.map(String) : [];
     if (node.tagName === 'link' && (rel.includes('stylesheet') || rel.includes('icon')) && typeof p.href === 'string') urls.add(p.href);
     if ((node.tagName === 'script' || node.tagName === 'img') && typeof p.src === 'string') urls.add(p.src);
+    // A browser that takes a <picture>'s first <source> (the WebP) does not load its <img>.
+    if (node.tagName === 'picture') {
+      const source = node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'source' && typeof c.properties.srcSet !== 'undefined');
+      const srcset = source ? String(Array.isArray(source.properties.srcSet) ? source.properties.srcSet[0] : source.properties.srcSet).split(/\s+/)[0] : undefined;
+      if (srcset) {
+        urls.add(srcset);
+        return 'skip';
+      }
+    }
   });
   let total = gzipSync(html, { level: 9 }).byteLength;
   for (const url of urls) total += output.compressedSize(url) ?? 0;
