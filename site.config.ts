@@ -6,7 +6,8 @@ export default defineConfig({
   url: 'https://homebrewserver.club',
   language: 'en',
   author: { name: 'Homebrew Server Club' },
-  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  // The licence the zine states for all contributions (seed 000/001, footnote 2).
+  license: { name: 'CC BY-SA 2.0', url: 'https://creativecommons.org/licenses/by-sa/2.0/' },
   board: {
     location: 'Rotterdam, the Netherlands',
     timezone: 'Europe/Amsterdam',
