@@ -23,7 +23,7 @@ import { layoutPages, type LaidOut } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Site, SolarpressPlugin, Theme } from './types.ts';
-import { VERSION } from './version.ts';
+import { CODE_HASH, VERSION } from './version.ts';
 import { WriteBehind } from './write-behind.ts';
 
 export interface BuildOptions {
@@ -109,7 +109,7 @@ export class SiteBuilder {
       emitFile: (outputPath, file) => output.emitFile(outputPath, file),
     };
 
-    const settingsHash = hashOf(VERSION, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
+    const settingsHash = hashOf(VERSION, CODE_HASH, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
     phase('config');
     const files = loadContent({
       contentDir: path.resolve(root, config.contentDir),

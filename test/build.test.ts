@@ -166,3 +166,15 @@ describe('Markdown in worker threads', () => {
     });
   });
 });
+
+describe('headings', () => {
+  it('take their ids and table-of-contents text without footnote references', async () => {
+    const root = site({ 'content/articles/notes.md': '---\ntitle: Notes\n---\n\n## The Wrong Signal[^10]\n\nText.\n\n## The Wrong Signal\n\n[^10]: A note.\n' });
+    const result = await build({ root, log: quiet() });
+    const page = result.site.byUrl.get('/notes/')!;
+    expect(page.headings!.map((h) => [h.id, h.text])).toEqual([
+      ['the-wrong-signal', 'The Wrong Signal'],
+      ['the-wrong-signal-1', 'The Wrong Signal'],
+    ]);
+  });
+});

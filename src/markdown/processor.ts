@@ -10,12 +10,12 @@
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import rehypeSlug from 'rehype-slug';
 import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
+import rehypeHeadingIds from './heading-ids.ts';
 import rehypePublishFiles from './publish-files.ts';
 import rehypeResolveLinks from './resolve-links.ts';
 import remarkTypography from './typography.ts';
@@ -31,7 +31,7 @@ export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor
     .use(remarkTypography)
     .use(remarkPlugins)
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })
-    .use(rehypeSlug)
+    .use(rehypeHeadingIds)
     .use(rehypeAutolinkHeadings, {
       behavior: 'append',
       // Hidden from assistive tech and the tab order: the heading itself carries the meaning.

@@ -15,6 +15,7 @@ import { VFile } from 'vfile';
 import { ContentError } from '../errors.ts';
 import type { BuildContext, FileApi, Heading, ImageInfo, Page } from '../types.ts';
 import type { SourceFile } from '../content/load.ts';
+import { headingText } from '../markdown/heading-ids.ts';
 import type { PublishProcessor } from '../markdown/processor.ts';
 import { hashFile, stamp, type FileStamp, type TextStageResult } from './text-stage.ts';
 import type { PublishData } from '../markdown/publish-files.ts';
@@ -155,12 +156,7 @@ function summarize(tree: HastRoot): { headings: Heading[]; leadImage?: ImageInfo
     const depth = /^h([1-6])$/.exec(element.tagName)?.[1];
     const id = element.properties.id;
     if (!depth || typeof id !== 'string' || id === 'footnote-label') return;
-    const text = element.children
-      .filter((child) => !(child.type === 'element' && child.tagName === 'a' && String(child.properties.className ?? '').includes('anchor')))
-      .map((child) => toString(child as Element))
-      .join('')
-      .trim();
-    headings.push({ depth: Number(depth), id, text });
+    headings.push({ depth: Number(depth), id, text: headingText(element) });
   });
   return { headings, leadImage };
 }

@@ -1,0 +1,35 @@
+/**
+ * rehype plugin: an id on every heading, from its text as GitHub makes them (github-slugger), but
+ * without footnote references: "The Wrong Signal[^10]" is #the-wrong-signal, not #the-wrong-signal10.
+ */
+import GithubSlugger from 'github-slugger';
+import type { Element, ElementContent, Root } from 'hast';
+import { headingRank } from 'hast-util-heading-rank';
+import { toString } from 'hast-util-to-string';
+import { visit } from 'unist-util-visit';
+
+/** A heading's words: its text without footnote references and heading anchors. */
+export function headingText(heading: Element): string {
+  return heading.children
+    .filter((child) => !isFootnoteRef(child) && !isAnchor(child))
+    .map((child) => toString(child))
+    .join('')
+    .trim();
+}
+
+function isFootnoteRef(node: ElementContent): boolean {
+  return node.type === 'element' && node.tagName === 'sup' && node.children.some((c) => c.type === 'element' && c.properties.dataFootnoteRef !== undefined);
+}
+
+function isAnchor(node: ElementContent): boolean {
+  return node.type === 'element' && node.tagName === 'a' && String(node.properties.className ?? '').split(' ').includes('anchor');
+}
+
+export default function rehypeHeadingIds() {
+  return (tree: Root) => {
+    const slugger = new GithubSlugger();
+    visit(tree, 'element', (node: Element) => {
+      if (headingRank(node) && node.properties.id === undefined) node.properties.id = slugger.slug(headingText(node));
+    });
+  };
+}
