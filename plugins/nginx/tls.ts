@@ -9,20 +9,23 @@ interface TlsProfile {
   why: string;
 }
 
+/** Forward-secret AEAD suites: all of intermediate, and the first choices of legacy. */
+const AEAD_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+];
+
 /**
  * Mozilla "intermediate" without its DHE suites: those need a dhparam file and cost the board's
  * CPU far more than ECDHE, while every client that has DHE also has ECDHE.
  */
 const INTERMEDIATE: TlsProfile = {
   protocols: ['TLSv1.2', 'TLSv1.3'],
-  ciphers: [
-    'ECDHE-ECDSA-AES128-GCM-SHA256',
-    'ECDHE-RSA-AES128-GCM-SHA256',
-    'ECDHE-ECDSA-AES256-GCM-SHA384',
-    'ECDHE-RSA-AES256-GCM-SHA384',
-    'ECDHE-ECDSA-CHACHA20-POLY1305',
-    'ECDHE-RSA-CHACHA20-POLY1305',
-  ].join(':'),
+  ciphers: AEAD_CIPHERS.join(':'),
   preferServerCiphers: false,
   why: "Mozilla's intermediate profile: TLS 1.2 and 1.3, forward-secret AEAD ciphers only (every browser since ~2014).\nThe client picks the cipher: all of these are strong, and it knows whether it has AES hardware.",
 };
@@ -34,12 +37,7 @@ const INTERMEDIATE: TlsProfile = {
 const LEGACY: TlsProfile = {
   protocols: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'],
   ciphers: [
-    'ECDHE-ECDSA-AES128-GCM-SHA256',
-    'ECDHE-RSA-AES128-GCM-SHA256',
-    'ECDHE-ECDSA-AES256-GCM-SHA384',
-    'ECDHE-RSA-AES256-GCM-SHA384',
-    'ECDHE-ECDSA-CHACHA20-POLY1305',
-    'ECDHE-RSA-CHACHA20-POLY1305',
+    ...AEAD_CIPHERS,
     'ECDHE-ECDSA-AES128-SHA256',
     'ECDHE-RSA-AES128-SHA256',
     'ECDHE-ECDSA-AES128-SHA',
