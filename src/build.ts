@@ -292,9 +292,10 @@ function checkAssetBudget(files: string[], output: Output, urls: string[], confi
   }
 }
 
+/** Images published under /media/, each counted once: not its WebP twin, nor its "original". */
 function countImages(output: Output): number {
   let n = 0;
-  for (const outputPath of output.files.keys()) if (/^media\/.*\.(png|jpe?g|gif|webp|avif|svg)$/i.test(outputPath) && !/-original\./.test(outputPath)) n++;
+  for (const outputPath of output.files.keys()) if (/^media\/.*\.(png|jpe?g|gif|avif|svg)$/i.test(outputPath) && !/-original\./.test(outputPath)) n++;
   return n;
 }
 
