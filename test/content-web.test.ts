@@ -15,20 +15,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
-import type { Element, Root as HastRoot } from 'hast';
+import type { Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import type { Code, Heading, Link, Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
 import { toString as mdastToString } from 'mdast-util-to-string';
-import rehypeStringify from 'rehype-stringify';
-import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { frontMatterSchema } from '../src/content/frontmatter.ts';
 import { createLogger } from '../src/log.ts';
+import { decodeEntities, elements, markdown } from './support/markdown.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTENT = path.join(ROOT, 'content');
@@ -227,13 +222,6 @@ interface Parsed {
   html: string;
 }
 
-const processor = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkDefinitionList)
-  .use(remarkRehype, { handlers: { ...defListHastHandlers } })
-  .use(rehypeStringify);
-
 const parsedCache = new Map<string, Parsed>();
 function parse(category: Category, file: string): Parsed {
   const key = `${category}/${file}`;
@@ -243,9 +231,9 @@ function parse(category: Category, file: string): Parsed {
   const { data, content } = matter(raw);
   const end = raw.indexOf('\n---', 3);
   const frontMatterLines = raw.startsWith('---\n') && end !== -1 ? raw.slice(4, end).split('\n') : [];
-  const mdast = processor.parse(content) as MdastRoot;
-  const hast = processor.runSync(structuredClone(mdast)) as HastRoot;
-  const html = processor.stringify(hast);
+  const mdast = markdown.parse(content) as MdastRoot;
+  const hast = markdown.runSync(structuredClone(mdast)) as HastRoot;
+  const html = markdown.stringify(hast);
   const parsed = { raw, data, frontMatterLines, mdast, hast, html };
   parsedCache.set(key, parsed);
   return parsed;
@@ -255,14 +243,6 @@ function nodesOf<T extends MdastNodes>(tree: MdastRoot, type: T['type']): T[] {
   const found: T[] = [];
   visit(tree, type, (n) => {
     found.push(n as T);
-  });
-  return found;
-}
-
-function elements(tree: HastRoot | Element, tag: string): Element[] {
-  const found: Element[] = [];
-  visit(tree, 'element', (e: Element) => {
-    if (e.tagName === tag) found.push(e);
   });
   return found;
 }
@@ -313,15 +293,6 @@ function inSeeds(code: string): boolean {
       if (dedent(lines.slice(i, i + n)).join('\n') === want) return true;
     }
     return false;
-  });
-}
-
-function decodeEntities(html: string): string {
-  return html.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[r]!;
   });
 }
 

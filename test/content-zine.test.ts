@@ -13,18 +13,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
-import type { Element, Root as HastRoot } from 'hast';
+import type { Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import type { Code, Heading, Root as MdastRoot } from 'mdast';
 import { toString as mdastToString } from 'mdast-util-to-string';
-import rehypeStringify from 'rehype-stringify';
-import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
+import { decodeEntities, elements, markdown } from './support/markdown.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ISSUE = 'ilu-9';
@@ -142,17 +137,13 @@ interface Part {
   html: string;
 }
 
-const parser = unified().use(remarkParse).use(remarkGfm).use(remarkDefinitionList);
-const toHast = unified().use(remarkRehype, { handlers: { ...defListHastHandlers } });
-const toHtml = unified().use(rehypeStringify);
-
 function loadPart(file: string): Part {
   const raw = readFileSync(path.join(ZINE_DIR, file), 'utf8');
   const parsed = matter(raw, {});
   const frontLines = raw.slice(0, raw.length - parsed.content.length).split('\n');
-  const mdast = parser.parse(parsed.content) as MdastRoot;
-  const hast = toHast.runSync(structuredClone(mdast)) as HastRoot;
-  const html = toHtml.stringify(hast);
+  const mdast = markdown.parse(parsed.content) as MdastRoot;
+  const hast = markdown.runSync(structuredClone(mdast)) as HastRoot;
+  const html = markdown.stringify(hast);
   return { file, raw, data: parsed.data, frontLines, mdast, hast, html };
 }
 
@@ -184,14 +175,6 @@ function codeBlocksOf(p: Part): Code[] {
   const out: Code[] = [];
   visit(p.mdast, 'code', (node: Code) => {
     out.push(node);
-  });
-  return out;
-}
-
-function elements(tree: HastRoot, tagName: string): Element[] {
-  const out: Element[] = [];
-  visit(tree, 'element', (node: Element) => {
-    if (node.tagName === tagName) out.push(node);
   });
   return out;
 }
@@ -263,14 +246,6 @@ function isRebuiltBlock(lines: string[]): boolean {
     if (ok && j > start) return true;
   }
   return false;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-function decodeEntities(html: string): string {
-  return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref[0] === '#') return String.fromCodePoint(ref[1].toLowerCase() === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
-    return ENTITIES[ref.toLowerCase()] ?? whole;
-  });
 }
 
 /** Every address in a part: link targets, autolinks, footnote targets, and any written out (code included). */
