@@ -22,7 +22,7 @@ import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, type LaidOut } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
-import type { BuildContext, Logger, Site, SolarpressPlugin, Theme } from './types.ts';
+import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { CODE_HASH, VERSION } from './version.ts';
 import { WriteBehind } from './write-behind.ts';
 
@@ -107,6 +107,7 @@ export class SiteBuilder {
       },
       emit: (outputPath, data) => output.emit(outputPath, data),
       emitFile: (outputPath, file) => output.emitFile(outputPath, file),
+      emitted: () => output.files.keys(),
     };
 
     const settingsHash = hashOf(VERSION, CODE_HASH, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
@@ -153,9 +154,11 @@ export class SiteBuilder {
       const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
       const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
       if (errors.length > 0) throw new ContentErrors(errors);
-      const pages = files.map((file, i) => {
+      const pages = files.map((file, i): Page => {
         const body = (rendered[i] as { ok: true; value: BodyResult }).value;
-        return { ...file.page, body: body.body, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };
+        const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };
+        // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
+        return Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
       });
 
       const assets = themeAssets(theme);

@@ -21,7 +21,8 @@ export async function loadConfig(root: string): Promise<ResolvedConfig> {
   try {
     raw = (await importFresh(file)).default;
   } catch (error) {
-    throw new ContentError(`cannot load: ${(error as Error).message.split('\n')[0]}`, { file }, 'fix the TypeScript error in the config file');
+    if (error instanceof ContentError) throw error;
+    throw new ContentError(`cannot load: ${(error as Error).message.split('\n')[0]}`, { file }, 'fix the error in the config file');
   }
   return validateConfig(raw, root, file);
 }

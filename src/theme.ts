@@ -3,8 +3,9 @@
  * (cacheable for a year); other assets keep their names.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { hashTree, listFiles } from './code-hash.js';
 import { ContentError } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
 import type { Theme } from './types.ts';
@@ -44,25 +45,4 @@ export function themeAssets(theme: Theme): PublishedAsset[] {
     }
     return { name: relative, url: `/assets/${published}`, absolutePath };
   });
-}
-
-export function hashTree(dir: string, include: (name: string) => boolean): string {
-  const hash = createHash('sha256');
-  for (const relative of listFiles(dir)) {
-    if (relative.split('/').includes('node_modules') || !include(relative)) continue;
-    hash.update(relative).update('\0').update(readFileSync(path.join(dir, relative))).update('\0');
-  }
-  return hash.digest('hex');
-}
-
-/** Files below dir, relative, posix, sorted. */
-export function listFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.')) continue;
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(dir, relative));
-    else out.push(relative);
-  }
-  return out;
 }

@@ -47,7 +47,9 @@ export interface Page {
   issue?: string;
   /** The whole front matter as written (also keys solarpress does not know, for the theme). */
   data: Record<string, unknown>;
-  /** The rendered body (hast of the Markdown), after all remark/rehype plugins. Set by the render stage. */
+  /** The rendered body (hast of the Markdown), after all remark/rehype plugins. Set by the render
+   * stage; a cached body is read from the cache when first used (not enumerable, so spreading a page
+   * or naming its keys does not load it). */
   body?: HastRoot;
   headings?: Heading[];
   /** The body's first image after plugins ran (the lead image: feeds use it as the enclosure). */
@@ -116,6 +118,8 @@ export interface BuildContext {
   emit(outputPath: string, data: string | Uint8Array): void;
   /** Put an existing file (e.g. from a cache) into the output, by hard link or copy. */
   emitFile(outputPath: string, absolutePath: string): void;
+  /** Output paths emitted so far; in buildEnd, every page's (also those replayed from the cache). */
+  emitted(): Iterable<string>;
 }
 
 /**

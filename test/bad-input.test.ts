@@ -134,6 +134,27 @@ describe('bad configuration', () => {
     expect(run.stderr).toMatch(/"dev\.port": .*number/i);
   });
 
+  it('a config that does not compile: file, line and column, and the output left alone', () => {
+    writeFiles(root, { 'site.config.ts': "export default {\n  title: 'F',,\n};\n" });
+    const run = runCli(root, ['build']);
+    restore();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/site\.config\.ts:2:14: .*\n.*fix the TypeScript here/);
+    expect(run.stderr).toMatch(/nothing was written/);
+    expect([...snapshotDir(path.join(root, 'dist')).keys()]).toEqual([...good.keys()]);
+  });
+
+  it('a theme that does not compile: its file and line', () => {
+    const theme = path.join(root, 'broken-theme');
+    writeFiles(theme, { 'index.ts': "import { helper } from './helper.ts';\nexport default { layouts: helper };\n", 'helper.ts': 'export const helper = {\n  article: () => (\n};\n' });
+    writeFiles(root, config(`theme: ${JSON.stringify(theme)}`));
+    const run = runCli(root, ['build']);
+    restore();
+    writeFiles(root, { 'broken-theme': null });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/broken-theme\/helper\.ts:3:\d+: /);
+  });
+
   it('a bad base URL', () => {
     writeFiles(root, { 'site.config.ts': "export default { title: 'F', url: 'example.org', author: { name: 'T' }, license: { name: 'x', url: 'https://x.org' } };\n" });
     const run = runCli(root, ['build']);

@@ -5,7 +5,7 @@ import { h } from 'hastscript';
 import { VFile } from 'vfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page, Site } from '../../src/types.ts';
-import dither, { referencedKeys } from './index.ts';
+import dither, { publishedKeys } from './index.ts';
 import { fakeFileApi, photo, tempDir } from './test-helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -81,22 +81,26 @@ describe('dither plugin definition', () => {
       return { tree, fake };
     };
     const site = (trees: Root[]) => ({ pages: trees.map((body) => ({ body }) as Page) }) as Pick<Site, 'pages'> as Site;
+    // What the pages of the current build published (rendered or replayed from the cache): the core's output.
+    let published: string[] = [];
 
     // Build 1 renders both pages.
     const { fake } = await renderPage('a.jpg');
     const ticks: number[] = [];
-    const ctx = { ...fake.api.ctx, log: { ...fake.log, progress: (_label: string, total: number) => ({ tick: () => void ticks.push(total), done() {} }) } };
+    const ctx = { ...fake.api.ctx, emitted: () => published, log: { ...fake.log, progress: (_label: string, total: number) => ({ tick: () => void ticks.push(total), done() {} }) } };
     await plugin.buildStart!(ctx);
     const first = await renderPage('a.jpg');
     const second = await renderPage('b.jpg');
+    published = [...first.fake.recorded.emitted.keys(), ...second.fake.recorded.emitted.keys(), 'index.html', 'media/logo.svg'];
     await plugin.buildEnd!(ctx, site([first.tree, second.tree]));
     expect(ticks).toEqual([2, 2]); // two images found in content/, two done
     expect(fake.log.lines.at(-1)).toMatch(/^dither: 2 images \(1 new, 1 cached\), [\d.]+ kB → [\d.]+ kB \(−[\d.]+ %\)$/);
     const keyOf = (tree: Root) => /([0-9a-f]{20})\.png$/.exec(((tree.children[0] as Element).properties.src as string))![1];
     const [keyA, keyB] = [keyOf(first.tree), keyOf(second.tree)];
-    expect(referencedKeys(site([first.tree, second.tree]))).toEqual(new Set([keyA, keyB]));
+    expect(publishedKeys(published)).toEqual(new Set([keyA, keyB]));
 
-    // Build 2: page A comes from the page cache (not rendered, body still in the site); page B is gone.
+    // Build 2: page A comes from the page cache (not rendered, its files replayed); page B is gone.
+    published = [...first.fake.recorded.emitted.keys()];
     await plugin.buildStart!(ctx);
     await plugin.buildEnd!(ctx, site([first.tree]));
     expect(fake.log.lines.at(-1)).toMatch(/^dither: 1 image \(0 new, 1 cached\), /); // the replayed page's image counts

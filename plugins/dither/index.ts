@@ -44,8 +44,8 @@ const definition: PluginDefinition<DitherOptions> = {
         // Pruning and the summary wait for a real build: the preview server rebuilds on every save
         // (a walk over every page body each time), and a draft it shows may use images the build does not.
         if (ctx.mode === 'build') {
-          // Keep what this build used, and what pages replayed from the page cache still reference.
-          const keep = new Set([...s.used, ...referencedKeys(site)]);
+          // Keep what this build used, and what pages replayed from the page cache still publish.
+          const keep = new Set([...s.used, ...publishedKeys(ctx.emitted())]);
           s.cache.prune(keep);
           // The summary covers every image the site publishes, also those of pages replayed from the page cache.
           const stats = siteStats(s, keep);
@@ -61,20 +61,12 @@ const definition: PluginDefinition<DitherOptions> = {
 
 export default definition;
 
-/** Cache keys of /media/<key>… files the site's page bodies point at. */
-export function referencedKeys(site: Pick<Site, 'pages'>): Set<string> {
+/** Cache keys of the /media/<key>… files in the output: every image a page of the site publishes. */
+export function publishedKeys(outputPaths: Iterable<string>): Set<string> {
   const keys = new Set<string>();
-  for (const page of site.pages) {
-    if (!page.body) continue;
-    visit(page.body, 'element', (node: Element) => {
-      for (const name of ['src', 'srcSet', 'dataOriginal'] as const) {
-        const value = node.properties[name];
-        for (const url of Array.isArray(value) ? value : [value]) {
-          const m = typeof url === 'string' ? /^\/media\/([0-9a-f]{20})[.-]/.exec(url) : null;
-          if (m) keys.add(m[1]);
-        }
-      }
-    });
+  for (const outputPath of outputPaths) {
+    const m = /^media\/([0-9a-f]{20})[.-]/.exec(outputPath);
+    if (m) keys.add(m[1]);
   }
   return keys;
 }

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import 'sharp'; // load libvips in the main thread first, so workers exiting never unload it
+import { entryUrl } from '../../src/entries.ts';
 import type { DitherJob, JobOutcome } from './job.ts';
 
 /** How long an idle worker lives (pages render in parallel, so gaps between jobs are short). */
@@ -51,7 +52,7 @@ export class WorkerPool {
 
   private spawn(): Worker {
     // execArgv: [] — worker.mjs registers tsx itself; the parent's flags (vitest's, --import tsx) stay out.
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { execArgv: [] });
+    const worker = new Worker(entryUrl('dither-worker', new URL('./worker.mjs', import.meta.url)), { execArgv: [] });
     worker.unref();
     worker.on('message', (message: { id: number; outcome?: JobOutcome; crash?: string }) => {
       const task = this.running.get(worker);

@@ -80,7 +80,9 @@ describe('rehype dither', () => {
   });
 
   it('takes the palette from the category, and the override from the title (which it removes)', async () => {
-    await put('a.png', photo(64, 48).png().toBuffer());
+    // A full black-to-white ramp (not noise, which is random): every palette tone must appear.
+    const ramp = Buffer.alloc(64 * 48 * 3, 0).map((_, i) => Math.round((Math.floor(i / 3) % 64) * (255 / 63)));
+    await put('a.png', sharp(ramp, { raw: { width: 64, height: 48, channels: 3 } }).png().toBuffer());
     const byCategory = img('a.png', { alt: 'a' });
     const byTitle = img('a.png', { alt: 'a', title: 'Wiring dither: palette=#000000,#ffffff threshold=64' });
     const none = img('a.png', { alt: 'a', title: 'dither: none' });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
@@ -119,7 +119,9 @@ describe('the plugin', () => {
       // A fresh cache per context, created on demand as the core's cacheDir() does.
       cacheDir: (name: string) => mkdtempSync(path.join(os.tmpdir(), `solarpress-feed-${name}-`)),
       emit: (path: string, data: string | Uint8Array) => emitted.set(path, data),
-      emitFile: () => {},
+      // Feeds are published from their cache files: what a file holds when emitted is what ships.
+      emitFile: (path: string, file: string) => emitted.set(path, readFileSync(file, 'utf8')),
+      emitted: () => emitted.keys(),
     } satisfies BuildContext;
     return { ctx, emitted, info, warnings };
   }

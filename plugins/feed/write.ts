@@ -2,7 +2,7 @@
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-load.ts';
 import { ContentError } from '../../src/errors.ts';
@@ -67,68 +67,103 @@ function kilobytes(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-/** The buildEnd work: render, emit, and report sizes. */
 /** Part of the feed cache key: bump it when the feeds' output changes. */
-const FEED_VERSION = '1';
+const FEED_VERSION = '2';
 
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
 
-export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
-  const limit = ctx.mode === 'dev' ? Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS) : options.limit;
-  const files = cachedFeeds(ctx, site, { ...options, limit });
-  for (const file of files) ctx.emit(file.path.slice(1), file.data);
-  const [rss, atom, json] = files;
-  const size = (f: FeedFile | undefined) => (f ? `${f.path} ${kilobytes(Buffer.byteLength(f.data))}` : '');
-  ctx.log.info(`feed: ${rss?.items ?? 0} items in ${size(rss)}, ${size(atom)}, ${size(json)}`);
-  const more = files.slice(3);
-  if (more.length > 0) {
-    const total = more.reduce((sum, f) => sum + Buffer.byteLength(f.data), 0);
-    ctx.log.info(`feed: ${more.length / 3} issue/category feeds, ${more.length} files, ${kilobytes(total)}`);
-  }
-  return files;
+/** A feed as kept in the cache: published from its cache file, so a no-change build reads none. */
+interface CachedFeed {
+  path: string;
+  items: number;
+  bytes: number;
+  file: string;
 }
 
-interface CachedFeeds {
-  files: FeedFile[];
+/** The buildEnd work: render (or take from the cache), emit, and report sizes. */
+export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): void {
+  const limit = ctx.mode === 'dev' ? Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS) : options.limit;
+  const feeds = cachedFeeds(ctx, site, { ...options, limit });
+  for (const feed of feeds) ctx.emitFile(feed.path.slice(1), feed.file);
+  const [rss, atom, json] = feeds;
+  const size = (f: CachedFeed | undefined) => (f ? `${f.path} ${kilobytes(f.bytes)}` : '');
+  ctx.log.info(`feed: ${rss?.items ?? 0} items in ${size(rss)}, ${size(atom)}, ${size(json)}`);
+  const more = feeds.slice(3);
+  if (more.length > 0) {
+    const total = more.reduce((sum, f) => sum + f.bytes, 0);
+    ctx.log.info(`feed: ${more.length / 3} issue/category feeds, ${more.length} files, ${kilobytes(total)}`);
+  }
+}
+
+interface CacheIndex {
+  feeds: Array<Omit<CachedFeed, 'file'>>;
   warnings: Array<{ message: string; file: string }>;
 }
 
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
  * metadata, the site settings and the options. A rebuild with no change then skips re-serializing
- * every item of the site.
+ * every item of the site. One folder per site state: the feeds' files and an index.
  */
-function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): FeedFile[] {
+function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
   const hash = createHash('sha256').update(FEED_VERSION).update(JSON.stringify(options)).update(String(ctx.drafts));
   const { url, title, subtitle, language, author, license } = site.config;
   hash.update(JSON.stringify({ url, title, subtitle, language, author, license }));
   for (const page of site.pages) {
     if (page.kind === 'generated') continue;
-    const { body, headings, wordCount, source, ...meta } = page;
+    // (body is not enumerable: naming it here would load every cached tree.)
+    const { headings, wordCount, source, ...meta } = page;
     hash.update(JSON.stringify(meta)).update('\0');
   }
-  const file = path.join(ctx.cacheDir('feed'), `${hash.digest('hex')}.json`);
-  const cached = readCache(file);
+  const cacheRoot = ctx.cacheDir('feed');
+  const dir = path.join(cacheRoot, hash.digest('hex'));
+  const located = (index: CacheIndex) => index.feeds.map((f) => ({ ...f, file: path.join(dir, 'files', f.path) }));
+  const cached = readIndex(dir);
   if (cached) {
     for (const w of cached.warnings) ctx.log.warn(w.message, { file: w.file });
-    return cached.files;
+    return located(cached);
   }
-  const warnings: CachedFeeds['warnings'] = [];
+  const warnings: CacheIndex['warnings'] = [];
   const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
   const files = buildFeeds(site, options, { drafts: ctx.drafts, log });
-  // One entry per site state: the previous ones are of no use any more.
-  for (const old of readdirSync(path.dirname(file))) if (old.endsWith('.json')) rmSync(path.join(path.dirname(file), old), { force: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify({ files, warnings } satisfies CachedFeeds));
-  renameSync(temp, file);
-  return files;
+  const index: CacheIndex = { feeds: files.map((f) => ({ path: f.path, items: f.items, bytes: Buffer.byteLength(f.data) })), warnings };
+  // Written whole beside its place and renamed in: a concurrent build sees all of it or none.
+  const staging = `${dir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(staging, 'files', f.path)), { recursive: true });
+    writeFileSync(path.join(staging, 'files', f.path), f.data);
+  }
+  writeFileSync(path.join(staging, 'index.json'), JSON.stringify(index));
+  try {
+    renameSync(staging, dir);
+  } catch {
+    // A concurrent build wrote the same state first: its files are these.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  pruneStates(cacheRoot, dir);
+  return located(index);
+}
+
+/**
+ * Older site states are of no use once the site moved on, but a few are kept: a build running at the
+ * same time over the same cache may be publishing one of them.
+ */
+function pruneStates(cacheRoot: string, current: string): void {
+  const states = readdirSync(cacheRoot)
+    .map((name) => path.join(cacheRoot, name))
+    .filter((dir) => dir !== current && !dir.endsWith('.tmp'))
+    .map((dir) => ({ dir, mtime: statSync(dir).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { dir } of states.slice(2)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Another build sharing the cache may have just replaced the entry: then there is none. */
-function readCache(file: string): CachedFeeds | undefined {
+function readIndex(dir: string): CacheIndex | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CachedFeeds;
+    const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as CacheIndex;
+    return index.feeds.every((f) => existsSync(path.join(dir, 'files', f.path))) ? index : undefined;
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../cli.ts';
+import { BUNDLED, currentEntryUrl } from '../entries.ts';
 import { UsageError } from '../errors.ts';
 import { TSX_EXEC_ARGV } from '../tsx-loader.ts';
 import type { CommandSpec } from '../types.ts';
@@ -24,11 +25,11 @@ open pages; a build error shows in the page while the last good version is still
   async run(args, env) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-drafts': { type: 'boolean' } });
     if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
-    const child = fileURLToPath(new URL('./main.ts', import.meta.url));
     for (;;) {
+      const child = fileURLToPath(await currentEntryUrl('dev-server', new URL('./main.ts', import.meta.url)));
       const code = await new Promise<number>((resolve) => {
         const proc = fork(child, [JSON.stringify({ root: env.root, port: values.port ? Number(values.port) : undefined, host: values.host, drafts: !values['no-drafts'] })], {
-          execArgv: TSX_EXEC_ARGV,
+          execArgv: BUNDLED ? [] : TSX_EXEC_ARGV,
           stdio: 'inherit',
         });
         const stop = () => proc.kill('SIGTERM');

@@ -70,8 +70,7 @@ export async function renderBody(file: SourceFile, options: BodyRendererOptions)
   const result = await publish(file, key, text, options);
   options.counts.fresh++;
   options.memory.set(key, result);
-  // v8's serializer: several times faster than JSON for big trees, and binary-safe.
-  options.writer.write(path.join(options.ctx.cacheDir('bodies'), `${key}.bin`), serialize(result));
+  options.writer.write(path.join(options.ctx.cacheDir('bodies'), `${key}.bin`), serializeBody(result));
   return result;
 }
 
@@ -135,12 +134,30 @@ function replay(cached: BodyResult, page: Page, options: Pick<BodyRendererOption
   for (const w of cached.warnings) options.ctx.log.warn(w.message, { file: page.source!, line: w.line });
 }
 
+/**
+ * A cache file holds the body's record with its tree serialized apart (v8's serializer: several
+ * times faster than JSON for big trees, and binary-safe). The tree is deserialized only when asked
+ * for: a rebuild whose layouts and feeds come from their caches never needs it.
+ */
+type StoredBody = Omit<BodyResult, 'body'> & { tree: Uint8Array };
+
+function serializeBody({ body, ...record }: BodyResult): Buffer {
+  return serialize({ ...record, tree: serialize(body) } satisfies StoredBody);
+}
+
 function readCached(file: string): BodyResult | undefined {
+  let stored: StoredBody;
   try {
-    return deserialize(readFileSync(file)) as BodyResult;
+    stored = deserialize(readFileSync(file)) as StoredBody;
   } catch {
     return undefined;
   }
+  const { tree, ...record } = stored;
+  let body: HastRoot | undefined;
+  return Object.defineProperty(record, 'body', {
+    get: () => (body ??= deserialize(tree) as HastRoot),
+    enumerable: true,
+  }) as BodyResult;
 }
 
 /** One pass over the finished tree: drop source positions (not needed after rendering, and bulky

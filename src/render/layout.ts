@@ -105,7 +105,8 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
 function siteFingerprint(site: Site): string {
   const hash = createHash('sha256');
   for (const p of site.pages) {
-    const { body, headings, wordCount, contentHash, source, ...meta } = p;
+    // (body is not enumerable: naming it here would load every cached tree.)
+    const { headings, wordCount, contentHash, source, ...meta } = p;
     hash.update(JSON.stringify(meta)).update('\0');
   }
   return hash.digest('hex');

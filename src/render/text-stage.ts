@@ -52,6 +52,7 @@ export async function runTextStage(page: Page, markdown: string, processor: Text
     cacheDir: notHere('cacheDir()'),
     emit: notHere('emit()'),
     emitFile: notHere('emitFile()'),
+    emitted: notHere('emitted()'),
   };
   const api: FileApi = {
     page,

@@ -3,6 +3,7 @@
  * needs nothing from the main thread but the page and the permalinks.
  */
 import { Worker } from 'node:worker_threads';
+import { entryUrl } from '../entries.ts';
 import { ContentError } from '../errors.ts';
 import type { Page, ResolvedConfig, SourceLocation } from '../types.ts';
 import type { TextStageResult } from './text-stage.ts';
@@ -33,7 +34,7 @@ export class TextWorkers {
 
   constructor(count: number, init: WorkerInit) {
     this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(new URL('./text-worker.mjs', import.meta.url), { workerData: init });
+      const worker = new Worker(entryUrl('text-worker', new URL('./text-worker.mjs', import.meta.url)), { workerData: init });
       worker.on('message', (reply: WorkerReply) => this.settle(reply));
       worker.on('error', (error) => this.failAll(error));
       return worker;
