@@ -17,6 +17,7 @@ import { createPublishProcessor, createTextProcessor, type PublishProcessor, typ
 import { Output, writeOutput } from './output.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
+import { BodyStore } from './render/body-store.ts';
 import { runTextStage } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, type LaidOut } from './render/layout.ts';
@@ -68,7 +69,7 @@ const WORKER_THRESHOLD = 48;
 
 export class SiteBuilder {
   private readonly memo: SourceMemo = new Map();
-  private readonly bodies = new Map<string, BodyResult>();
+  private bodies?: BodyStore;
   private readonly layouts = new Map<string, { weight: number }>();
   private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
@@ -93,6 +94,7 @@ export class SiteBuilder {
     const { config, theme, codeHash, plugins } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
     const output = new Output();
+    const madeDirs = new Set<string>();
     const cacheRoot = path.resolve(root, config.cacheDir);
     const ctx: BuildContext = {
       config,
@@ -100,9 +102,13 @@ export class SiteBuilder {
       mode,
       drafts: this.options.drafts ?? mode === 'dev',
       log,
-      cacheDir(name) {
+      cacheDir: (name) => {
         const dir = path.join(cacheRoot, name);
-        mkdirSync(dir, { recursive: true });
+        // Asked for once per page: make the folder once per build.
+        if (!madeDirs.has(dir)) {
+          mkdirSync(dir, { recursive: true });
+          madeDirs.add(dir);
+        }
         return dir;
       },
       emit: (outputPath, data) => output.emit(outputPath, data),
@@ -125,7 +131,8 @@ export class SiteBuilder {
     const writer = new WriteBehind();
     {
       const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);
-      const lookup = { ctx, settingsHash, urls, memory: this.bodies, emitFile: ctx.emitFile };
+      this.bodies ??= new BodyStore(ctx.cacheDir('bodies'));
+      const lookup = { ctx, settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
       const bodies = files.map((file) => cachedBody(file, lookup));
       const misses = files.filter((_, i) => !bodies[i]);
       const workerCount = this.textWorkerCount(misses.length);
@@ -141,7 +148,6 @@ export class SiteBuilder {
             textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
             publisher: processors.publish,
             counts,
-            writer,
           });
           progress?.tick();
           return body;
@@ -154,6 +160,7 @@ export class SiteBuilder {
       const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
       const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
       if (errors.length > 0) throw new ContentErrors(errors);
+      this.bodies.save(writer);
       const pages = files.map((file, i): Page => {
         const body = (rendered[i] as { ok: true; value: BodyResult }).value;
         const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };

@@ -136,20 +136,30 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
     return undefined;
   }
   const url = config.url + page.url;
-  const summary = cleanText(page.summary ?? summaryFromBody(page.body));
-  const html = page.body ? itemHtml(page, url, config.url) : '';
   const categories = [...new Set([page.category, ...page.tags].filter((c): c is string => !!c).map(cleanText))];
   const lead = page.leadImage;
   const leadUrl = lead && absoluteUrl(lead.url, { pageUrl: url, siteUrl: config.url });
+  // Summary and HTML are made when a feed takes the entry: a limited feed (the preview keeps 30)
+  // then never walks the bodies of the pages it leaves out.
+  let summary: string | undefined;
+  let html: string | undefined;
   return {
     page,
     title: cleanText(page.title),
     url,
     date,
     updated: page.updated ?? date,
-    summary,
-    // A reader shows nothing for an empty item: fall back to the summary.
-    html: html.trim() ? html : `<p>${escapeHtml(summary)}</p>`,
+    get summary() {
+      return (summary ??= cleanText(page.summary ?? summaryFromBody(page.body)));
+    },
+    get html() {
+      if (html === undefined) {
+        const body = page.body ? itemHtml(page, url, config.url) : '';
+        // A reader shows nothing for an empty item: fall back to the summary.
+        html = body.trim() ? body : `<p>${escapeHtml(this.summary)}</p>`;
+      }
+      return html;
+    },
     authors: authorsOf(page, config),
     categories,
     image: lead && leadUrl ? { url: leadUrl, type: lead.type, bytes: lead.bytes } : undefined,

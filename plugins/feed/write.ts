@@ -73,21 +73,31 @@ const FEED_VERSION = '2';
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
 
-/** A feed as kept in the cache: published from its cache file, so a no-change build reads none. */
-interface CachedFeed {
+/** A feed as published, for the summary. */
+interface PublishedFeed {
   path: string;
   items: number;
   bytes: number;
-  file: string;
 }
 
-/** The buildEnd work: render (or take from the cache), emit, and report sizes. */
+/**
+ * The buildEnd work: render (or take from the cache), emit, and report sizes. The preview server
+ * renders its short feeds on every save and keeps no cache of them: each save is a new site state.
+ */
 export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): void {
-  const limit = ctx.mode === 'dev' ? Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS) : options.limit;
-  const feeds = cachedFeeds(ctx, site, { ...options, limit });
-  for (const feed of feeds) ctx.emitFile(feed.path.slice(1), feed.file);
+  let feeds: PublishedFeed[];
+  if (ctx.mode === 'dev') {
+    const limit = Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS);
+    const files = buildFeeds(site, { ...options, limit }, { drafts: ctx.drafts, log: ctx.log });
+    for (const file of files) ctx.emit(file.path.slice(1), file.data);
+    feeds = files.map((f) => ({ path: f.path, items: f.items, bytes: Buffer.byteLength(f.data) }));
+  } else {
+    const cached = cachedFeeds(ctx, site, options);
+    for (const feed of cached) ctx.emitFile(feed.path.slice(1), feed.file);
+    feeds = cached;
+  }
   const [rss, atom, json] = feeds;
-  const size = (f: CachedFeed | undefined) => (f ? `${f.path} ${kilobytes(f.bytes)}` : '');
+  const size = (f: PublishedFeed | undefined) => (f ? `${f.path} ${kilobytes(f.bytes)}` : '');
   ctx.log.info(`feed: ${rss?.items ?? 0} items in ${size(rss)}, ${size(atom)}, ${size(json)}`);
   const more = feeds.slice(3);
   if (more.length > 0) {
@@ -96,8 +106,11 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
   }
 }
 
+/** A feed in the cache: published from its cache file, so a no-change build reads none. */
+type CachedFeed = PublishedFeed & { file: string };
+
 interface CacheIndex {
-  feeds: Array<Omit<CachedFeed, 'file'>>;
+  feeds: PublishedFeed[];
   warnings: Array<{ message: string; file: string }>;
 }
 

@@ -3,7 +3,7 @@
  * sources, rebuilds what changed and tells open pages to reload (server-sent events). A failed
  * build is shown over the last good page; nothing is written to the output folder.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -79,12 +79,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let building = false;
   let again = false;
 
+  /** Files saved since the last build began, and how each looked when the last build began. */
+  const saved = new Set<string>();
+  let seenByLastBuild = new Map<string, string>();
+
   const rebuild = async (): Promise<void> => {
     if (building) {
       again = true;
       return;
     }
     building = true;
+    seenByLastBuild = new Map([...saved].map((file) => [file, stampOf(file)]));
+    saved.clear();
     const started = performance.now();
     let changed = true;
     try {
@@ -161,12 +167,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   watcher.on('all', (_event, file) => {
     const isCode = CODE.test(file) && !file.startsWith(contentDir + path.sep) && !file.startsWith(path.join(themeDir, 'assets') + path.sep);
     if (isCode && options.onCodeChange) return options.onCodeChange(file);
+    saved.add(file);
     clearTimeout(timer);
     clearTimeout(trailing);
     // Editors save in bursts (write, rename, chmod): one rebuild per burst.
     timer = setTimeout(() => void rebuild(), 10);
-    // chokidar drops a second change to a file within 50 ms: look again once that window has passed.
-    trailing = setTimeout(() => void rebuild(), 80);
+    // chokidar drops a second change to a file within 50 ms: look again once that window has passed,
+    // and rebuild only if a file is not as the last build found it (a full no-op rebuild here would
+    // hold up the very page request the reload sends).
+    trailing = setTimeout(() => {
+      if ([...seenByLastBuild].some(([file, stamp]) => stampOf(file) !== stamp)) void rebuild();
+    }, 80);
   });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
@@ -192,6 +203,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Size and modification time of a file, or 'gone'. */
+function stampOf(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'gone';
+  }
 }
 
 function send(response: http.ServerResponse, status: number, ext: string, body: string | Buffer): void {

@@ -5,9 +5,7 @@
  * warnings it raised are replayed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { existsSync, statSync } from 'node:fs';
 import type { Element, Root as HastRoot } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
@@ -19,7 +17,7 @@ import { headingText } from '../markdown/heading-ids.ts';
 import type { PublishProcessor } from '../markdown/processor.ts';
 import { hashFile, stamp, type FileStamp, type TextStageResult } from './text-stage.ts';
 import type { PublishData } from '../markdown/publish-files.ts';
-import type { WriteBehind } from '../write-behind.ts';
+import type { BodyStore } from './body-store.ts';
 
 export interface BodyResult {
   key: string;
@@ -42,12 +40,11 @@ export interface BodyRendererOptions {
   settingsHash: string;
   /** id → permalink of every published content page. */
   urls: ReadonlyMap<string, string>;
-  /** Kept across builds by the preview server. */
-  memory: Map<string, BodyResult>;
+  /** The body cache (kept across builds by the preview server). */
+  store: BodyStore;
   emitFile(outputPath: string, absolutePath: string): void;
   /** Counts bodies rendered afresh (the rest came from the cache). */
   counts: { fresh: number };
-  writer: WriteBehind;
 }
 
 export function bodyKey(file: SourceFile, settingsHash: string): string {
@@ -55,11 +52,11 @@ export function bodyKey(file: SourceFile, settingsHash: string): string {
 }
 
 /** The cached body of a page if every input it recorded is unchanged (its emits and warnings replayed). */
-export function cachedBody(file: SourceFile, options: Pick<BodyRendererOptions, 'ctx' | 'settingsHash' | 'urls' | 'memory' | 'emitFile'>): BodyResult | undefined {
+export function cachedBody(file: SourceFile, options: Pick<BodyRendererOptions, 'ctx' | 'settingsHash' | 'urls' | 'store' | 'emitFile'>): BodyResult | undefined {
   const key = bodyKey(file, options.settingsHash);
-  const cached = options.memory.get(key) ?? readCached(path.join(options.ctx.cacheDir('bodies'), `${key}.bin`));
+  const cached = options.store.get(key);
   if (!cached || !stillValid(cached, options)) return undefined;
-  options.memory.set(key, cached);
+  options.store.use(key);
   replay(cached, file.page, options);
   return cached;
 }
@@ -69,8 +66,7 @@ export async function renderBody(file: SourceFile, options: BodyRendererOptions)
   const text = await options.textStage(file.page, file.markdown);
   const result = await publish(file, key, text, options);
   options.counts.fresh++;
-  options.memory.set(key, result);
-  options.writer.write(path.join(options.ctx.cacheDir('bodies'), `${key}.bin`), serializeBody(result));
+  options.store.put(key, result);
   return result;
 }
 
@@ -132,32 +128,6 @@ function stillValid(cached: BodyResult, options: Pick<BodyRendererOptions, 'urls
 function replay(cached: BodyResult, page: Page, options: Pick<BodyRendererOptions, 'ctx' | 'emitFile'>): void {
   for (const [outputPath, from] of cached.emits) options.emitFile(outputPath, from);
   for (const w of cached.warnings) options.ctx.log.warn(w.message, { file: page.source!, line: w.line });
-}
-
-/**
- * A cache file holds the body's record with its tree serialized apart (v8's serializer: several
- * times faster than JSON for big trees, and binary-safe). The tree is deserialized only when asked
- * for: a rebuild whose layouts and feeds come from their caches never needs it.
- */
-type StoredBody = Omit<BodyResult, 'body'> & { tree: Uint8Array };
-
-function serializeBody({ body, ...record }: BodyResult): Buffer {
-  return serialize({ ...record, tree: serialize(body) } satisfies StoredBody);
-}
-
-function readCached(file: string): BodyResult | undefined {
-  let stored: StoredBody;
-  try {
-    stored = deserialize(readFileSync(file)) as StoredBody;
-  } catch {
-    return undefined;
-  }
-  const { tree, ...record } = stored;
-  let body: HastRoot | undefined;
-  return Object.defineProperty(record, 'body', {
-    get: () => (body ??= deserialize(tree) as HastRoot),
-    enumerable: true,
-  }) as BodyResult;
 }
 
 /** One pass over the finished tree: drop source positions (not needed after rendering, and bulky

@@ -35,7 +35,8 @@ export interface LayoutOptions {
 export function layoutPages(options: LayoutOptions): LaidOut[] {
   const siteHash = siteFingerprint(options.site);
   const cacheDir = options.ctx.cacheDir('pages');
-  const listing = cacheListing(cacheDir);
+  // The cache's listing goes into memory once per builder: the preview server then looks up memory only.
+  if (options.memory.size === 0) for (const [key, weight] of cacheListing(cacheDir)) options.memory.set(key, { weight });
   const results: LaidOut[] = [];
   for (const page of options.site.pages) {
     const key = createHash('sha256')
@@ -46,8 +47,7 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
       .update(options.ctx.mode)
       .digest('hex');
     // The weight rides in the cached file's name: one file per page, no index to keep.
-    const cachedWeight = listing.get(key);
-    let entry = options.memory.get(key) ?? (cachedWeight === undefined ? undefined : { weight: cachedWeight });
+    let entry = options.memory.get(key);
     if (!entry) {
       const tree = layOut(page, options);
       const html = toHtml(tree);
