@@ -20,7 +20,7 @@ import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
 import { runTextStage } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
-import { layoutPages, type LaidOut } from './render/layout.ts';
+import { layoutPages, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
@@ -64,13 +64,17 @@ export interface BuildResult {
 
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
 const CONCURRENCY = 16;
+/** Quiet time after a preview rebuild before its body cache is written. */
+const PERSIST_DELAY_MS = 2000;
 /** Below this many pages to render, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 48;
 
 export class SiteBuilder {
   private readonly memo: SourceMemo = new Map();
   private bodies?: BodyStore;
-  private readonly layouts = new Map<string, { weight: number }>();
+  private readonly pages = new WeakMap<Page, { body: BodyResult; page: Page }>();
+  private persistTimer?: NodeJS.Timeout;
+  private readonly layouts: LayoutMemory = { pages: new Map() };
   private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
 
@@ -160,12 +164,20 @@ export class SiteBuilder {
       const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
       const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
       if (errors.length > 0) throw new ContentErrors(errors);
-      this.bodies.save(writer);
+      this.bodies.endBuild();
+      // The preview server writes the body cache after a quiet moment: a save must not wait for it.
+      if (mode === 'build') this.bodies.write(writer);
+      else this.persistSoon(log);
       const pages = files.map((file, i): Page => {
         const body = (rendered[i] as { ok: true; value: BodyResult }).value;
+        // The same page object while source and body are: what is worked out per page (fingerprints) is then kept.
+        const known = this.pages.get(file.page);
+        if (known?.body === body) return known.page;
         const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };
         // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
-        return Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
+        Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
+        this.pages.set(file.page, { body, page });
+        return page;
       });
 
       const assets = themeAssets(theme);
@@ -220,13 +232,32 @@ export class SiteBuilder {
         pages: laidOut.length,
         images: countImages(output),
         files: output.files.size,
-        bytes: output.totalBytes(),
+        // Summed when asked for (the CLI's summary): the preview server's rebuilds skip a stat per file.
+        get bytes() {
+          return output.totalBytes();
+        },
         ms: Math.round(performance.now() - started),
         renderedBodies: counts.fresh,
         written,
       };
       return { config, site, output, laidOut, stats, outDir };
     }
+  }
+
+  /** Write the body cache now (the preview server calls this when it stops). */
+  async persistCache(): Promise<void> {
+    clearTimeout(this.persistTimer);
+    const writer = new WriteBehind();
+    this.bodies?.write(writer);
+    await writer.flush();
+  }
+
+  private persistSoon(log: Logger): void {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      this.persistCache().catch((error: Error) => log.warn(`could not write the body cache: ${error.message}`));
+    }, PERSIST_DELAY_MS);
+    this.persistTimer.unref();
   }
 
   private textWorkerCount(pages: number): number {

@@ -4,7 +4,7 @@
  * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ContentError } from './errors.ts';
@@ -17,6 +17,8 @@ const PRECOMPRESSED = /\.(png|jpe?g|gif|webp|avif|woff2?|ico|gz|br|zip)$/i;
 export class Output {
   readonly files = new Map<string, OutputSource>();
   private readonly gzipMemo = new Map<string, number>();
+  /** Files published by path are looked at once per build (size, signature, summary). */
+  private readonly stats = new Map<string, Stats>();
 
   emit(outputPath: string, data: string | Uint8Array): void {
     this.put(outputPath, { data: typeof data === 'string' ? Buffer.from(data) : data });
@@ -38,7 +40,7 @@ export class Output {
 
   size(outputPath: string): number {
     const source = this.files.get(outputPath)!;
-    return 'data' in source ? source.data.byteLength : statSync(source.file).size;
+    return 'data' in source ? source.data.byteLength : this.statOf(source.file).size;
   }
 
   /** Bytes on the wire for a site-absolute URL: gzip for text, as-is for compressed formats. */
@@ -63,7 +65,7 @@ export class Output {
       hash.update(outputPath).update('\0');
       if ('data' in source) hash.update(source.data);
       else {
-        const st = statSync(source.file);
+        const st = this.statOf(source.file);
         hash.update(`${source.file}\0${st.size}\0${st.mtimeMs}`);
       }
       hash.update('\0');
@@ -75,6 +77,15 @@ export class Output {
     let total = 0;
     for (const outputPath of this.files.keys()) total += this.size(outputPath);
     return total;
+  }
+
+  private statOf(file: string): Stats {
+    let st = this.stats.get(file);
+    if (!st) {
+      st = statSync(file);
+      this.stats.set(file, st);
+    }
+    return st;
   }
 
   private put(outputPath: string, source: OutputSource): void {

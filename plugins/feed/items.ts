@@ -166,6 +166,13 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
   };
 }
 
+/**
+ * Entries by page: the core keeps a page object while its source and body are unchanged, so the
+ * preview server's rebuilds make an entry only for the saved page (a zine part's also depends on its
+ * issue's page, for the date).
+ */
+const entryMemo = new WeakMap<Page, { config: ResolvedConfig; issue: Page | undefined; entry: FeedEntry }>();
+
 /** Every page that goes into the feeds, as entries, newest first (not limited: see `limitEntries`). */
 export function feedEntries(context: EntryContext): FeedEntry[] {
   const { site, options, drafts } = context;
@@ -173,7 +180,13 @@ export function feedEntries(context: EntryContext): FeedEntry[] {
   const entries: FeedEntry[] = [];
   for (const page of site.pages) {
     if (page.kind === 'generated' || !kinds.has(page.kind) || (page.draft && !drafts)) continue;
-    const entry = entryOf(page, context);
+    const issue = page.issue === undefined ? undefined : site.byId.get(page.issue);
+    const known = entryMemo.get(page);
+    let entry = known && known.config === site.config && known.issue === issue ? known.entry : undefined;
+    if (!entry) {
+      entry = entryOf(page, context);
+      if (entry) entryMemo.set(page, { config: site.config, issue, entry });
+    }
     if (entry) entries.push(entry);
   }
   return entries.sort(compareEntries);

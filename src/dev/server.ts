@@ -171,7 +171,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     clearTimeout(timer);
     clearTimeout(trailing);
     // Editors save in bursts (write, rename, chmod): one rebuild per burst.
-    timer = setTimeout(() => void rebuild(), 10);
+    timer = setTimeout(() => void rebuild(), 5);
     // chokidar drops a second change to a file within 50 ms: look again once that window has passed,
     // and rebuild only if a file is not as the last build found it (a full no-op rebuild here would
     // hold up the very page request the reload sends).
@@ -198,6 +198,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       clearTimeout(timer);
       clearTimeout(trailing);
       await watcher.close();
+      await builder.persistCache();
       for (const client of clients) client.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

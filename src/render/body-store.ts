@@ -55,17 +55,18 @@ export class BodyStore {
     this.fresh = true;
   }
 
-  /**
-   * End of a build: write the bodies it used as the new pack (in the background, through the
-   * writer), if it rendered any; forget the others.
-   */
-  save(writer: WriteBehind): void {
+  /** End of a successful build: forget the bodies it did not use. */
+  endBuild(): void {
     for (const key of [...this.records.keys()]) {
       if (this.used.has(key)) continue;
       this.records.delete(key);
       this.live.delete(key);
     }
     this.used.clear();
+  }
+
+  /** Write the bodies kept as the new pack (in the background, through the writer), if any is new since the last. */
+  write(writer: WriteBehind): void {
     if (!this.fresh) return;
     this.fresh = false;
     const pack = new Map([...this.records].sort(([a], [b]) => (a < b ? -1 : 1)));

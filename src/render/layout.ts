@@ -28,36 +28,42 @@ export interface LayoutOptions {
   /** Settings, theme code and asset names: anything besides the site that shapes every page. */
   settingsHash: string;
   asset(name: string): string;
-  memory: Map<string, { weight: number }>;
+  memory: LayoutMemory;
   writer: WriteBehind;
+}
+
+/** What a builder keeps between builds (the preview server's rebuilds look up memory only). */
+export interface LayoutMemory {
+  /** Laid-out pages by their inputs: the cache file each is published from, and its weight. */
+  pages: Map<string, { file: string; weight: number }>;
+  /** Cache key → weight of the pages in the cache folder, read at the first miss. */
+  listing?: Map<string, number>;
 }
 
 export function layoutPages(options: LayoutOptions): LaidOut[] {
   const siteHash = siteFingerprint(options.site);
   const cacheDir = options.ctx.cacheDir('pages');
-  // The cache's listing goes into memory once per builder: the preview server then looks up memory only.
-  if (options.memory.size === 0) for (const [key, weight] of cacheListing(cacheDir)) options.memory.set(key, { weight });
+  const { memory } = options;
   const results: LaidOut[] = [];
   for (const page of options.site.pages) {
-    const key = createHash('sha256')
-      .update(options.settingsHash)
-      .update(siteHash)
-      .update(page.id)
-      .update(page.contentHash ?? '')
-      .update(options.ctx.mode)
-      .digest('hex');
-    // The weight rides in the cached file's name: one file per page, no index to keep.
-    let entry = options.memory.get(key);
+    const inputs = [options.settingsHash, siteHash, page.id, page.contentHash ?? '', options.ctx.mode].join('\0');
+    let entry = memory.pages.get(inputs);
     if (!entry) {
-      const tree = layOut(page, options);
-      const html = toHtml(tree);
-      entry = { weight: weigh(tree, options.output, html) };
-      // Published from the cache file (flushed before the output is written), fresh or not, so an
-      // unchanged site has the same output signature whichever build laid it out.
-      options.writer.write(path.join(cacheDir, `${key}.${entry.weight}.html`), html);
+      const key = createHash('sha256').update(inputs).digest('hex');
+      // The weight rides in the cached file's name: one file per page, no index to keep.
+      let weight = (memory.listing ??= cacheListing(cacheDir)).get(key);
+      if (weight === undefined) {
+        const tree = layOut(page, options);
+        const html = toHtml(tree);
+        weight = weigh(tree, options.output, html);
+        // Published from the cache file (flushed before the output is written), fresh or not, so an
+        // unchanged site has the same output signature whichever build laid it out.
+        options.writer.write(path.join(cacheDir, `${key}.${weight}.html`), html);
+      }
+      entry = { file: path.join(cacheDir, `${key}.${weight}.html`), weight };
+      memory.pages.set(inputs, entry);
     }
-    options.output.emitFile(page.outputPath, path.join(cacheDir, `${key}.${entry.weight}.html`));
-    options.memory.set(key, entry);
+    options.output.emitFile(page.outputPath, entry.file);
     results.push({ page, weight: entry.weight });
   }
   return results;
@@ -104,12 +110,22 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
 /** Metadata of every page, bodies excluded: what a layout may show of other pages. */
 function siteFingerprint(site: Site): string {
   const hash = createHash('sha256');
-  for (const p of site.pages) {
-    // (body is not enumerable: naming it here would load every cached tree.)
-    const { headings, wordCount, contentHash, source, ...meta } = p;
-    hash.update(JSON.stringify(meta)).update('\0');
-  }
+  for (const p of site.pages) hash.update(metadataOf(p)).update('\0');
   return hash.digest('hex');
+}
+
+/** Page objects stay the same while their source and body do (build.ts): the preview server then
+ * serializes only the saved page's metadata. */
+const metadata = new WeakMap<Page, string>();
+function metadataOf(page: Page): string {
+  let json = metadata.get(page);
+  if (json === undefined) {
+    // (body is not enumerable: naming it here would load every cached tree.)
+    const { headings, wordCount, contentHash, source, ...meta } = page;
+    json = JSON.stringify(meta);
+    metadata.set(page, json);
+  }
+  return json;
 }
 
 /** key → weight of the laid-out pages in the cache: one directory read instead of a stat per page. */
