@@ -20,7 +20,7 @@ import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
 import { runTextStage } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
-import { layoutPages, type LaidOut, type LayoutMemory } from './render/layout.ts';
+import { layoutPages, prunePages, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
@@ -74,6 +74,7 @@ export class SiteBuilder {
   private bodies?: BodyStore;
   private readonly pages = new WeakMap<Page, { body: BodyResult; page: Page }>();
   private persistTimer?: NodeJS.Timeout;
+  private pagesDir?: string;
   private readonly layouts: LayoutMemory = { pages: new Map() };
   private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
@@ -167,7 +168,10 @@ export class SiteBuilder {
       this.bodies.endBuild();
       // The preview server writes the body cache after a quiet moment: a save must not wait for it.
       if (mode === 'build') this.bodies.write(writer);
-      else this.persistSoon(log);
+      else {
+        this.pagesDir = ctx.cacheDir('pages');
+        this.persistSoon(log);
+      }
       const pages = files.map((file, i): Page => {
         const body = (rendered[i] as { ok: true; value: BodyResult }).value;
         // The same page object while source and body are: what is worked out per page (fingerprints) is then kept.
@@ -225,6 +229,7 @@ export class SiteBuilder {
           },
           manifest,
         );
+        prunePages(this.layouts, ctx.cacheDir('pages'), mode);
       }
       phase('write');
       const stats: BuildStats = {
@@ -244,18 +249,22 @@ export class SiteBuilder {
     }
   }
 
-  /** Write the body cache now (the preview server calls this when it stops). */
-  async persistCache(): Promise<void> {
+  /**
+   * Write the body cache and prune the page cache of the preview's last build: the preview server
+   * does it after a quiet moment (a save must not wait for it), and when it stops.
+   */
+  async persistCaches(): Promise<void> {
     clearTimeout(this.persistTimer);
     const writer = new WriteBehind();
     this.bodies?.write(writer);
     await writer.flush();
+    if (this.pagesDir) prunePages(this.layouts, this.pagesDir, 'dev');
   }
 
   private persistSoon(log: Logger): void {
     clearTimeout(this.persistTimer);
     this.persistTimer = setTimeout(() => {
-      this.persistCache().catch((error: Error) => log.warn(`could not write the body cache: ${error.message}`));
+      this.persistCaches().catch((error: Error) => log.warn(`could not write the preview's caches: ${error.message}`));
     }, PERSIST_DELAY_MS);
     this.persistTimer.unref();
   }

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync, utimesSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
@@ -91,6 +91,32 @@ describe('building a site', () => {
     writeFiles(root, { 'content/articles/images/p.png': changed });
     utimesSync(file, new Date(0), new Date(0));
     expect((await build({ root, log: quiet() })).stats.renderedBodies).toBe(1);
+  });
+
+  it('keeps in its caches what the last build used: the body pack, and page files until unused for an hour', async () => {
+    const root = site();
+    await build({ root, log: quiet() });
+    const pagesDir = path.join(root, '.solarpress-cache/pages');
+    const before = readdirSync(pagesDir);
+    expect(before.length).toBeGreaterThan(0);
+    expect(readdirSync(path.join(root, '.solarpress-cache/bodies'))).toEqual(['pack.bin']);
+
+    // A new title changes the metadata every page may show: every page is laid out again.
+    writeFiles(root, { 'content/articles/second.md': readFileSync(path.join(root, 'content/articles/second.md'), 'utf8').replace(/^title: .*$/m, 'title: Retitled') });
+    await build({ root, log: quiet() });
+    const second = readdirSync(pagesDir);
+    const fresh = second.filter((n) => !before.includes(n));
+    expect(fresh.length).toBe(before.length);
+    expect(second.length).toBe(2 * before.length); // the first state's files are not an hour old yet: kept
+
+    // An hour later the first state's files go; dist/ keeps its files (hard links), and a rebuild is unchanged.
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const name of before) utimesSync(path.join(pagesDir, name), old, old);
+    const dist = snapshotDir(path.join(root, 'dist'));
+    const third = await build({ root, log: quiet() });
+    expect(third.stats.written).toBe('unchanged');
+    expect(readdirSync(pagesDir).sort()).toEqual(fresh.sort());
+    expect(snapshotDir(path.join(root, 'dist'))).toEqual(dist);
   });
 
   it('leaves drafts out of the build unless asked', async () => {

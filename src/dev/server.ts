@@ -198,7 +198,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       clearTimeout(timer);
       clearTimeout(trailing);
       await watcher.close();
-      await builder.persistCache();
+      await builder.persistCaches();
       for (const client of clients) client.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,7 +4,7 @@
  * whole site (titles, dates, summaries… of every page: lists and menus show them) are unchanged.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
@@ -38,15 +38,23 @@ export interface LayoutMemory {
   pages: Map<string, { file: string; weight: number }>;
   /** Cache key → weight of the pages in the cache folder, read at the first miss. */
   listing?: Map<string, number>;
+  /** Inputs of the pages the last build published. */
+  used?: Set<string>;
 }
+
+/** Cache files of pages no build used for this long are deleted (see prunePages). */
+export const PAGE_CACHE_GRACE_MS = 60 * 60 * 1000;
 
 export function layoutPages(options: LayoutOptions): LaidOut[] {
   const siteHash = siteFingerprint(options.site);
   const cacheDir = options.ctx.cacheDir('pages');
   const { memory } = options;
+  const mode = options.ctx.mode;
+  memory.used = new Set();
   const results: LaidOut[] = [];
   for (const page of options.site.pages) {
-    const inputs = [options.settingsHash, siteHash, page.id, page.contentHash ?? '', options.ctx.mode].join('\0');
+    const inputs = [options.settingsHash, siteHash, page.id, page.contentHash ?? '', mode].join('\0');
+    memory.used.add(inputs);
     let entry = memory.pages.get(inputs);
     if (!entry) {
       const key = createHash('sha256').update(inputs).digest('hex');
@@ -58,9 +66,9 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
         weight = weigh(tree, options.output, html);
         // Published from the cache file (flushed before the output is written), fresh or not, so an
         // unchanged site has the same output signature whichever build laid it out.
-        options.writer.write(path.join(cacheDir, `${key}.${weight}.html`), html);
+        options.writer.write(path.join(cacheDir, cacheName(mode, key, weight)), html);
       }
-      entry = { file: path.join(cacheDir, `${key}.${weight}.html`), weight };
+      entry = { file: path.join(cacheDir, cacheName(mode, key, weight)), weight };
       memory.pages.set(inputs, entry);
     }
     options.output.emitFile(page.outputPath, entry.file);
@@ -128,12 +136,42 @@ function metadataOf(page: Page): string {
   return json;
 }
 
+/** A laid-out page's cache file: the mode (whose files a build may prune), the key, and the weight. */
+const cacheName = (mode: string, key: string, weight: number) => `${mode}.${key}.${weight}.html`;
+const CACHE_NAME = /^(build|dev)\.([0-9a-f]{64})\.(\d+)\.html$/;
+
 /** key → weight of the laid-out pages in the cache: one directory read instead of a stat per page. */
 function cacheListing(dir: string): Map<string, number> {
   const listing = new Map<string, number>();
   for (const name of readdirSync(dir)) {
-    const match = /^([0-9a-f]{64})\.(\d+)\.html$/.exec(name);
-    if (match) listing.set(match[1], Number(match[2]));
+    const match = CACHE_NAME.exec(name);
+    if (match) listing.set(match[2], Number(match[3]));
   }
   return listing;
+}
+
+/**
+ * After a build: forget the laid-out pages it did not publish, and delete their cache files (of its
+ * own mode) once no build has used them for PAGE_CACHE_GRACE_MS — another build over the same cache
+ * may be publishing one right now. Published pages are hard links, so dist/ keeps its files.
+ */
+export function prunePages(memory: LayoutMemory, cacheDir: string, mode: 'build' | 'dev', now = Date.now()): void {
+  const used = memory.used ?? new Set<string>();
+  const keep = new Set<string>();
+  for (const [inputs, entry] of memory.pages) {
+    if (used.has(inputs)) keep.add(path.basename(entry.file));
+    else memory.pages.delete(inputs);
+  }
+  for (const name of readdirSync(cacheDir)) {
+    const match = CACHE_NAME.exec(name);
+    if (!match || match[1] !== mode || keep.has(name)) continue;
+    const file = path.join(cacheDir, name);
+    try {
+      if (now - statSync(file).mtimeMs < PAGE_CACHE_GRACE_MS) continue;
+      rmSync(file, { force: true });
+      memory.listing?.delete(match[2]);
+    } catch {
+      // Gone already: another build pruned it.
+    }
+  }
 }
