@@ -93,3 +93,26 @@ export function writeHugoSite(dir: string, total = 1000): void {
     writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `/articles/article-${t}/`));
   }
 }
+
+/**
+ * The same articles for Eleventy 3 (markdown-it, typographer on; no footnote plugin, so footnote
+ * markers stay text) with the same minimal layouts, in Nunjucks.
+ */
+export function writeEleventySite(dir: string, total = 1000): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
+  mkdirSync(path.join(dir, 'content/_includes'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'eleventy.config.mjs'),
+    `export default function (config) {\n  config.amendLibrary('md', (md) => md.set({ typographer: true }));\n  return { dir: { input: 'content', output: 'public' } };\n}\n`,
+  );
+  const shell = (main: string) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body><h1>{{ title }}</h1><main>${main}</main></body></html>\n`;
+  writeFileSync(path.join(dir, 'content/_includes/single.njk'), shell('{{ content | safe }}'));
+  writeFileSync(path.join(dir, 'content/index.njk'), `---\ntitle: Scale benchmark\n---\n${shell('{% for p in collections.article %}<a href="{{ p.url }}">{{ p.data.title }}</a>{% endfor %}')}`);
+  writeFileSync(path.join(dir, 'content/articles/articles.json'), JSON.stringify({ layout: 'single.njk', tags: ['article'] }));
+  for (let i = 0; i < total; i++) {
+    const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\n---\n\n`;
+    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `/articles/article-${t}/`));
+  }
+}

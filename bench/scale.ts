@@ -1,13 +1,16 @@
 /**
  * Scale benchmark: 1,000 synthetic articles. Measures, in one run so the ratios are fair on a
  * shared machine:
- *   - a cold `solarpress build` (no cache, no dist; precompression off) vs Hugo on the same articles;
+ *   - a cold `solarpress build` (no cache, no dist; precompression off) vs Hugo, and Eleventy when
+ *     given, on the same articles;
  *   - precompression of that output on its own;
  *   - a no-change rebuild (the whole command, start to exit);
  *   - save → the edit showing in the page open in the preview server, in Chromium.
  *
- * Run: node --import tsx bench/scale.ts [--runs 5] [--articles 1000]
- * Needs Debian's hugo and chromium for their parts (skipped with a note when missing).
+ * Run: node --import tsx bench/scale.ts [--runs 5] [--articles 1000] [--eleventy PATH/TO/eleventy]
+ * Needs Debian's hugo and chromium for their parts (skipped with a note when missing). Eleventy is
+ * no dependency of solarpress: install it apart (npm install --prefix DIR @11ty/eleventy@3) and
+ * pass DIR/node_modules/.bin/eleventy.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,16 +21,17 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startDevServer } from '../src/dev/server.ts';
 import { createLogger } from '../src/log.ts';
-import { writeHugoSite, writeSolarpressSite } from './scale-site.ts';
+import { writeEleventySite, writeHugoSite, writeSolarpressSite } from './scale-site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'bin/solarpress.js');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, articles: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, articles: { type: 'string', default: '1000' }, eleventy: { type: 'string' } } });
 const RUNS = Number(values.runs);
 const ARTICLES = Number(values.articles);
 const work = path.join(os.tmpdir(), 'solarpress-scale');
 const site = path.join(work, 'solarpress');
 const hugoSite = path.join(work, 'hugo');
+const eleventySite = path.join(work, 'eleventy');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${Math.round(x)} ms`;
@@ -48,13 +52,15 @@ const results: Record<string, number> = {};
 
 writeSolarpressSite(site, ARTICLES, path.join(ROOT, 'bench/minimal-theme'));
 writeHugoSite(hugoSite, ARTICLES);
+if (values.eleventy) writeEleventySite(eleventySite, ARTICLES);
 
 // The first start after a change of solarpress's code bundles it: not part of any timing.
 timed(process.execPath, [CLI, '--help'], site);
 
-// Cold builds, alternating solarpress and Hugo so both see the same machine load.
+// Cold builds, alternating solarpress, Hugo and Eleventy so all see the same machine load.
 const cold: number[] = [];
 const hugo: number[] = [];
+const eleventy: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   rmSync(path.join(site, 'dist'), { recursive: true, force: true });
   rmSync(path.join(site, '.solarpress-cache'), { recursive: true, force: true });
@@ -63,9 +69,14 @@ for (let i = 0; i < RUNS; i++) {
     rmSync(path.join(hugoSite, 'public'), { recursive: true, force: true });
     hugo.push(timed('hugo', ['--quiet', '--minify=false'], hugoSite));
   }
+  if (values.eleventy) {
+    rmSync(path.join(eleventySite, 'public'), { recursive: true, force: true });
+    eleventy.push(timed(values.eleventy, ['--quiet'], eleventySite));
+  }
 }
 results.cold = median(cold);
 if (hugo.length) results.hugo = median(hugo);
+if (eleventy.length) results.eleventy = median(eleventy);
 
 // No-change rebuilds: the cache is warm and dist/ is current.
 const noChange: number[] = [];
@@ -123,6 +134,7 @@ const hugoVersion = has('hugo') ? execFileSync('hugo', ['version'], { encoding: 
 console.log(`scale benchmark: ${ARTICLES} articles, median of ${RUNS} runs — ${machine}; ${hugoVersion}`);
 console.log(`cold build (no precompression)   ${ms(results.cold)}`);
 if (results.hugo) console.log(`hugo, same articles              ${ms(results.hugo)}   ratio solarpress/hugo ${(results.cold / results.hugo).toFixed(2)}`);
+if (results.eleventy) console.log(`eleventy, same articles          ${ms(results.eleventy)}   ratio solarpress/eleventy ${(results.cold / results.eleventy).toFixed(2)}`);
 console.log(`precompression, on its own       ${ms(results.precompress)}`);
 console.log(`no-change rebuild (whole command) ${ms(results.noChange)}`);
 if (results.reload) console.log(`save → edit shown (preview)      ${ms(results.reload)}`);

@@ -14,7 +14,7 @@ import { loadContent, type SourceMemo } from './content/load.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
-import { Output, writeOutput } from './output.ts';
+import { Output, Staging, writeOutput } from './output.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
@@ -134,12 +134,19 @@ export class SiteBuilder {
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };
     const writer = new WriteBehind();
-    {
+    const write = this.options.write ?? true;
+    let staging: Staging | undefined;
+    try {
       const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);
       this.bodies ??= new BodyStore(ctx.cacheDir('bodies'));
       const lookup = { ctx, settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
       const bodies = files.map((file) => cachedBody(file, lookup));
       const misses = files.filter((_, i) => !bodies[i]);
+      // Pages to render mean new output: its folders are made in the background meanwhile.
+      if (write && misses.length > 0) {
+        staging = new Staging(outDir);
+        staging.prepare(files.map((f) => f.page.outputPath));
+      }
       const workerCount = this.textWorkerCount(misses.length);
       const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
       const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
@@ -216,7 +223,6 @@ export class SiteBuilder {
       phase('plugins');
 
       await writer.flush();
-      const write = this.options.write ?? true;
       let written: 'written' | 'unchanged' | 'not written' = 'not written';
       if (write) {
         // The manifest is per output folder: tests and `--out` build elsewhere with the same cache.
@@ -228,7 +234,9 @@ export class SiteBuilder {
             for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
           },
           manifest,
+          staging,
         );
+        staging = undefined;
         prunePages(this.layouts, ctx.cacheDir('pages'), mode);
       }
       phase('write');
@@ -246,6 +254,9 @@ export class SiteBuilder {
         written,
       };
       return { config, site, output, laidOut, stats, outDir };
+    } catch (error) {
+      await staging?.discard();
+      throw error;
     }
   }
 

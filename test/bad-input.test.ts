@@ -2,7 +2,7 @@
  * Bad input: every error names the file (and line where known), says what to do, exits 1,
  * and leaves the previous output exactly as it was.
  */
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
@@ -32,6 +32,8 @@ function buildBroken(files: Record<string, string | Buffer | null>, prepare?: ()
   for (const [file, bytes] of good) expect(after.get(file)!.equals(bytes), `${file} changed`).toBe(true);
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/nothing was written/);
+  // The output folder the build had started beside dist/ is gone too.
+  expect(readdirSync(root).filter((name) => name.includes('staging'))).toEqual([]);
   return run.stderr;
 }
 
