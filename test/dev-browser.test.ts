@@ -25,7 +25,7 @@ describe.skipIf(!ok)('the preview in Chromium', () => {
   beforeAll(async () => {
     // The fixture's content through a copy of the solar theme (its script fills in the power
     // figures), so that the test can edit its stylesheet; the theme imports the feed plugin.
-    root = tempSite();
+    root = tempSite({ 'content/pages/power.md': '---\ntitle: Power\nlayout: power\n---\n\nFrom the sun.\n' });
     rmSync(path.join(root, 'theme'), { recursive: true });
     cpSync(path.join(PROJECT_ROOT, 'theme'), path.join(root, 'theme'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
     symlinkSync(path.join(PROJECT_ROOT, 'plugins'), path.join(root, 'plugins'));
@@ -55,6 +55,37 @@ describe.skipIf(!ok)('the preview in Chromium', () => {
     expect(loads).toEqual([]);
     // solar.js ran again: the new footer's power figures are filled in, not left at their no-JS text.
     await page.waitForFunction(() => document.querySelector('[data-stat="status"]')?.textContent?.includes('Live figures'), undefined, { timeout: 10_000 });
+  });
+
+  it('the power page keeps one stats poll however often it is updated in place', async () => {
+    await page.goto(new URL('/power/', server.url).href);
+    await page.waitForFunction(() => document.querySelector('[data-stat="status"]')?.textContent?.includes('Live figures'));
+    // Count the timers the page's scripts keep running from here on.
+    await page.evaluate(() => {
+      const w = window as unknown as { live: Set<unknown>; setInterval: typeof setInterval; clearInterval: typeof clearInterval };
+      const set = w.setInterval.bind(window);
+      const clear = w.clearInterval.bind(window);
+      w.live = new Set([(window as unknown as { solarPoll: unknown }).solarPoll]);
+      w.setInterval = ((fn: () => void, ms: number) => {
+        const id = set(fn, ms);
+        w.live.add(id);
+        return id;
+      }) as typeof setInterval;
+      w.clearInterval = ((id: unknown) => {
+        w.live.delete(id);
+        clear(id as never);
+      }) as typeof clearInterval;
+    });
+    const power = path.join(root, 'content/pages/power.md');
+    for (const n of [1, 2]) {
+      writeFileSync(power, `${readFileSync(power, 'utf8')}\nUpdate ${n}.\n`);
+      await shows(`Update ${n}.`);
+      await page.waitForFunction(() => document.querySelector('[data-stat="status"]')?.textContent?.includes('Live figures'));
+    }
+    expect(await page.evaluate(() => (window as unknown as { live: Set<unknown> }).live.size)).toBe(1);
+    await page.goto(new URL('/hello/', server.url).href);
+    await page.waitForFunction(() => document.querySelector('[data-stat="status"]')?.textContent?.includes('Live figures'));
+    await page.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));
   });
 
   it('reloads the whole page when the stylesheet changed', async () => {

@@ -137,5 +137,7 @@ each('a[data-original-toggle]', function (a) {
 });
 
 load();
-if (d.querySelector('.power-live')) setInterval(load, 6e4);
+/* One poll however often this runs (the preview runs it again after updating the page). */
+clearInterval(window.solarPoll);
+if (d.querySelector('.power-live')) window.solarPoll = setInterval(load, 6e4);
 })();
