@@ -4,11 +4,12 @@
 // every start; one bundle per entry loads in a fifth of that. Bundles are cached by a hash of their
 // sources, so an edited source is never run stale and there is no build step to forget.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { hashTree, isSolarpressCode } from './code-hash.js';
+import { pruneOlder } from './prune-older.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -99,7 +100,7 @@ export async function solarpressBundle() {
     rmSync(staging, { recursive: true, force: true });
     if (!existsSync(path.join(dir, 'cli.mjs'))) throw error;
   }
-  pruneOld(CACHE, (name) => name.startsWith('core-'), dir, 2);
+  pruneOlder(CACHE, (name) => name.startsWith('core-'), dir, 2);
   return dir;
 }
 
@@ -131,7 +132,7 @@ export async function bundleModule(file) {
     const temp = `${target}.${process.pid}.tmp`;
     writeFileSync(temp, code);
     renameSync(temp, target);
-    pruneOld(path.dirname(target), (other) => other.startsWith(`${base}-`) && other.endsWith('.mjs'), target, 10);
+    pruneOlder(path.dirname(target), (other) => other.startsWith(`${base}-`) && other.endsWith('.mjs'), target, 10);
   }
   return target;
 }
@@ -139,20 +140,4 @@ export async function bundleModule(file) {
 /** @param {string} file */
 function readIfThere(file) {
   return existsSync(file) ? readFileSync(file) : '';
-}
-
-/**
- * Keep the newest few older versions besides the current one: a preview server started earlier may
- * still be running them.
- * @param {string} dir
- * @param {(name: string) => boolean} matches
- * @param {string} current
- * @param {number} keep
- */
-function pruneOld(dir, matches, current, keep) {
-  const others = readdirSync(dir)
-    .filter((name) => matches(name) && path.join(dir, name) !== current)
-    .map((name) => ({ file: path.join(dir, name), mtime: statSync(path.join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { file } of others.slice(keep)) rmSync(file, { recursive: true, force: true });
 }

@@ -13,6 +13,24 @@ export function byDateDesc(a: Page, b: Page): number {
   return a.title.localeCompare(b.title, 'en') || (a.id < b.id ? -1 : 1);
 }
 
+/**
+ * A page's metadata as JSON, for fingerprints of what pages show of each other: everything but its
+ * body and what is derived from the body alone (headings, word count, content hash). Page objects
+ * stay the same while their source and body do (build.ts), so a rebuild serializes only the pages
+ * that changed.
+ */
+export function pageMetadata(page: Page): string {
+  let json = metadataMemo.get(page);
+  if (json === undefined) {
+    // (body is not enumerable: naming it here would load every cached tree.)
+    const { headings, wordCount, contentHash, source, ...meta } = page;
+    json = JSON.stringify(meta);
+    metadataMemo.set(page, json);
+  }
+  return json;
+}
+const metadataMemo = new WeakMap<Page, string>();
+
 export function assembleSite(config: ResolvedConfig, contentPages: Page[], theme: Theme): Site {
   const pages = [...contentPages].sort(byDateDesc);
   const byId = new Map(pages.map((p) => [p.id, p]));

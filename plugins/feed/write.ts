@@ -2,10 +2,12 @@
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-load.ts';
 import { ContentError } from '../../src/errors.ts';
+import { pruneOlder } from '../../src/prune-older.js';
+import { pageMetadata } from '../../src/site.ts';
 import type { BuildContext, Site } from '../../src/types.ts';
 import { RENDERERS } from './formats.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
@@ -125,9 +127,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   hash.update(JSON.stringify({ url, title, subtitle, language, author, license }));
   for (const page of site.pages) {
     if (page.kind === 'generated') continue;
-    // (body is not enumerable: naming it here would load every cached tree.)
-    const { headings, wordCount, source, ...meta } = page;
-    hash.update(JSON.stringify(meta)).update('\0');
+    hash.update(pageMetadata(page)).update('\0').update(page.contentHash ?? '').update('\0');
   }
   const cacheRoot = ctx.cacheDir('feed');
   const dir = path.join(cacheRoot, hash.digest('hex'));
@@ -155,21 +155,10 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
     // A concurrent build wrote the same state first: its files are these.
     rmSync(staging, { recursive: true, force: true });
   }
-  pruneStates(cacheRoot, dir);
+  // Older site states are of no use once the site moved on, but two are kept: a build running at
+  // the same time over the same cache may be publishing one of them.
+  pruneOlder(cacheRoot, (name) => !name.endsWith('.tmp'), dir, 2);
   return located(index);
-}
-
-/**
- * Older site states are of no use once the site moved on, but a few are kept: a build running at the
- * same time over the same cache may be publishing one of them.
- */
-function pruneStates(cacheRoot: string, current: string): void {
-  const states = readdirSync(cacheRoot)
-    .map((name) => path.join(cacheRoot, name))
-    .filter((dir) => dir !== current && !dir.endsWith('.tmp'))
-    .map((dir) => ({ dir, mtime: statSync(dir).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { dir } of states.slice(2)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Another build sharing the cache may have just replaced the entry: then there is none. */

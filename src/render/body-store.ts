@@ -30,6 +30,8 @@ export class BodyStore {
 
   constructor(private readonly dir: string) {
     this.records = readPack(path.join(dir, PACK));
+    // Caches of earlier versions kept one file per page here.
+    for (const name of readdirSync(dir)) if (name.endsWith('.bin') && name !== PACK) rmSync(path.join(dir, name), { force: true });
   }
 
   get(key: string): BodyResult | undefined {
@@ -71,8 +73,6 @@ export class BodyStore {
     this.fresh = false;
     const pack = new Map([...this.records].sort(([a], [b]) => (a < b ? -1 : 1)));
     writer.write(path.join(this.dir, PACK), serialize(pack));
-    // Caches of earlier versions kept one file per page here.
-    for (const name of readdirSync(this.dir)) if (name.endsWith('.bin') && name !== PACK) rmSync(path.join(this.dir, name), { force: true });
   }
 }
 

@@ -11,6 +11,7 @@ import { toHtml } from 'hast-util-to-html';
 import { visit } from 'unist-util-visit';
 import { gzipSync } from 'node:zlib';
 import type { Output } from '../output.ts';
+import { pageMetadata } from '../site.ts';
 import type { BuildContext, LayoutContext, Page, Site, Theme } from '../types.ts';
 import type { WriteBehind } from '../write-behind.ts';
 
@@ -118,22 +119,8 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
 /** Metadata of every page, bodies excluded: what a layout may show of other pages. */
 function siteFingerprint(site: Site): string {
   const hash = createHash('sha256');
-  for (const p of site.pages) hash.update(metadataOf(p)).update('\0');
+  for (const p of site.pages) hash.update(pageMetadata(p)).update('\0');
   return hash.digest('hex');
-}
-
-/** Page objects stay the same while their source and body do (build.ts): the preview server then
- * serializes only the saved page's metadata. */
-const metadata = new WeakMap<Page, string>();
-function metadataOf(page: Page): string {
-  let json = metadata.get(page);
-  if (json === undefined) {
-    // (body is not enumerable: naming it here would load every cached tree.)
-    const { headings, wordCount, contentHash, source, ...meta } = page;
-    json = JSON.stringify(meta);
-    metadata.set(page, json);
-  }
-  return json;
 }
 
 /** A laid-out page's cache file: the mode (whose files a build may prune), the key, and the weight. */
