@@ -73,6 +73,16 @@ describe('solarpress dither', () => {
     expect(stdout).toMatch(/one\.jpg → .*out\/one\.png {2}400×300 {2}[\d.]+ kB → [\d.]+ kB \(−[\d.]+ %\)/);
   });
 
+  it('dithers two files with the same content under different names', async () => {
+    const bytes = await photo(64, 48, 3).jpeg().toBuffer();
+    writeFileSync(at('copy-a.jpg'), bytes);
+    writeFileSync(at('copy-b.jpg'), bytes);
+    const { code, messages } = await dither('--out', at('out'), at('copy-a.jpg'), at('copy-b.jpg'));
+    expect(code, messages).toBe(0);
+    expect(readdirSync(at('out')).sort()).toEqual(['copy-a.png', 'copy-b.png']);
+    expect(readFileSync(at('out', 'copy-a.png')).equals(readFileSync(at('out', 'copy-b.png')))).toBe(true);
+  });
+
   it('takes a palette from a JSON file', async () => {
     writeFileSync(at('bw.json'), JSON.stringify(['#000000', [255, 255, 255]]));
     writeFileSync(at('one.png'), await photo(64, 64).png().toBuffer());

@@ -1,7 +1,7 @@
 /**
  * `solarpress dither`: dither image files on their own, outside a site build.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -141,7 +141,10 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
       }
       const entry = result.value;
       const target = path.join(out, outputName(file));
-      renameSync(entry.png.file, target);
+      // Inputs with the same bytes share one cache entry: copy it (then rename into place), never move it.
+      const staged = path.join(scratch, `out-${i}.png`);
+      copyFileSync(entry.png.file, staged);
+      renameSync(staged, target);
       const saving = (1 - entry.png.bytes / entry.sourceBytes) * 100;
       env.stdout.write(`${file} → ${target}  ${entry.width}×${entry.height}  ${formatBytes(entry.sourceBytes)} → ${formatBytes(entry.png.bytes)} (${saving >= 0 ? '−' : '+'}${Math.abs(saving).toFixed(1)} %)\n`);
     });
