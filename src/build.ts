@@ -22,6 +22,7 @@ import { runTextStage } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, prunePages, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
+import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { CODE_HASH, VERSION } from './version.ts';
@@ -101,6 +102,13 @@ export class SiteBuilder {
     const output = new Output();
     const madeDirs = new Set<string>();
     const cacheRoot = path.resolve(root, config.cacheDir);
+    // Listed before anything renders: a problem in the static folder is reported with the others.
+    const statics = new StaticPublisher(
+      listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }),
+      root,
+    );
+    /** The plugin whose buildEnd runs: what it emits must not take a static file's place. */
+    let emitter: string | undefined;
     const ctx: BuildContext = {
       config,
       root,
@@ -116,8 +124,14 @@ export class SiteBuilder {
         }
         return dir;
       },
-      emit: (outputPath, data) => output.emit(outputPath, data),
-      emitFile: (outputPath, file) => output.emitFile(outputPath, file),
+      emit: (outputPath, data) => {
+        if (emitter) statics.guard(outputPath, emitter);
+        output.emit(outputPath, data);
+      },
+      emitFile: (outputPath, file) => {
+        if (emitter) statics.guard(outputPath, emitter);
+        output.emitFile(outputPath, file);
+      },
       emitted: () => output.files.keys(),
     };
 
@@ -218,8 +232,13 @@ export class SiteBuilder {
           log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
         }
       }
+      statics.publish(output, site);
       phase('layouts');
-      for (const plugin of plugins) await plugin.buildEnd?.(ctx, site);
+      for (const plugin of plugins) {
+        emitter = `the ${plugin.name} plugin`;
+        await plugin.buildEnd?.(ctx, site);
+      }
+      emitter = undefined;
       phase('plugins');
 
       await writer.flush();

@@ -31,6 +31,8 @@ export const coreSchema = z.strictObject({
   license: z.strictObject({ name: z.string().min(1), url: z.string().url() }),
   /** Folder of the Markdown sources, relative to the project root. */
   contentDir: z.string().default('content'),
+  /** Files published as they are (robots.txt, favicon.ico, .well-known/, PDFs), at the same path. */
+  staticDir: z.string().default('static'),
   /** Folder the build writes; replaced whole at the end of a successful build. */
   outDir: z.string().default('dist'),
   /** Folder of the incremental cache (safe to delete). */

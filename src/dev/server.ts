@@ -160,12 +160,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const contentDir = path.resolve(root, lastGood?.config.contentDir ?? 'content');
   const themeDir = path.resolve(root, lastGood?.config.theme ?? 'theme');
-  const watched = [contentDir, themeDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
+  const staticDir = path.resolve(root, lastGood?.config.staticDir ?? 'static');
+  const watched = [contentDir, themeDir, staticDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
   const watcher: FSWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file) });
   let timer: NodeJS.Timeout | undefined;
   let trailing: NodeJS.Timeout | undefined;
   watcher.on('all', (_event, file) => {
-    const isCode = CODE.test(file) && !file.startsWith(contentDir + path.sep) && !file.startsWith(path.join(themeDir, 'assets') + path.sep);
+    const isCode = CODE.test(file) && ![contentDir, path.join(themeDir, 'assets'), staticDir].some((dir) => file.startsWith(dir + path.sep));
     if (isCode && options.onCodeChange) return options.onCodeChange(file);
     saved.add(file);
     clearTimeout(timer);
