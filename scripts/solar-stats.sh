@@ -83,6 +83,8 @@ read_int() {
   case $_v in
     ''|-|*[!0-9-]*|?*-*) _v= ;;
   esac
+  # No sensor gives more than 15 digits; awk would turn 400 of them into inf (not JSON).
+  [ "${#_v}" -le 16 ] || _v=
   eval "$1=\$_v"
 }
 
@@ -174,18 +176,22 @@ export SOLAR_INA219_INVERT="${SOLAR_INA219_INVERT:-}"
 
 # All arithmetic and JSON in one awk: values come through ENVIRON (no escape processing, unlike -v).
 if ! awk '
-function isint(s) { return s ~ /^-?[0-9]+$/ }
-function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?$/ }
-# A JSON number rounded to d decimals, trailing zeros dropped; "" is null.
+# Sensor numbers: at most 15 digits each side, so awk never reaches inf or loses the value.
+function isint(s) { return s ~ /^-?[0-9]+$/ && length(s) <= 16 }
+function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?$/ && length(s) <= 32 }
+# A JSON number rounded to d decimals, trailing zeros dropped; "" is null, and so is anything
+# printf would not write as a plain decimal (inf, nan, exponents).
 function num(x, d,   s) {
   if (x == "") return "null"
   s = sprintf("%." d "f", x)
   if (s ~ /\./) { sub(/0+$/, "", s); sub(/\.$/, "", s) }
   if (s == "-0") s = "0"
+  if (s !~ /^-?[0-9]+(\.[0-9]+)?$/ || length(s) > 20) return "null"
   return s
 }
 function bool(x) { return x == "" ? "null" : (x ? "true" : "false") }
-# A JSON string; <, > and & as \u escapes so the file is safe to inline into HTML too.
+# A JSON string of printable ASCII: <, > and & as \u escapes so the file is safe to inline into
+# HTML too; any other byte (control, or not ASCII, which may not be UTF-8) becomes U+FFFD.
 function str(s,   o, i, c) {
   if (s == "") return "null"
   o = ""
@@ -196,22 +202,26 @@ function str(s,   o, i, c) {
     else if (c == "<") o = o "\\u003c"
     else if (c == ">") o = o "\\u003e"
     else if (c == "&") o = o "\\u0026"
-    else if (c == "\n") o = o "\\n"
     else if (c == "\t") o = o "\\t"
-    else if (c < " ") continue
-    else o = o c
+    else if (index(PRINTABLE, c)) o = o c
+    else o = o "\\ufffd"
   }
   return "\"" o "\""
 }
 function abs(x) { return x < 0 ? -x : x }
-function validdate(d,   m, dd) {
+# A real calendar day: 2024-02-29 yes, 2023-02-29 and 2024-02-30 no.
+function validdate(d,   y, m, dd, last) {
   if (d !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/) return 0
-  m = substr(d, 6, 2) + 0; dd = substr(d, 9, 2) + 0
-  return m >= 1 && m <= 12 && dd >= 1 && dd <= 31
+  y = substr(d, 1, 4) + 0; m = substr(d, 6, 2) + 0; dd = substr(d, 9, 2) + 0
+  if (m < 1 || m > 12 || dd < 1) return 0
+  last = substr("312831303130313130313031", 2 * m - 1, 2) + 0
+  if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) last = 29
+  return dd <= last
 }
 function warn(msg) { print "solar-stats: " msg | "cat 1>&2" }
 BEGIN {
   for (k in ENVIRON) E[k] = ENVIRON[k]
+  for (i = 32; i < 127; i++) PRINTABLE = PRINTABLE sprintf("%c", i)
 
   percent = ""; charging = ""; volt = ""; amp = ""
   solar = ""; batw = ""; loadw = ""

@@ -37,7 +37,9 @@ interface Run {
 }
 
 function run(root: string, env: Record<string, string> = {}, args: string[] = []): Run {
-  const r = spawnSync('dash', [script, ...args], {
+  // SOLAR_TIMEZONE_SH: a printf format the shell turns into SOLAR_TIMEZONE, for raw bytes.
+  const zone = env.SOLAR_TIMEZONE_SH ? 'SOLAR_TIMEZONE=$(printf "$SOLAR_TIMEZONE_SH"); export SOLAR_TIMEZONE; ' : '';
+  const r = spawnSync('dash', ['-c', `${zone}exec dash "$0" "$@"`, script, ...args], {
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH,
@@ -49,7 +51,7 @@ function run(root: string, env: Record<string, string> = {}, args: string[] = []
     },
   });
   const jsonPath = join(root, 'out', 'stats.json');
-  const json = existsSync(jsonPath) ? readFileSync(jsonPath, 'utf8') : '';
+  const json = existsSync(jsonPath) ? strictUtf8(readFileSync(jsonPath)) : '';
   const css = existsSync(join(root, 'out', 'battery.css')) ? readFileSync(join(root, 'out', 'battery.css'), 'utf8') : '';
   return { code: r.status, stderr: r.stderr, json, stats: json ? parseStats(json) : (undefined as never), css };
 }
@@ -213,6 +215,35 @@ describe.skipIf(!ok)('solar-stats.sh', () => {
     expect(cssState(r.css)).toEqual({ level: 0, label: '?' });
   });
 
+  it('writes valid JSON whatever the sensors say: huge numbers, non-UTF-8 zone names', () => {
+    const huge = '9'.repeat(400);
+    const r = run(
+      tree({
+        [`${axp}/battery/connected`]: '1\n',
+        [`${axp}/battery/capacity`]: `${huge}\n`,
+        [`${axp}/battery/voltage`]: `${huge}\n`,
+        [`${axp}/battery/amperage`]: `-${huge}\n`,
+        [`${axp}/battery/charging`]: '0\n',
+        [`${axp}/ac/connected`]: '1\n',
+        [`${axp}/ac/voltage`]: `${huge}\n`,
+        [`${axp}/ac/amperage`]: '1000000\n',
+        'sys/class/thermal/thermal_zone0/temp': `${huge}\n`,
+        'proc/loadavg': `${huge}.5 1.${huge} 0.1 1/1 1\n`,
+        'proc/uptime': `${huge}.00 1.00\n`,
+      }),
+      // Latin-1 bytes and a lone continuation byte, not UTF-8 (Node would encode an env value as UTF-8).
+      { SOLAR_TIMEZONE_SH: 'Eur\\366pe/\\200\\377' },
+      [],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // run() decoded the file with a fatal UTF-8 decoder and parsed it with the strict schema.
+    expect(r.json).not.toMatch(/inf|nan/i);
+    expect(r.stats.battery).toEqual({ percent: null, charging: false, voltage_v: null, current_a: null });
+    expect(r.stats.power.solar_w).toBeNull();
+    expect(r.stats.system).toEqual({ uptime_s: null, load: null, cpu_temp_c: null });
+    expect(r.stats.timezone).toBe('Eur\ufffdpe/\ufffd\ufffd');
+  });
+
   it('labels a known level without a direction by the level alone', () => {
     const r = run(tree({ ...axpCharging, [`${axp}/battery/charging`]: 'x\n' }));
     expect(r.stats.battery.percent).toBe(64);
@@ -231,10 +262,12 @@ describe.skipIf(!ok)('solar-stats.sh', () => {
       ]);
       const viaFlag = run(tree({}), {}, ['--forecast-cmd', 'echo 2026-12-01 rain']);
       expect(viaFlag.stats.forecast).toEqual([{ date: '2026-12-01', sky: 'rain' }]);
+      const leap = run(tree({}), { SOLAR_FORECAST_CMD: 'echo 2024-02-29 snow' });
+      expect(leap.stats.forecast).toEqual([{ date: '2024-02-29', sky: 'snow' }]);
     });
 
     it('drops a forecast with a malformed line and says why', () => {
-      for (const line of ['2026-13-01 sunny', 'tomorrow sunny', '2026-11-24 sunny extra', '2026-11-24 "<b>"']) {
+      for (const line of ['2024-02-30 sunny', '2023-02-29 sunny', '2026-04-31 rain', '2026-13-01 sunny', 'tomorrow sunny', '2026-11-24 sunny extra', '2026-11-24 "<b>"']) {
         const r = run(tree({}), { SOLAR_FORECAST_CMD: `echo 2026-11-24 cloudy; echo '${line}'` });
         expect(r.code).toBe(0);
         expect(r.stats.forecast, line).toBeNull();
@@ -323,6 +356,11 @@ describe.skipIf(!ok)('solar-stats.sh', () => {
     expect(readdirSync(out).sort()).toEqual(['battery.css', 'stats.json']);
   });
 });
+
+/** The file's text, refusing any byte sequence that is not UTF-8 (as a strict JSON reader must). */
+function strictUtf8(bytes: Buffer): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
 
 function safeJson(text: string): unknown {
   try {
