@@ -63,6 +63,8 @@ export const coreSchema = z.strictObject({
     .strictObject({
       port: z.number().int().min(1).max(65535).default(4000),
       host: z.string().default('127.0.0.1'),
+      /** Host names the preview answers besides IP addresses, localhost and dev.host ('.example.org': it and its subdomains). */
+      allowedHosts: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
   /** Where `solarpress deploy` sends the site. */

@@ -21,6 +21,8 @@ describe.skipIf(!ok)('the preview in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const article = () => path.join(root, 'content/articles/hello.md');
+  /** What the page's Content-Security-Policy (the board's nginx one) blocked. */
+  const violations: string[] = [];
 
   beforeAll(async () => {
     // The fixture's content through a copy of the solar theme (its script fills in the power
@@ -32,6 +34,9 @@ describe.skipIf(!ok)('the preview in Chromium', () => {
     server = await startDevServer({ root, port: 0, log: createLogger({ quiet: true }) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
     await page.goto(new URL('/hello/', server.url).href);
     await page.waitForFunction(() => (window as { EventSource?: unknown }).EventSource && document.querySelector('[data-stat="status"]')?.textContent?.includes('Live figures'));
   });
@@ -101,9 +106,17 @@ describe.skipIf(!ok)('the preview in Chromium', () => {
     writeFileSync(article(), `${good}\nSee [nowhere](nowhere.md).\n`);
     await page.waitForSelector('#solarpress-build-error', { timeout: 20_000 });
     expect(await page.textContent('#solarpress-build-error')).toMatch(/content\/articles\/hello\.md:\d+:\d+: broken link: nowhere\.md/);
+    // Styled through the CSSOM, which the Content-Security-Policy allows (a style attribute would be blocked).
+    expect(await page.$eval('#solarpress-build-error', (box) => getComputedStyle(box).position)).toBe('fixed');
     expect(await page.textContent('body')).toContain('A sentence saved just now.');
     writeFileSync(article(), `${good}\nMended.\n`);
     await shows('Mended.');
     expect(await page.$('#solarpress-build-error')).toBeNull();
+  });
+
+  it('works under the Content-Security-Policy the board sends, and nothing is blocked', async () => {
+    const response = await page.goto(new URL('/hello/', server.url).href);
+    expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'self';/);
+    expect(violations).toEqual([]);
   });
 });

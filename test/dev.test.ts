@@ -1,13 +1,18 @@
+import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { startDevServer, type DevServer } from '../src/dev/server.ts';
-import { removeSite, tempSite, writeFiles } from './support/site.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT, removeSite, runCli, tempSite, writeFiles } from './support/site.ts';
 
 let root: string;
 let server: DevServer;
 
 beforeAll(async () => {
-  root = tempSite({ 'content/articles/draft.md': '---\ntitle: Draft\ndraft: true\n---\n\nNot yet.\n' });
+  const config = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/minimal/site.config.ts'), 'utf8').replace(/\};\s*$/, "  dev: { allowedHosts: ['preview.lan'] },\n};\n");
+  root = tempSite({ 'content/articles/draft.md': '---\ntitle: Draft\ndraft: true\n---\n\nNot yet.\n', 'site.config.ts': config });
   server = await startDevServer({ root, port: 0, log: createLogger({ quiet: !process.env.DEBUG_DEV }) });
 });
 afterAll(async () => {
@@ -16,6 +21,32 @@ afterAll(async () => {
 });
 
 const get = (path: string) => fetch(new URL(path, server.url));
+
+/** A request exactly as given (raw path, any Host header or none), unlike fetch. */
+function raw(target: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: hostname, port, path: target, method, headers, setHost: !('host' in headers) && !('Host' in headers) }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** Bytes straight onto a socket: what the server answers, or '' if it only closed. */
+function rawBytes(text: string): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(text));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 /** Read server-sent events until one matches. */
 async function nextEvent(stream: ReadableStreamDefaultReader<Uint8Array>, match: (data: { id: number; error: string | null }) => boolean) {
@@ -79,5 +110,41 @@ describe('the preview server', () => {
     expect(mended.error).toBeNull();
     expect(await (await get('/second/')).text()).toContain('Mended.');
     await events.cancel();
+  });
+
+  it('answers malformed requests with 400 and keeps serving', async () => {
+    for (const target of ['/%ff', '/%', '/hello/%E0%A4%A', '//']) {
+      const r = await raw(target);
+      expect(r.status, target).toBe(400);
+    }
+    expect((await raw('/hello/', {}, 'POST')).status).toBe(405);
+    expect(await rawBytes('GET /%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawBytes('NOT HTTP AT ALL\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawBytes('GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/); // no Host at all
+    expect((await get('/hello/')).status).toBe(200);
+  });
+
+  it('answers only its own host names (no DNS rebinding onto the drafts)', async () => {
+    const { port } = new URL(server.url);
+    for (const host of ['evil.example', `evil.example:${port}`, 'localhost.evil.example', '127.0.0.1.nip.io']) {
+      const r = await raw('/draft/', { host });
+      expect(r.status, host).toBe(403);
+      expect(r.body).not.toContain('Not yet.');
+      expect(r.body).toMatch(/dev\.allowedHosts/);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'LocalHost', 'zine.localhost', `[::1]:${port}`, '192.168.1.20', `preview.lan:${port}`]) {
+      const r = await raw('/draft/', { host });
+      expect(r.status, host).toBe(200);
+      expect(r.body).toContain('Not yet.');
+    }
+  });
+
+  it('sends the Content-Security-Policy of the generated nginx config', async () => {
+    const nginx = runCli(root, ['nginx']);
+    expect(nginx.code, nginx.stderr).toBe(0);
+    const policy = /add_header Content-Security-Policy "([^"]+)" always;/.exec(nginx.stdout)![1];
+    for (const target of ['/hello/', '/nowhere', '/%ff', '/__solarpress/client.js']) {
+      expect((await raw(target)).headers['content-security-policy'], target).toBe(policy);
+    }
   });
 });

@@ -6,6 +6,12 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * The site loads nothing from anywhere else; images may also be data: URLs (the theme's favicon is
+ * one, so that no request is made for it). The preview server sends the same header.
+ */
+export const DEFAULT_CSP = "default-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
 const port = z.number().int().min(1).max(65535);
 const seconds = z.number().int().min(0);
 
@@ -45,10 +51,7 @@ export const serverSchema = z.strictObject({
   /** Cache lifetime of feeds (.xml, .rss, .atom, feed.json). */
   feedMaxAge: seconds.default(3600),
   /** Content-Security-Policy: by default only the site itself. */
-  csp: z
-    .string()
-    .min(1)
-    .default("default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"),
+  csp: z.string().min(1).default(DEFAULT_CSP),
   /** 'off', or a log without IP addresses (last IPv4 byte / IPv6 host part zeroed, no user agent). */
   accessLog: z.enum(['off', 'anonymized']).default('off'),
   /** Where the anonymized access log goes; default /var/log/nginx/<name>.access.log (standalone: under the prefix). */

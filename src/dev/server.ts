@@ -13,6 +13,8 @@ import { contentErrorsOf } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { outputPathOf } from '../output.ts';
 import type { Logger } from '../types.ts';
+import { DEFAULT_CSP, type ServerOptions } from '../../plugins/nginx/options.ts';
+import { hostAllowed, hostNameOf } from './allowed-host.ts';
 import { sampleStats } from './sample-stats.ts';
 
 export interface DevServerOptions {
@@ -60,6 +62,7 @@ const TYPES: Record<string, string> = {
 
 const CLIENT = readFileSync(new URL('./client.js', import.meta.url));
 const CODE = /\.(ts|mts|js|mjs)$/;
+
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { root } = options;
@@ -125,10 +128,44 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   await rebuild();
 
+  const config = lastGood?.config;
+  const host = options.host ?? config?.dev.host ?? '127.0.0.1';
+  const allowedHosts = [host, ...(config?.dev.allowedHosts ?? [])];
+  // The same policy as the board's nginx: what it would block, the preview blocks first.
+  const csp = (config?.plugins.server as ServerOptions | undefined)?.csp ?? DEFAULT_CSP;
+
   const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://preview');
+    // No request may stop the server: whatever throws while answering is answered 500.
+    try {
+      answer(request, response);
+    } catch (error) {
+      log.warn(`preview: ${request.method} ${request.url} failed: ${(error as Error).message}`);
+      if (!response.headersSent) send(response, 500, '.txt', `The preview could not answer this request: ${(error as Error).message}\n`);
+      else response.destroy();
+    }
+  });
+  // A client that sends garbage or goes away is its own problem, never the server's.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    response.setHeader('content-security-policy', csp);
+    const hostName = hostNameOf(request.headers.host ?? '');
+    if (hostName === undefined) return send(response, 400, '.txt', 'Bad request: no valid Host header\n');
+    if (!hostAllowed(hostName, allowedHosts)) {
+      return send(response, 403, '.txt', `The preview answers only its own host names, not "${hostName}": add it to dev.allowedHosts in site.config.ts to preview through that name.\n`);
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('allow', 'GET, HEAD');
+      return send(response, 405, '.txt', 'The preview answers GET and HEAD only\n');
+    }
+    const url = urlOf(request.url ?? '');
+    if (!url) return send(response, 400, '.txt', 'Bad request: malformed path\n');
     if (url.pathname === '/__solarpress/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.on('error', () => clients.delete(response));
       response.write(`event: build\ndata: ${JSON.stringify({ id: lastGoodId, error: state.error ?? null })}\n\n`);
       clients.add(response);
       request.on('close', () => clients.delete(response));
@@ -136,7 +173,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     if (url.pathname === '/__solarpress/client.js') return send(response, 200, '.js', CLIENT);
     serveOutput(url.pathname, response);
-  });
+  };
 
   const serveOutput = (pathname: string, response: http.ServerResponse) => {
     const output = lastGood?.output;
@@ -182,8 +219,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
-  const config = lastGood?.config;
-  const host = options.host ?? config?.dev.host ?? '127.0.0.1';
+
   const port = options.port ?? config?.dev.port ?? 4000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -214,6 +250,18 @@ function stampOf(file: string): string {
     return `${st.size}:${st.mtimeMs}`;
   } catch {
     return 'gone';
+  }
+}
+
+/** The request's path, parsed and percent-decodable; undefined when it is not. */
+function urlOf(raw: string): URL | undefined {
+  if (!raw.startsWith('/')) return undefined;
+  try {
+    const url = new URL(raw, 'http://preview');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined; // URIError (`/%ff`) or an unparsable URL (`//`)
   }
 }
 
