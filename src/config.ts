@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DitherOptionsInput } from '../plugins/dither/options.ts';
 import type { FeedOptionsInput } from '../plugins/feed/options.ts';
 import type { ServerOptionsInput } from '../plugins/nginx/options.ts';
+import type { SitemapOptionsInput } from '../plugins/sitemap/options.ts';
 import type { precompressSchema } from '../plugins/precompress/options.ts';
 
 const person = z.strictObject({
@@ -100,6 +101,7 @@ export type SiteConfigInput = CoreConfigInput & {
   feed?: FeedOptionsInput | false;
   server?: ServerOptionsInput | false;
   precompress?: z.input<typeof precompressSchema> | false;
+  sitemap?: SitemapOptionsInput | false;
 };
 
 /** Typed identity for site.config.ts: `export default defineConfig({ … })`. */

@@ -1,0 +1,28 @@
+/**
+ * The sitemap plugin: sitemap.xml of every page, and a robots.txt naming it when the site has none
+ * of its own. See README.md.
+ */
+import type { PluginDefinition } from '../../src/types.ts';
+import { sitemapSchema, type SitemapOptions } from './options.ts';
+import { robotsFor } from './robots.ts';
+import { renderSitemap, SITEMAP_PATH } from './sitemap.ts';
+
+export { sitemapSchema, type SitemapOptions, type SitemapOptionsInput } from './options.ts';
+
+const sitemap: PluginDefinition<SitemapOptions> = {
+  name: 'sitemap',
+  configKey: 'sitemap',
+  schema: sitemapSchema,
+  setup(options, config) {
+    return {
+      name: 'sitemap',
+      version: '1',
+      buildEnd(ctx, site) {
+        ctx.emit(SITEMAP_PATH, renderSitemap(site));
+        robotsFor(ctx, `${config.url}/${SITEMAP_PATH}`, options.robots);
+      },
+    };
+  },
+};
+
+export default sitemap;
