@@ -3,6 +3,7 @@
  * redirect) and the HTTPS server, built as a tree of commented nodes.
  */
 import { blank, block, comment, directive, printConf, type ConfNode } from './conf.ts';
+import { cacheRules, securityHeaders } from './headers.ts';
 import { compareVersions, firstServerName, type ResolvedServerOptions } from './options.ts';
 import { tlsDirectives } from './tls.ts';
 
@@ -33,30 +34,13 @@ function listenAddress(address: string, port: number): string {
   return address === '*' ? String(port) : `${address}:${port}`;
 }
 
-function maxAge(seconds: number): string {
-  return seconds === 0 ? 'no-cache' : `public, max-age=${seconds}`;
-}
-
 /** Cache-Control per path, computed once in a map so that one server-level add_header covers every location. */
 function cacheMap(o: ResolvedServerOptions): ConfNode {
-  const year = 'public, max-age=31536000, immutable';
+  const table = cacheRules(o);
   return block(
     'map',
     ['$uri', CACHE_VAR],
-    [
-      directive('default', [maxAge(o.htmlMaxAge)], 'Anything else (favicon, robots.txt, unhashed files): short, like HTML.'),
-      directive('/', ['no-cache'], 'The home page changes with every post: revalidate every time (a cheap 304 when unchanged).'),
-      directive('/index.html', ['no-cache']),
-      directive('~^/api/', ['no-cache'], 'Live power statistics, rewritten every minute by the board.'),
-      directive(
-        '~^/assets/.+\\.[0-9a-f]{8,}\\.[a-z0-9]+$',
-        [year],
-        'Theme files with a content hash in their name never change: a year, and `immutable` so browsers do not even revalidate.',
-      ),
-      directive('~^/media/', [year], 'Published images are named by their content too.'),
-      directive('~(?:\\.(?:xml|rss|atom)|/feed\\.json)$', [maxAge(o.feedMaxAge)], 'Feeds (Atom, RSS, JSON Feed): readers poll them; an hour spares the board.'),
-      directive('~\\.html$', [maxAge(o.htmlMaxAge)], 'Pages: the club posts rarely, so browsers may keep them a while.'),
-    ],
+    [table.default, ...table.rules].map((rule) => directive(rule.match, [rule.value], rule.comment)),
     `Cache-Control by path. Set by one add_header at server level: an add_header inside a location\nwould silently drop the security headers there.`,
   );
 }
@@ -112,20 +96,9 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
   const headers: ConfNode[] = [
     directive('add_header', ['Cache-Control', CACHE_VAR], 'Cache lifetime per path (see the map above); only on successful responses.'),
   ];
-  if (https && o.hstsMaxAge > 0) {
-    headers.push(
-      directive(
-        'add_header',
-        ['Strict-Transport-Security', `max-age=${o.hstsMaxAge}`, 'always'],
-        'HSTS: browsers go straight to HTTPS next time, sparing a redirect.',
-      ),
-    );
+  for (const header of securityHeaders(o, https)) {
+    headers.push(directive('add_header', [header.name, header.value, ...(header.always ? ['always'] : [])], header.comment));
   }
-  headers.push(
-    directive('add_header', ['Content-Security-Policy', o.csp, 'always'], 'The site loads nothing from anywhere else: say so.'),
-    directive('add_header', ['X-Content-Type-Options', 'nosniff', 'always']),
-    directive('add_header', ['Referrer-Policy', 'no-referrer', 'always'], 'Visitors’ reading is nobody else’s business.'),
-  );
 
   const compression: ConfNode[] = [
     directive(
