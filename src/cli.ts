@@ -1,10 +1,11 @@
 /**
  * The `solarpress` command line. Exit codes: 0 ok, 1 content or config error, 2 usage error.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { build, formatBytes } from './build.ts';
-import { loadConfig } from './config-load.ts';
+import { CONFIG_FILE, loadConfig } from './config-load.ts';
 import { contentErrorsOf, UsageError } from './errors.ts';
 import { createLogger, errorText } from './log.ts';
 import { setupPlugins } from './plugins.ts';
@@ -148,8 +149,12 @@ async function pluginCommands(root: string): Promise<CommandSpec[]> {
   }
 }
 
+/** A plugin's command; a site.config.ts with errors is reported as such, not as an unknown command. */
 async function pluginCommand(name: string, root: string): Promise<CommandSpec | undefined> {
-  return (await pluginCommands(root)).find((c) => c.name === name);
+  if (!existsSync(path.join(root, CONFIG_FILE))) return undefined;
+  return setupPlugins(await loadConfig(root))
+    .flatMap((p) => p.commands ?? [])
+    .find((c) => c.name === name);
 }
 
 async function pluginCommandList(root: string): Promise<string> {

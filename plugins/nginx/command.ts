@@ -2,6 +2,7 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorText } from '../../src/log.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { detectStandaloneEnvironment, systemNginxLoadsBrotli } from './environment.ts';
 import { resolveServerOptions, serverSchema, type ServerOptions, type ServerOptionsInput } from './options.ts';
@@ -173,7 +174,7 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
         }
       } catch (error) {
         if (error instanceof UsageError) {
-          env.log.warn(`solarpress nginx: ${error.message}\nRun \`solarpress nginx --help\` for the options.`);
+          env.log.info(`${errorText('error:')} solarpress nginx: ${error.message}\nRun \`solarpress nginx --help\` for the options.`);
           return 2;
         }
         throw error;
@@ -186,9 +187,7 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
       try {
         writeAtomically(out, text);
       } catch (error) {
-        env.log.warn(`solarpress nginx: cannot write ${out}: ${(error as Error).message}. Check that its folder exists and is writable.`, {
-          file: out,
-        });
+        env.log.info(`${errorText('error:')} solarpress nginx: cannot write ${out}: ${(error as Error).message}. Check that its folder exists and is writable.`);
         return 1;
       }
       env.log.info(`nginx config written to ${out}`);

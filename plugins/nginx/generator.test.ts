@@ -239,12 +239,45 @@ describe('solarpress nginx command', () => {
     [['--standalone'], /--standalone needs --prefix/],
     [['--prefix', '/tmp/x'], /--prefix only makes sense with --standalone/],
     [['stray'], /stray|positional/i],
-  ])('exits 2 on %j with a clear message', async (args, message) => {
+    [['--server-name', 'a; include /etc/passwd'], /--server-name: server name "a;" is not a host name/],
+    [['--server-name', 'hbsc.example\nevil.example'], /--server-name: server names cannot hold a line break/],
+    [['--server-name', 'a{b}'], /server name "a\{b\}" is not a host name/],
+    [['--server-name', 'x"y'], /is not a host name/],
+    [['--server-name', '~^(www\.)?hbsc$'], /regular expressions are not supported/],
+    [['--server-name', 'www.*.org'], /a wildcard may only stand for whole labels/],
+    [['--server-name=-bad-.org'], /is not a host name/],
+    [['--server-name', `${'a'.repeat(64)}.org`], /is not a host name/],
+    [['--listen', '127.0.0.1; include /etc/passwd'], /--listen: listen address .* is not an address/],
+    [['--listen', '127.0.0.1:8080'], /give the address alone, the ports are httpPort and httpsPort/],
+    [['--listen', '::1'], /write an IPv6 address in brackets, \[::1\]/],
+    [['--listen', '*', '--listen', '127.0.0.1 default_server'], /--listen: listen address "127.0.0.1 default_server"/],
+  ])('exits 2 on %j with a clear message, labelled an error', async (args, message) => {
     const t = env();
     expect(await command().run(args as string[], t.e)).toBe(2);
-    expect(t.warnings.join('\n')).toMatch(message);
-    expect(t.warnings.join('\n')).toContain('--help');
+    expect(t.warnings).toEqual([]);
+    expect(t.infos.join('\n')).toMatch(/^error: solarpress nginx: /);
+    expect(t.infos.join('\n')).toMatch(message);
+    expect(t.infos.join('\n')).toContain('--help');
     expect(t.out()).toBe('');
+  });
+
+  it('takes host names as nginx does: wildcards at either end, .name, _, IP addresses', async () => {
+    const t = env();
+    const names = '*.hbsc.example hbsc.* .solar.example _ 192.0.2.7 [2001:db8::1] xn--bcher-kva.example';
+    expect(await command().run(['--server-name', `${names}\t solar.example`, '--listen', '*', '--listen', '[::]', '--listen', '192.0.2.7', '--listen', 'localhost'], t.e)).toBe(0);
+    expect(lines(t.out())).toContain(`server_name ${names} solar.example;`);
+    expect(lines(t.out())).toContain('listen 192.0.2.7:443 ssl http2;');
+  });
+
+  it('validates server names and listen addresses in site.config.ts too', () => {
+    const messages = (input: ServerOptionsInput) => {
+      const r = serverSchema.safeParse(input);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(messages({ serverName: 'hbsc.example;' })).toEqual(['serverName: server name "hbsc.example;" is not a host name (RFC 1123: letters, digits, hyphens and dots; separate several names with spaces)']);
+    expect(messages({ serverName: 'a.example\nb.example' })[0]).toMatch(/^serverName: server names cannot hold a line break/);
+    expect(messages({ listen: ['*', '[::]:80'] })[0]).toMatch(/^listen\.1: listen address "\[::\]:80": give the address alone/);
+    expect(messages({ serverName: 'hbsc.example www.hbsc.example', listen: ['*', '[::]'] })).toEqual([]);
   });
 
   it('--out writes the file; an unwritable target exits 1 and leaves the old file alone', async () => {
@@ -259,7 +292,8 @@ describe('solarpress nginx command', () => {
       writeFileSync(file, 'previous');
       const bad = env();
       expect(await command().run(['--out', join(dir, 'missing', 'site.conf')], bad.e)).toBe(1);
-      expect(bad.warnings.join('\n')).toContain(join(dir, 'missing', 'site.conf'));
+      expect(bad.infos.join('\n')).toMatch(/^error: solarpress nginx: cannot write /);
+      expect(bad.infos.join('\n')).toContain(join(dir, 'missing', 'site.conf'));
       // A usage error never touches --out either.
       expect(await command().run(['--out', file, '--http-port', 'x'], env().e)).toBe(2);
       expect(readFileSync(file, 'utf8')).toBe('previous');

@@ -15,6 +15,8 @@ import { curl, freePorts, nginxTest, selfSignedCertificate, startNginx, type Run
 import nginx, { serverSchema, type ServerOptionsInput } from './index.ts';
 
 const ok = requireTools('nginx', 'openssl', 'curl');
+// Debian's own nginx.conf (package nginx-common): the board's layout.
+const debianNginx = requireTools('/etc/nginx/nginx.conf');
 
 /** Render through the real command, as an admin would: config section + flags. */
 async function render(section: ServerOptionsInput, args: string[]): Promise<void> {
@@ -96,7 +98,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     await expect(nginxTest(dir, wrapper)).resolves.toMatch(/test is successful/);
   });
 
-  it.skipIf(!existsSync('/etc/nginx/nginx.conf'))("nginx -t accepts the production site file under Debian's own nginx.conf", async () => {
+  it.skipIf(!debianNginx)("nginx -t accepts the production site file under Debian's own nginx.conf", async () => {
     // The board's layout: Debian's nginx.conf including the site file from sites-enabled/, default listen/ports/paths.
     const production = join(dir, 'production.conf');
     await render({}, ['--cert', cert, '--key', key, '--out', production]);

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { listenProblem, serverNameProblem, serverNames } from './names.ts';
 
 /**
  * The site loads nothing from anywhere else; images may also be data: URLs (the theme's favicon is
@@ -17,13 +18,36 @@ const seconds = z.number().int().min(0);
 
 export const serverSchema = z.strictObject({
   /** Host name(s) nginx answers to; default: the host of the site's `url`. */
-  serverName: z.string().min(1).optional(),
+  serverName: z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      if (/[\r\n]/.test(value)) return void ctx.addIssue({ code: 'custom', message: 'server names cannot hold a line break: separate them with spaces' });
+      const names = serverNames(value);
+      if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one host name' });
+      for (const name of names) {
+        const problem = serverNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .optional(),
   /** The live site (deploy swaps `current` to a new release). */
   root: z.string().min(1).default('/var/www/solarpress/current'),
   /** Folder served at /api/ (stats written by the board); default: `api` beside `current`, else inside root. */
   apiDir: z.string().min(1).optional(),
   /** Addresses to listen on; '*' is every IPv4 address, '[::]' every IPv6 one. */
-  listen: z.array(z.string().min(1)).min(1).default(['*', '[::]']),
+  listen: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((address, ctx) => {
+          const problem = listenProblem(address);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .min(1)
+    .default(['*', '[::]']),
   httpPort: port.default(80),
   httpsPort: port.default(443),
   /** Certificate chain and key; default: Let's Encrypt's live paths for the first server name. */
@@ -103,7 +127,7 @@ export function resolveServerOptions(
 }
 
 export function firstServerName(serverName: string): string {
-  return serverName.trim().split(/\s+/)[0];
+  return serverNames(serverName)[0];
 }
 
 /** Compare dotted versions: negative when a < b. */
