@@ -26,7 +26,7 @@ const get = (path: string) => fetch(new URL(path, server.url));
 function raw(target: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: hostname, port, path: target, method, headers, setHost: !('host' in headers) && !('Host' in headers) }, (response) => {
+    const request = http.request({ host: hostname, port, path: target, method, headers, agent: false, setHost: !('host' in headers) && !('Host' in headers) }, (response) => {
       let body = '';
       response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
