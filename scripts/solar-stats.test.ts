@@ -353,7 +353,7 @@ describe.skipIf(!ok)('solar-stats.sh', () => {
     expect(bad).toEqual([]);
     expect(reads).toBeGreaterThan(rounds);
     // No temporary file is left behind.
-    expect(readdirSync(out).sort()).toEqual(['battery.css', 'stats.json']);
+    expect(readdirSync(out).sort()).toEqual(['battery.css', 'power-history.csv', 'power-history.svg', 'stats.json']);
   });
 });
 
