@@ -7,9 +7,28 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
+import type { CommandEnv } from '../../src/types.ts';
+import nginx, { serverSchema, type ServerOptionsInput } from './index.ts';
 
 const run = promisify(execFile);
+
+/** Render a config through the real `solarpress nginx` command, as an admin would: config section + flags. */
+export async function renderThroughCommand(section: ServerOptionsInput, args: string[], siteUrl = 'https://homebrewserver.club'): Promise<void> {
+  const command = nginx.setup(serverSchema.parse(section), { url: siteUrl } as never).commands![0];
+  const warnings: string[] = [];
+  const env: CommandEnv = {
+    root: process.cwd(),
+    stdout: new PassThrough(),
+    log: { info() {}, warn: (m) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
+    loadConfig: async () => {
+      throw new Error('not needed');
+    },
+  };
+  const code = await command.run(args, env);
+  if (code !== 0) throw new Error(`solarpress nginx ${args.join(' ')} exited ${code}: ${warnings.join('\n')}`);
+}
 
 /** `count` distinct ports nobody listens on right now (127.0.0.1): all held open until all are found. */
 export async function freePorts(count: number): Promise<number[]> {

@@ -74,6 +74,8 @@ export const serverSchema = z.strictObject({
   htmlMaxAge: seconds.default(86400),
   /** Cache lifetime of feeds (.xml, .rss, .atom, feed.json). */
   feedMaxAge: seconds.default(3600),
+  /** While the battery is low (low-power mode): pages, the home page and feeds are cached at least this long. */
+  lowPowerMaxAge: seconds.default(21600),
   /** Content-Security-Policy: by default only the site itself. */
   csp: z.string().min(1).default(DEFAULT_CSP),
   /** 'off', or a log without IP addresses (last IPv4 byte / IPv6 host part zeroed, no user agent). */

@@ -5,6 +5,7 @@
 import { blank, block, comment, directive, printConf, type ConfNode } from './conf.ts';
 import { cacheRules, securityHeaders } from './headers.ts';
 import { compareVersions, firstServerName, type ResolvedServerOptions } from './options.ts';
+import { CACHE_NORMAL_VAR, powerModeGuard, powerModeMaps } from './power-mode.ts';
 import { tlsDirectives } from './tls.ts';
 
 /** Text types worth compressing (text/html is always included by nginx). */
@@ -39,7 +40,7 @@ function cacheMap(o: ResolvedServerOptions): ConfNode {
   const table = cacheRules(o);
   return block(
     'map',
-    ['$uri', CACHE_VAR],
+    ['$uri', CACHE_NORMAL_VAR],
     [table.default, ...table.rules].map((rule) => directive(rule.match, [rule.value], rule.comment)),
     `Cache-Control by path. Set by one add_header at server level: an add_header inside a location\nwould silently drop the security headers there.`,
   );
@@ -141,6 +142,8 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
     accessLog(o, logPath),
     blank,
     methodGuard(),
+    blank,
+    ...powerModeGuard(o),
     blank,
     ...compression,
     blank,
@@ -245,6 +248,7 @@ export function siteNodes(o: ResolvedServerOptions, logPath: string): ConfNode[]
   return [
     cacheMap(o),
     blank,
+    ...powerModeMaps(o, CACHE_VAR).flatMap((node) => [node, blank]),
     ...(o.accessLog === 'anonymized' ? [...anonymizedLogFormat(), blank] : []),
     httpServer(o, logPath),
     blank,
