@@ -20,6 +20,7 @@ Commands:
   dev       preview the site on http://127.0.0.1:4000, rebuilding and reloading on save
   new       start a new article, guide or page with its front matter
   check     build without writing anything, to find content errors
+  serve     serve the built site on http://127.0.0.1:8080 as the board will
 %PLUGINS%
 Run 'solarpress <command> --help' for a command's options.`;
 
@@ -114,6 +115,7 @@ const coreCommands: Record<string, CommandSpec> = {
   build: buildCommand,
   check: checkCommand,
   dev: lazyCommand('dev', 'preview with live reload', () => import('./dev/command.ts')),
+  serve: lazyCommand('serve', 'serve the built site as the board will', () => import('./serve/command.ts')),
   new: lazyCommand('new', 'start a new article, guide or page', () => import('./new.ts')),
   deploy: lazyCommand('deploy', 'build and send the site to the board', () => import('./deploy/index.ts')),
 };

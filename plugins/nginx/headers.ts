@@ -1,7 +1,7 @@
 /**
  * The response headers the site is served with, defined once: the nginx config renders them as a
  * `map` and `add_header` lines (site.ts), and `solarpress serve` applies the same rules in Node, so
- * the local server answers as the board does.
+ * the local server answers as the board does. The same goes for on-the-fly gzip.
  */
 import type { ResolvedServerOptions } from './options.ts';
 
@@ -19,6 +19,25 @@ export interface HeaderRule {
   always: boolean;
   comment?: string;
 }
+
+/** nginx's on-the-fly gzip, for files without a precompressed sibling (the live /api/ files). */
+export const ON_THE_FLY_GZIP = {
+  level: 4,
+  /** Smaller answers go as they are. */
+  minLength: 256,
+  /** Text types worth compressing (text/html is always included by nginx). */
+  types: [
+    'text/css',
+    'text/plain',
+    'text/xml',
+    'application/javascript',
+    'application/json',
+    'application/xml',
+    'application/rss+xml',
+    'application/atom+xml',
+    'image/svg+xml',
+  ],
+};
 
 const YEAR = 'public, max-age=31536000, immutable';
 

@@ -3,23 +3,11 @@
  * redirect) and the HTTPS server, built as a tree of commented nodes.
  */
 import { blank, block, comment, directive, printConf, type ConfNode } from './conf.ts';
-import { cacheRules, securityHeaders } from './headers.ts';
+import { cacheRules, ON_THE_FLY_GZIP, securityHeaders } from './headers.ts';
 import { compareVersions, firstServerName, type ResolvedServerOptions } from './options.ts';
 import { CACHE_NORMAL_VAR, powerModeGuard, powerModeMaps } from './power-mode.ts';
 import { tlsDirectives } from './tls.ts';
 
-/** Text types worth compressing (text/html is always included by nginx). */
-export const TEXT_TYPES = [
-  'text/css',
-  'text/plain',
-  'text/xml',
-  'application/javascript',
-  'application/json',
-  'application/xml',
-  'application/rss+xml',
-  'application/atom+xml',
-  'image/svg+xml',
-];
 
 const CACHE_VAR = '$solarpress_cache_control';
 const ANON_VAR = '$solarpress_remote_addr_anon';
@@ -121,9 +109,9 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
       ['on'],
       'On-the-fly gzip only for files without a precompressed sibling (the live /api/ files): a cheap level.',
     ),
-    directive('gzip_comp_level', [4]),
-    directive('gzip_min_length', [256]),
-    directive('gzip_types', TEXT_TYPES),
+    directive('gzip_comp_level', [ON_THE_FLY_GZIP.level]),
+    directive('gzip_min_length', [ON_THE_FLY_GZIP.minLength]),
+    directive('gzip_types', ON_THE_FLY_GZIP.types),
     directive('gzip_vary', ['on'], 'Vary: Accept-Encoding, so caches keep compressed and plain copies apart.'),
   );
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { SiteBuilder, type BuildResult } from '../build.ts';
+import { contentTypeOf } from '../content-types.ts';
 import { contentErrorsOf } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { outputPathOf } from '../output.ts';
@@ -42,23 +43,6 @@ export interface BuildState {
   ms?: number;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.pdf': 'application/pdf',
-};
 
 const CLIENT = readFileSync(new URL('./client.js', import.meta.url));
 const CODE = /\.(ts|mts|js|mjs)$/;
@@ -266,7 +250,7 @@ function urlOf(raw: string): URL | undefined {
 }
 
 function send(response: http.ServerResponse, status: number, ext: string, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  response.writeHead(status, { 'content-type': contentTypeOf(ext), 'cache-control': 'no-store' });
   response.end(body);
 }
 
