@@ -22,6 +22,8 @@ import { encodeIndexedPng, packRows, type PngStrategy } from '../plugins/dither/
 import { deflateSync } from 'node:zlib';
 import { ditherReference } from '../plugins/dither/reference.ts';
 import { DitherService } from '../plugins/dither/service.ts';
+import { PLUGIN_VERSION, STORE } from '../plugins/dither/cache.ts';
+import { FileCache } from '../src/cache/file-cache.js';
 import type { DitherSettings } from '../plugins/dither/settings.ts';
 
 const { values: args } = parseArgs({
@@ -199,7 +201,7 @@ const timings = { cold: [] as number[], cached: [] as number[], coldCpu: [] as n
 for (let r = 0; r < runs; r++) {
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'solarpress-dither-bench-'));
   try {
-    const cold = new DitherService({ cacheDir, workers });
+    const cold = new DitherService({ store: new FileCache(cacheDir).store(STORE, PLUGIN_VERSION), workers });
     let t0 = performance.now();
     const cpu0 = process.cpuUsage(); // this process: main thread, worker threads and libvips threads
     await Promise.all(files.map((f) => cold.dither(f, settings())));
@@ -207,7 +209,7 @@ for (let r = 0; r < runs; r++) {
     const cpu = process.cpuUsage(cpu0);
     timings.coldCpu.push((cpu.user + cpu.system) / 1e6);
     await cold.close();
-    const warm = new DitherService({ cacheDir, workers });
+    const warm = new DitherService({ store: new FileCache(cacheDir).store(STORE, PLUGIN_VERSION), workers });
     t0 = performance.now();
     await Promise.all(files.map((f) => warm.dither(f, settings())));
     timings.cached.push((performance.now() - t0) / 1000);
@@ -247,7 +249,7 @@ if (args.archive) {
       writeFileSync(file, Buffer.concat([src.subarray(0, 2), com, src.subarray(2)]));
       copies.push(file);
     }
-    const service = new DitherService({ cacheDir: path.join(dir, 'cache'), workers });
+    const service = new DitherService({ store: new FileCache(path.join(dir, 'cache')).store(STORE, PLUGIN_VERSION), workers });
     const t0 = performance.now();
     await Promise.all(copies.map((f) => service.dither(f, settings())));
     const s = (performance.now() - t0) / 1000;

@@ -17,6 +17,8 @@ import { articlePage, CSS_URL } from '../plugins/nginx/fixture.ts';
 import { freePorts, selfSignedCertificate, startNginx, type RunningNginx } from '../plugins/nginx/harness.ts';
 import { renderStandaloneConfig, resolveServerOptions, serverSchema } from '../plugins/nginx/index.ts';
 import { precompressDir, precompressSchema } from '../plugins/precompress/index.ts';
+import { PRECOMPRESS_VERSION, STORE } from '../plugins/precompress/precompress.ts';
+import { FileCache } from '../src/cache/file-cache.js';
 import { seedNginxConfig } from './nginx-seed-config.ts';
 
 const run = promisify(execFile);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   const running: RunningNginx[] = [];
   try {
     const site = await prepareSite(dir);
-    const pre = await precompressDir({ outputDir: site.root, cacheDir: join(dir, 'cache'), options: precompressSchema.parse({}) });
+    const pre = await precompressDir({ outputDir: site.root, store: new FileCache(join(dir, 'cache')).store(STORE, PRECOMPRESS_VERSION), options: precompressSchema.parse({}) });
     const pageFile = join(site.root, site.path.replace(/^\/+/, ''), 'index.html');
     const sizes = {
       html: readFileSync(pageFile).length,

@@ -4,7 +4,6 @@
  * cache makes a fresh process just as incremental.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
@@ -14,19 +13,19 @@ import { loadContent, type SourceMemo } from './content/load.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
-import { Output, Staging, writeOutput } from './output.ts';
+import { FileCache } from './cache/file-cache.js';
+import { DamagedCacheEntries, Output, Staging, writeOutput } from './output.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
 import { runTextStage } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
-import { layoutPages, prunePages, type LaidOut, type LayoutMemory } from './render/layout.ts';
+import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { CODE_HASH, VERSION } from './version.ts';
-import { WriteBehind } from './write-behind.ts';
 
 export interface BuildOptions {
   root: string;
@@ -63,6 +62,9 @@ export interface BuildResult {
   outDir: string;
 }
 
+/** Where the manifests of written output folders are kept (src/output.ts). */
+const MANIFEST_STORE = 'output';
+const MANIFEST_VERSION = '2';
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
 const CONCURRENCY = 16;
 /** Quiet time after a preview rebuild before its body cache is written. */
@@ -75,14 +77,25 @@ export class SiteBuilder {
   private bodies?: BodyStore;
   private readonly pages = new WeakMap<Page, { body: BodyResult; page: Page }>();
   private persistTimer?: NodeJS.Timeout;
-  private pagesDir?: string;
-  private readonly layouts: LayoutMemory = { pages: new Map() };
+  private cache?: FileCache;
+  private layouts: LayoutMemory = { pages: new Map() };
   private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
 
   constructor(private readonly options: BuildOptions) {}
 
   async build(): Promise<BuildResult> {
+    try {
+      return await this.attempt();
+    } catch (error) {
+      if (!(error instanceof DamagedCacheEntries)) throw error;
+      // Each was removed with a warning as it was found: once more, and their makers make them afresh.
+      this.layouts = { pages: new Map() };
+      return this.attempt();
+    }
+  }
+
+  private async attempt(): Promise<BuildResult> {
     const started = performance.now();
     const phases: Record<string, number> = {};
     let mark = started;
@@ -99,9 +112,10 @@ export class SiteBuilder {
     this.code ??= await loadCode(root);
     const { config, theme, codeHash, plugins } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
-    const output = new Output();
-    const madeDirs = new Set<string>();
     const cacheRoot = path.resolve(root, config.cacheDir);
+    const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
+    cache.startBuild();
+    const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
     const statics = new StaticPublisher(
       listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }),
@@ -115,15 +129,7 @@ export class SiteBuilder {
       mode,
       drafts: this.options.drafts ?? mode === 'dev',
       log,
-      cacheDir: (name) => {
-        const dir = path.join(cacheRoot, name);
-        // Asked for once per page: make the folder once per build.
-        if (!madeDirs.has(dir)) {
-          mkdirSync(dir, { recursive: true });
-          madeDirs.add(dir);
-        }
-        return dir;
-      },
+      cache: (name, version) => cache.store(name, version),
       emit: (outputPath, data) => {
         if (emitter) statics.guard(outputPath, emitter);
         output.emit(outputPath, data);
@@ -147,12 +153,11 @@ export class SiteBuilder {
 
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };
-    const writer = new WriteBehind();
     const write = this.options.write ?? true;
     let staging: Staging | undefined;
     try {
       const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);
-      this.bodies ??= new BodyStore(ctx.cacheDir('bodies'));
+      this.bodies ??= new BodyStore(cache);
       const lookup = { ctx, settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
       const bodies = files.map((file) => cachedBody(file, lookup));
       const misses = files.filter((_, i) => !bodies[i]);
@@ -188,11 +193,8 @@ export class SiteBuilder {
       if (errors.length > 0) throw new ContentErrors(errors);
       this.bodies.endBuild();
       // The preview server writes the body cache after a quiet moment: a save must not wait for it.
-      if (mode === 'build') this.bodies.write(writer);
-      else {
-        this.pagesDir = ctx.cacheDir('pages');
-        this.persistSoon(log);
-      }
+      if (mode === 'build') this.bodies.write();
+      else this.persistSoon(log);
       const pages = files.map((file, i): Page => {
         const body = (rendered[i] as { ok: true; value: BodyResult }).value;
         // The same page object while source and body are: what is worked out per page (fingerprints) is then kept.
@@ -225,7 +227,6 @@ export class SiteBuilder {
         settingsHash: hashOf(settingsHash, [...assetUrls.values()].join(',')),
         asset,
         memory: this.layouts,
-        writer,
       });
       for (const { page, weight } of laidOut) {
         if (weight > config.budgets.pageKB * 1024) {
@@ -241,23 +242,22 @@ export class SiteBuilder {
       emitter = undefined;
       phase('plugins');
 
-      await writer.flush();
+      await cache.flush();
       let written: 'written' | 'unchanged' | 'not written' = 'not written';
       if (write) {
-        // The manifest is per output folder: tests and `--out` build elsewhere with the same cache.
-        const manifest = path.join(ctx.cacheDir('output'), `${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.json`);
         written = await writeOutput(
           output,
           outDir,
           async (staging) => {
             for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
           },
-          manifest,
+          cache.store(MANIFEST_STORE, MANIFEST_VERSION),
           staging,
         );
         staging = undefined;
-        prunePages(this.layouts, ctx.cacheDir('pages'), mode);
       }
+      // The preview prunes after a quiet moment (persistCaches); a build prunes every store it opened.
+      if (mode === 'build') cache.prune();
       phase('write');
       const stats: BuildStats = {
         phases,
@@ -285,10 +285,10 @@ export class SiteBuilder {
    */
   async persistCaches(): Promise<void> {
     clearTimeout(this.persistTimer);
-    const writer = new WriteBehind();
-    this.bodies?.write(writer);
-    await writer.flush();
-    if (this.pagesDir) prunePages(this.layouts, this.pagesDir, 'dev');
+    this.bodies?.write();
+    await this.cache?.flush();
+    // Only the preview's own laid-out pages: what else it left unused, builds still use.
+    this.cache?.prune([pageStore('dev')]);
   }
 
   private persistSoon(log: Logger): void {

@@ -4,10 +4,12 @@
  * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { FileCache } from './cache/file-cache.js';
+import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
 
 export type OutputSource = { data: Uint8Array } | { file: string };
@@ -17,6 +19,12 @@ const PRECOMPRESSED = /\.(png|jpe?g|gif|webp|avif|woff2?|ico|gz|br|zip)$/i;
 
 export class Output {
   readonly files = new Map<string, OutputSource>();
+  /**
+   * Files published from the cache are its entries: they count as used, their identity is their
+   * content hash, and their bytes are checked against it whenever they are read or published.
+   */
+  constructor(readonly cache?: FileCache) {}
+
   private readonly gzipMemo = new Map<string, number>();
   /** Files published by path are looked at once per build (size, signature, summary). */
   private readonly stats = new Map<string, Stats>();
@@ -36,7 +44,11 @@ export class Output {
   read(outputPath: string): Buffer {
     const source = this.files.get(outputPath);
     if (!source) throw new Error(`no output file ${outputPath}`);
-    return 'data' in source ? Buffer.from(source.data) : readFileSync(source.file);
+    if ('data' in source) return Buffer.from(source.data);
+    if (!this.cache?.holds(source.file)) return readFileSync(source.file);
+    const data = this.cache.readVerified(source.file);
+    if (!data) throw new DamagedCacheEntries([source.file]);
+    return data;
   }
 
   size(outputPath: string): number {
@@ -59,12 +71,14 @@ export class Output {
     return size;
   }
 
-  /** Identity of the whole output: paths and contents (files by path, size and mtime). */
+  /** Identity of the whole output: paths and contents (cache entries by their hash, other files by path, size and mtime). */
   signature(): string {
     const hash = createHash('sha256');
     for (const [outputPath, source] of [...this.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       hash.update(outputPath).update('\0');
+      const entry = 'file' in source ? this.cache?.entryAt(source.file)?.entry : undefined;
       if ('data' in source) hash.update(source.data);
+      else if (entry) hash.update(`entry\0${entry.hash}`);
       else {
         const st = this.statOf(source.file);
         hash.update(`${source.file}\0${st.size}\0${st.mtimeMs}`);
@@ -97,6 +111,7 @@ export class Output {
     if (existing && !sameBytes(existing, source)) {
       throw new ContentError(`two different files want to be published at /${outputPath}`, undefined, 'rename one of the sources (a slug, an image, an asset)');
     }
+    if ('file' in source) this.cache?.use(source.file);
     this.files.set(outputPath, source);
   }
 }
@@ -170,11 +185,12 @@ export async function writeOutput(
   output: Output,
   outDir: string,
   finish: (dir: string) => Promise<void>,
-  manifestFile: string,
+  manifests: CacheStore,
   prepared?: Staging,
 ): Promise<'written' | 'unchanged'> {
   const signature = output.signature();
-  const previousManifest = readManifest(manifestFile);
+  const manifestKey = manifestKeyOf(outDir);
+  const previousManifest = readManifest(manifests, outDir);
   if (previousManifest?.signature === signature && intact(outDir, previousManifest.files)) {
     await prepared?.discard();
     return 'unchanged';
@@ -186,14 +202,16 @@ export async function writeOutput(
   try {
     const files = [...output.files].sort(([a], [b]) => (a < b ? -1 : 1));
     await Promise.all(files.map(([outputPath]) => stagingFolder.folder(path.posix.dirname(outputPath))));
+    const damaged: string[] = [];
     for (const [outputPath, source] of files) {
       const target = path.join(staging, outputPath);
       if ('data' in source) writeFileSync(target, source.data);
-      else linkOrCopy(source.file, target);
+      else if (!publishFile(source.file, target, output.cache)) damaged.push(source.file);
     }
+    if (damaged.length > 0) throw new DamagedCacheEntries(damaged);
     await finish(staging);
     const previous = path.join(parent, `.${path.basename(outDir)}.previous-${process.pid}`);
-    rmSync(manifestFile, { force: true });
+    manifests.evict(manifestKey);
     if (existsSync(outDir)) renameSync(outDir, previous);
     renameSync(staging, outDir);
     rmSync(previous, { recursive: true, force: true });
@@ -201,21 +219,20 @@ export async function writeOutput(
     await stagingFolder.discard();
     throw error;
   }
-  writeManifest(manifestFile, { signature, files: listTree(outDir) });
+  manifests.put(manifestKey, JSON.stringify({ signature, files: listTree(outDir) } satisfies Manifest));
   return 'written';
 }
 
-function readManifest(file: string): Manifest | undefined {
+/** The manifest of what a build wrote to outDir is kept per output folder: tests and `--out` build elsewhere with the same cache. */
+const manifestKeyOf = (outDir: string) => createHash('sha256').update(path.resolve(outDir)).digest('hex').slice(0, 16);
+
+export function readManifest(manifests: CacheStore, outDir: string): Manifest | undefined {
+  const data = manifests.get(manifestKeyOf(outDir));
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    return data && (JSON.parse(data.toString('utf8')) as Manifest);
   } catch {
     return undefined;
   }
-}
-
-function writeManifest(file: string, manifest: Manifest): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(manifest));
 }
 
 function intact(dir: string, files: Manifest['files']): boolean {
@@ -241,10 +258,32 @@ function listTree(dir: string): Manifest['files'] {
   return out.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-function linkOrCopy(from: string, to: string): void {
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
+/**
+ * Put a file into the output as a copy of its own, never a link: nothing done to dist/ can reach the
+ * cache or the sources. A cache entry is written from its bytes once they are verified (false if they
+ * are damaged or gone); other files are cloned where the file system can (reflinks), else copied.
+ */
+function publishFile(from: string, to: string, cache: FileCache | undefined): boolean {
+  if (cache?.holds(from)) {
+    const data = cache.readVerified(from);
+    if (!data) return false;
+    writeFileSync(to, data);
+    return true;
+  }
+  copyFileSync(from, to, constants.COPYFILE_FICLONE);
+  return true;
+}
+
+/**
+ * Cache entries found damaged (or gone) while they were published. They are removed already, with a
+ * warning; the build runs again once, and their makers make them afresh.
+ */
+export class DamagedCacheEntries extends ContentError {
+  constructor(readonly files: string[]) {
+    super(
+      `${files.length} cache ${files.length === 1 ? 'entry was' : 'entries were'} damaged or removed while in use`,
+      { file: files[0] },
+      'build again; if this comes back, delete the cache folder (cacheDir in site.config.ts) and check the disk',
+    );
   }
 }

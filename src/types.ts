@@ -7,6 +7,7 @@ import type { PluggableList } from 'unified';
 import type { VFile } from 'vfile';
 import type { ZodType } from 'zod';
 import type { ResolvedConfig } from './config.ts';
+import type { CacheStore } from './cache/store.js';
 
 export type { ResolvedConfig };
 
@@ -112,11 +113,18 @@ export interface BuildContext {
   mode: 'build' | 'dev';
   drafts: boolean;
   log: Logger;
-  /** A persistent cache directory of this plugin's own (created on demand), e.g. '.solarpress-cache/dither'. */
-  cacheDir(name: string): string;
+  /**
+   * A store of the build's cache (src/cache/store.js), made on first use: `.solarpress-cache/<name>/v<version>/`.
+   * Entries are looked up by key (`find`, `get`), written atomically (`put`, `putLater`), and checked
+   * against the content hash in their name when read; a damaged one reads as a miss, with a warning.
+   * Publish an entry with `emitFile(outputPath, entry.file)`: its bytes are verified on the way out.
+   * What a build does not use and nobody wrote for an hour is pruned after each build. Bump the
+   * version when what you store changes shape. Not available in worker threads.
+   */
+  cache(name: string, version: string): CacheStore;
   /** Write a file into the output being built (path relative to the output root, posix). */
   emit(outputPath: string, data: string | Uint8Array): void;
-  /** Put an existing file (e.g. from a cache) into the output, by hard link or copy. */
+  /** Put an existing file (e.g. a cache entry, verified first) into the output, as a copy. */
   emitFile(outputPath: string, absolutePath: string): void;
   /** Output paths emitted so far; in buildEnd, every page's (also those replayed from the cache). */
   emitted(): Iterable<string>;

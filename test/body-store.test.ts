@@ -1,11 +1,11 @@
-/** The body cache's pack (src/render/body-store.ts): one file, the bodies of the last build only. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** The body cache's pack (src/render/body-store.ts): one entry, the bodies of the last build only. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BodyResult } from '../src/render/body.ts';
 import { BodyStore } from '../src/render/body-store.ts';
-import { WriteBehind } from '../src/write-behind.ts';
+import { FileCache } from '../src/cache/file-cache.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'solarpress-bodies-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,21 +21,26 @@ const body = (key: string, text: string): BodyResult => ({
   warnings: [{ message: 'a warning', line: 3 }],
 });
 
-async function finish(store: BodyStore): Promise<void> {
+const open = (root: string, warnings: string[] = []) => {
+  const cache = new FileCache(root, { warn: (message) => warnings.push(message) });
+  return { cache, store: new BodyStore(cache) };
+};
+
+async function finish({ cache, store }: ReturnType<typeof open>): Promise<void> {
   store.endBuild();
-  const writer = new WriteBehind();
-  store.write(writer);
-  await writer.flush();
+  store.write();
+  await cache.flush();
 }
 
 describe('the body store', () => {
   it('keeps what a build used, across processes, and drops the rest', async () => {
-    const first = new BodyStore(dir);
-    first.put('a', body('a', 'Alpha'));
-    first.put('b', body('b', 'Beta'));
+    const first = open(dir);
+    first.store.put('a', body('a', 'Alpha'));
+    first.store.put('b', body('b', 'Beta'));
     await finish(first);
 
-    const second = new BodyStore(dir);
+    const opened = open(dir);
+    const second = opened.store;
     const a = second.get('a')!;
     expect(a.body).toEqual(body('a', 'Alpha').body); // the tree comes back when asked for
     expect(a.warnings).toEqual([{ message: 'a warning', line: 3 }]);
@@ -43,24 +48,34 @@ describe('the body store', () => {
     // The next build uses only a, and renders c.
     second.use('a');
     second.put('c', body('c', 'Gamma'));
-    await finish(second);
+    await finish(opened);
+    expect(readdirSync(path.join(dir, 'bodies', 'v2'))).toHaveLength(1);
 
-    const third = new BodyStore(dir);
+    const third = open(dir).store;
     expect(third.get('a')).toBeDefined();
     expect(third.get('b')).toBeUndefined();
     expect((third.get('c')!.body.children[0] as { children: { value: string }[] }).children[0].value).toBe('Gamma');
   });
 
-  it('a build that rendered nothing writes no pack; a damaged pack is an empty cache', async () => {
-    const other = path.join(dir, 'damaged');
-    mkdirSync(other);
-    writeFileSync(path.join(other, 'pack.bin'), 'not a pack');
-    const store = new BodyStore(other);
-    expect(store.get('a')).toBeUndefined();
-    store.endBuild();
-    const writer = new WriteBehind();
-    store.write(writer);
-    await writer.flush();
-    expect(readFileSync(path.join(other, 'pack.bin'), 'utf8')).toBe('not a pack');
+  it('a build that rendered nothing writes no pack; a damaged pack is an empty cache, with a warning', async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), 'solarpress-bodies-'));
+    try {
+      const first = open(other);
+      first.store.put('a', body('a', 'Alpha'));
+      await finish(first);
+      const packs = path.join(other, 'bodies', 'v2');
+      const [pack] = readdirSync(packs);
+      const written = readFileSync(path.join(packs, pack));
+      writeFileSync(path.join(packs, pack), written.subarray(0, written.length - 10));
+
+      const warnings: string[] = [];
+      const second = open(other, warnings);
+      expect(second.store.get('a')).toBeUndefined();
+      expect(warnings).toEqual([expect.stringContaining('damaged cache entry')]);
+      await finish(second);
+      expect(readdirSync(packs)).toEqual([]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

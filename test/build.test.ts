@@ -96,10 +96,10 @@ describe('building a site', () => {
   it('keeps in its caches what the last build used: the body pack, and page files until unused for an hour', async () => {
     const root = site();
     await build({ root, log: quiet() });
-    const pagesDir = path.join(root, '.solarpress-cache/pages');
+    const pagesDir = path.join(root, '.solarpress-cache/pages/v1');
     const before = readdirSync(pagesDir);
     expect(before.length).toBeGreaterThan(0);
-    expect(readdirSync(path.join(root, '.solarpress-cache/bodies'))).toEqual(['pack.bin']);
+    expect(readdirSync(path.join(root, '.solarpress-cache/bodies/v2'))).toEqual([expect.stringMatching(/^pack\.[0-9a-f]{16}$/)]);
 
     // A new title changes the metadata every page may show: every page is laid out again.
     writeFiles(root, { 'content/articles/second.md': readFileSync(path.join(root, 'content/articles/second.md'), 'utf8').replace(/^title: .*$/m, 'title: Retitled') });
@@ -109,7 +109,7 @@ describe('building a site', () => {
     expect(fresh.length).toBe(before.length);
     expect(second.length).toBe(2 * before.length); // the first state's files are not an hour old yet: kept
 
-    // An hour later the first state's files go; dist/ keeps its files (hard links), and a rebuild is unchanged.
+    // An hour later the first state's files go; dist/ keeps its files (copies), and a rebuild is unchanged.
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
     for (const name of before) utimesSync(path.join(pagesDir, name), old, old);
     const dist = snapshotDir(path.join(root, 'dist'));

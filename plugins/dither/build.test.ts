@@ -2,14 +2,15 @@
  * The dither plugin inside real builds of the minimal fixture site (core + plugins), and through
  * the real CLI for the bad-image path.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.ts';
+import { GRACE_MS } from '../../src/cache/store.js';
 import type { Logger } from '../../src/types.ts';
 import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from '../../test/support/site.ts';
-import { photo } from './test-helpers.ts';
+import { ditherStore, photo } from './test-helpers.ts';
 
 const sites: string[] = [];
 afterAll(() => sites.forEach(removeSite));
@@ -78,13 +79,18 @@ describe('dither in a build', () => {
     const after = snapshotDir(path.join(root, 'dist'));
     expect([...after.keys()]).toEqual([...before.keys()]);
 
-    // Another site palette: the default-palette images are redone, the stale entries go.
-    const cacheDir = path.join(root, '.solarpress-cache/dither');
+    // Another site palette: the default-palette images are redone; the stale entries go once no
+    // build used them for the grace period.
+    const cacheDir = ditherStore(path.join(root, '.solarpress-cache')).dir;
     const oldKeys = new Set(readdirSync(cacheDir).map((n) => n.slice(0, 20)));
     writeFiles(root, { 'site.config.ts': config({ workers: 2, palette: 11 }) });
     const changed = collectingLog();
     await build({ root, log: changed });
     expect(changed.lines).toContainEqual(expect.stringMatching(/^dither: 2 images \(1 new, 1 cached\)/)); // the palette=3 override is unchanged
+    expect(new Set(readdirSync(cacheDir).map((n) => n.slice(0, 20))).size).toBe(3);
+    const long = (Date.now() - GRACE_MS - 60_000) / 1000;
+    for (const name of readdirSync(cacheDir)) utimesSync(path.join(cacheDir, name), long, long);
+    await build({ root, log: collectingLog() });
     const newKeys = new Set(readdirSync(cacheDir).map((n) => n.slice(0, 20)));
     expect(newKeys.size).toBe(2);
     expect([...newKeys].filter((k) => oldKeys.has(k))).toHaveLength(1);

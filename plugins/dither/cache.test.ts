@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GRACE_MS } from '../../src/cache/store.js';
 import { cacheKey } from './cache.ts';
 import { resolvePalette } from './palette.ts';
 import { DitherService } from './service.ts';
-import { defaultSettings, photo, tempDir } from './test-helpers.ts';
+import { defaultSettings, ditherStore, photo, tempDir } from './test-helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -34,13 +35,13 @@ describe('dither cache', () => {
   it('misses, then hits without redoing the work; a changed palette re-dithers', async () => {
     const file = await writePhoto('a.jpg', 1);
     const cacheDir = path.join(tmp.dir, 'cache');
-    const first = new DitherService({ cacheDir, workers: 0 });
+    const first = new DitherService({ store: ditherStore(cacheDir), workers: 0 });
     const entry = await first.dither(file, defaultSettings());
     expect(first.stats).toMatchObject({ images: 1, fresh: 1, cached: 0 });
     expect(existsSync(entry.png.file)).toBe(true);
-    expect(existsSync(path.join(cacheDir, `${entry.key}.json`))).toBe(true);
+    expect(first.cache.store.find(entry.key)).toBeDefined(); // its record
 
-    const second = new DitherService({ cacheDir, workers: 0 });
+    const second = new DitherService({ store: ditherStore(cacheDir), workers: 0 });
     const again = await second.dither(file, defaultSettings());
     expect(again).toEqual(entry);
     expect(second.stats).toMatchObject({ images: 1, fresh: 0, cached: 1 });
@@ -52,50 +53,51 @@ describe('dither cache', () => {
 
   it('dithers an image used twice in one build once', async () => {
     const file = await writePhoto('a.jpg', 2);
-    const service = new DitherService({ cacheDir: path.join(tmp.dir, 'cache'), workers: 0 });
+    const service = new DitherService({ store: ditherStore(path.join(tmp.dir, 'cache')), workers: 0 });
     const [a, b] = await Promise.all([service.dither(file, defaultSettings()), service.dither(file, defaultSettings())]);
     expect(a).toEqual(b);
     expect(service.stats.images).toBe(1);
   });
 
-  it('an entry missing a file, or with a broken JSON, is redone', async () => {
+  it('an entry missing a file, or with a damaged record, is redone', async () => {
     const file = await writePhoto('a.jpg', 3);
     const cacheDir = path.join(tmp.dir, 'cache');
-    const entry = await new DitherService({ cacheDir, workers: 0 }).dither(file, defaultSettings());
-    const service = new DitherService({ cacheDir, workers: 0 });
-    writeFileSync(path.join(cacheDir, `${entry.key}.json`), '{"key": ');
+    const entry = await new DitherService({ store: ditherStore(cacheDir), workers: 0 }).dither(file, defaultSettings());
+    const service = new DitherService({ store: ditherStore(cacheDir), workers: 0 });
+    writeFileSync(service.cache.store.find(entry.key)!.file, '{"key": ');
     await service.dither(file, defaultSettings());
     expect(service.stats.fresh).toBe(1);
   });
 
-  it('prunes entries this build did not use, and leftover temporary files', async () => {
+  it('every entry of an image a build used counts as used: the pruning keeps it and drops the rest', async () => {
     const keep = await writePhoto('keep.jpg', 4);
     const drop = await writePhoto('drop.jpg', 5);
     const cacheDir = path.join(tmp.dir, 'cache');
-    const before = new DitherService({ cacheDir, workers: 0 });
+    const before = new DitherService({ store: ditherStore(cacheDir), workers: 0 });
     const kept = await before.dither(keep, defaultSettings());
-    const dropped = await before.dither(drop, defaultSettings());
-    writeFileSync(path.join(cacheDir, '.tmp-123-abcdef'), 'half');
+    await before.dither(drop, defaultSettings());
+    const long = (Date.now() - GRACE_MS - 60_000) / 1000;
+    for (const name of readdirSync(before.cache.store.dir)) utimesSync(path.join(before.cache.store.dir, name), long, long);
 
-    const build = new DitherService({ cacheDir, workers: 0 });
+    const build = new DitherService({ store: ditherStore(cacheDir), workers: 0 });
     await build.dither(keep, defaultSettings());
-    const removed = build.cache.prune(build.used);
-    expect(removed).toEqual([dropped.key]);
-    const names = readdirSync(cacheDir);
+    build.cache.store.prune();
+    const names = readdirSync(build.cache.store.dir);
+    expect(names.length).toBe(kept.stored.length);
     expect(names.every((n) => n.startsWith(kept.key))).toBe(true);
-    expect(names).toContain(`${kept.key}.png`);
-    expect(names).toContain(`${kept.key}.json`);
   });
 
   it('runs jobs in worker threads with the same result as in this thread', async () => {
     const files = await Promise.all([1, 2, 3].map((seed) => writePhoto(`w${seed}.jpg`, seed)));
-    const inThread = new DitherService({ cacheDir: path.join(tmp.dir, 'c1'), workers: 0 });
-    const pooled = new DitherService({ cacheDir: path.join(tmp.dir, 'c2'), workers: 2 });
+    const inThread = new DitherService({ store: ditherStore(path.join(tmp.dir, 'c1')), workers: 0 });
+    const pooled = new DitherService({ store: ditherStore(path.join(tmp.dir, 'c2')), workers: 2 });
     try {
       const a = await Promise.all(files.map((f) => inThread.dither(f, defaultSettings())));
       const b = await Promise.all(files.map((f) => pooled.dither(f, defaultSettings())));
       expect(b.map((e) => [e.key, e.png.bytes, e.width, e.height])).toEqual(a.map((e) => [e.key, e.png.bytes, e.width, e.height]));
       expect(pooled.stats.fresh).toBe(3);
+      // Written in the workers, known to this thread's store.
+      for (const entry of b) expect(pooled.cache.read(entry.key)?.png.name).toBe(entry.png.name);
     } finally {
       await pooled.close();
     }
@@ -103,7 +105,7 @@ describe('dither cache', () => {
 
   it('a job failing inside a worker rejects with the reason, and the pool keeps working', async () => {
     const file = await writePhoto('a.jpg', 6);
-    const service = new DitherService({ cacheDir: path.join(tmp.dir, 'cache'), workers: 1 });
+    const service = new DitherService({ store: ditherStore(path.join(tmp.dir, 'cache')), workers: 1 });
     try {
       await expect(service.dither(file, defaultSettings({ palette: [] }))).rejects.toThrow(/dither worker failed: Error: a palette holds 1 to 255 colours/);
       expect((await service.dither(file, defaultSettings())).width).toBe(400);

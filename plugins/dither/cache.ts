@@ -1,21 +1,25 @@
 /**
- * The dither cache: a folder of finished outputs named by a hash of (plugin version, libvips version,
- * settings, source bytes). Each entry is `<key>.png`, maybe `<key>.webp`, `<key>-original.<ext>`, and
- * `<key>.json` written last: an entry without its JSON never counts. Every file is written to a
- * temporary name and renamed, so a crash leaves nothing half-written under a real name.
+ * The dither cache, a store of the build's cache (src/cache/): per image, an entry for each file
+ * made (`<key>-png`, maybe `<key>-webp`, `<key>-original`) and, written last, a record of them
+ * (`<key>`): an image without its record never counts. The key is a hash of (plugin version,
+ * libvips version, settings, source bytes). Entries are written atomically and verified when read
+ * or published.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import type { CacheStore, StoreEntry } from '../../src/cache/store.js';
 import type { ProcessedImage } from './process.ts';
 import { settingsFingerprint, type DitherSettings } from './settings.ts';
 
+/** The cache store's name. */
+export const STORE = 'dither';
 /** Bump when the output for the same input and settings changes. */
 export const PLUGIN_VERSION = '3';
 const KEY_LENGTH = 20;
 
 export interface CachedFile {
+  /** The entry's name in the store. */
+  name: string;
   file: string;
   bytes: number;
 }
@@ -32,7 +36,16 @@ export interface CacheEntry {
   /** Bytes of the WebP that was tried, 0 when WebP is off. */
   webpTried: number;
   original: CachedFile & { ext: string; type: string };
+  /** The store entries it is kept in (its record last): a thread that did not write them learns them here. */
+  stored: StoreEntry[];
 }
+
+/** What the record holds: the entry without paths, which depend on where the cache is. */
+type Record = Omit<CacheEntry, 'png' | 'webp' | 'original' | 'stored'> & {
+  png: Omit<CachedFile, 'file'>;
+  webp?: Omit<CachedFile, 'file'>;
+  original: Omit<CachedFile, 'file'> & { ext: string; type: string };
+};
 
 export function cacheKey(bytes: Uint8Array, settings: DitherSettings): string {
   return createHash('sha256')
@@ -43,69 +56,54 @@ export function cacheKey(bytes: Uint8Array, settings: DitherSettings): string {
 }
 
 export class DitherCache {
-  readonly dir: string;
-  constructor(dir: string) {
-    this.dir = dir;
-  }
+  constructor(readonly store: CacheStore) {}
 
-  /** The entry if complete (its JSON and every file it names exist). */
+  /** The entry if complete (its record and every file it names are in the store). */
   read(key: string): CacheEntry | undefined {
-    const meta = path.join(this.dir, `${key}.json`);
-    if (!existsSync(meta)) return undefined;
+    const data = this.store.get(key);
+    if (!data) return undefined;
+    let record: Record;
     try {
-      const entry = JSON.parse(readFileSync(meta, 'utf8')) as CacheEntry;
-      const files = [entry.png, entry.original, entry.webp].filter((f): f is CachedFile => f !== undefined);
-      if (entry.key !== key || !files.every((f) => existsSync(f.file))) return undefined;
-      return entry;
+      record = JSON.parse(data.toString('utf8')) as Record;
     } catch {
-      return undefined; // unreadable entry: redo it
+      return undefined;
     }
+    const stored: StoreEntry[] = [];
+    const locate = <T extends Omit<CachedFile, 'file'>>(file: T, part: string): (T & { file: string }) | undefined => {
+      const entry = this.store.find(`${key}-${part}`);
+      if (entry?.name !== file.name) return undefined;
+      stored.push(entry);
+      return { ...file, file: entry.file };
+    };
+    const png = locate(record.png, 'png');
+    const webp = record.webp && locate(record.webp, 'webp');
+    const original = locate(record.original, 'original');
+    if (record.key !== key || !png || !original || (record.webp && !webp)) return undefined;
+    return { ...record, png, original, webp, stored: [...stored, this.store.find(key)!] };
   }
 
   write(key: string, image: ProcessedImage, sourceBytes: number): CacheEntry {
-    mkdirSync(this.dir, { recursive: true });
-    const put = (name: string, data: Uint8Array): CachedFile => {
-      const file = path.join(this.dir, name);
-      writeAtomic(file, data);
-      return { file, bytes: data.length };
+    const stored: StoreEntry[] = [];
+    const put = (part: string, data: Uint8Array, suffix: string): CachedFile => {
+      const entry = this.store.put(`${key}-${part}`, data, { suffix });
+      stored.push(entry);
+      return { name: entry.name, file: entry.file, bytes: data.length };
     };
-    const entry: CacheEntry = {
+    const png = put('png', image.png, 'png');
+    const webp = image.webp ? put('webp', image.webp, 'webp') : undefined;
+    const original = { ...put('original', image.original.data, image.original.ext), ext: image.original.ext, type: image.original.type };
+    const record: Record = {
       key,
       width: image.width,
       height: image.height,
       format: image.format,
       sourceBytes,
-      png: put(`${key}.png`, image.png),
-      webp: image.webp ? put(`${key}.webp`, image.webp) : undefined,
+      png: { name: png.name, bytes: png.bytes },
+      webp: webp && { name: webp.name, bytes: webp.bytes },
       webpTried: image.webpTried,
-      original: { ...put(`${key}-original.${image.original.ext}`, image.original.data), ext: image.original.ext, type: image.original.type },
+      original: { name: original.name, bytes: original.bytes, ext: original.ext, type: original.type },
     };
-    writeAtomic(path.join(this.dir, `${key}.json`), Buffer.from(JSON.stringify(entry)));
-    return entry;
-  }
-
-  /** Remove every file whose key is not in `keep` (and leftover temporary files). Returns the keys removed. */
-  prune(keep: ReadonlySet<string>): string[] {
-    if (!existsSync(this.dir)) return [];
-    const removed = new Set<string>();
-    for (const name of readdirSync(this.dir)) {
-      const key = name.slice(0, KEY_LENGTH);
-      if (name.startsWith('.tmp-') || !keep.has(key)) {
-        rmSync(path.join(this.dir, name), { force: true });
-        if (!name.startsWith('.tmp-')) removed.add(key);
-      }
-    }
-    return [...removed];
-  }
-}
-
-export function writeAtomic(file: string, data: Uint8Array): void {
-  const temp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
+    stored.push(this.store.put(key, JSON.stringify(record)));
+    return { ...record, png, webp, original, stored };
   }
 }

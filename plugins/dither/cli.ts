@@ -5,7 +5,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameS
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { FileCache } from '../../src/cache/file-cache.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
+import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ImageError } from './image-error.ts';
 import { paletteSchema, settingsFor, thresholdSchema, type DitherOptions } from './options.ts';
 import { DitherService, formatBytes } from './service.ts';
@@ -121,7 +123,7 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
   mkdirSync(out, { recursive: true });
   // Jobs write into a temporary folder inside DIR, then each PNG is renamed into place: no half-written file.
   const scratch = mkdtempSync(path.join(out, '.tmp-dither-'));
-  const service = new DitherService({ cacheDir: scratch, workers: files.length > 1 ? Math.min(files.length, options.workers ?? availableParallelism()) : 0 });
+  const service = new DitherService({ store: new FileCache(scratch).store(STORE, PLUGIN_VERSION), workers: files.length > 1 ? Math.min(files.length, options.workers ?? availableParallelism()) : 0 });
   const settings = settingsFor(options);
   let failed = 0;
   try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import type { BuildContext, PluginDefinition, Site, SolarpressPlugin } from '../../src/types.ts';
-import { PLUGIN_VERSION } from './cache.ts';
+import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema, type DitherOptions } from './options.ts';
 import rehypeDither from './rehype.ts';
@@ -24,7 +24,7 @@ const definition: PluginDefinition<DitherOptions> = {
     let service: DitherService | undefined;
     let progress: ReturnType<BuildContext['log']['progress']> | undefined;
     const serviceFor = (ctx: BuildContext) =>
-      (service ??= new DitherService({ cacheDir: ctx.cacheDir('dither'), workers: options.workers ?? availableParallelism() }));
+      (service ??= new DitherService({ store: ctx.cache(STORE, PLUGIN_VERSION), workers: options.workers ?? availableParallelism() }));
 
     const plugin: SolarpressPlugin = {
       name: 'dither',
@@ -41,14 +41,11 @@ const definition: PluginDefinition<DitherOptions> = {
         const s = serviceFor(ctx);
         progress?.done();
         progress = undefined;
-        // Pruning and the summary wait for a real build: the preview server rebuilds on every save
-        // (a walk over every page body each time), and a draft it shows may use images the build does not.
+        // The summary waits for a real build: the preview server rebuilds on every save. It covers
+        // every image the site publishes, also those of pages replayed from the body cache (whose
+        // records it reads: they count as used, so the build's pruning keeps them).
         if (ctx.mode === 'build') {
-          // Keep what this build used, and what pages replayed from the page cache still publish.
-          const keep = new Set([...s.used, ...publishedKeys(ctx.emitted())]);
-          s.cache.prune(keep);
-          // The summary covers every image the site publishes, also those of pages replayed from the page cache.
-          const stats = siteStats(s, keep);
+          const stats = siteStats(s, new Set([...s.used, ...publishedKeys(ctx.emitted())]));
           if (stats.images > 0) ctx.log.info(summary(stats));
         }
         await s.close();

@@ -7,11 +7,12 @@ import { toHtml } from 'hast-util-to-html';
 import sharp from 'sharp';
 import { VFile } from 'vfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileCache } from '../../src/cache/file-cache.js';
 import { ContentError } from '../../src/errors.ts';
 import { ditherOptionsSchema, type DitherOptionsInput } from './options.ts';
 import rehypeDither from './rehype.ts';
 import { DitherService } from './service.ts';
-import { fakeFileApi, photo, tempDir } from './test-helpers.ts';
+import { ditherStore, fakeFileApi, photo, tempDir } from './test-helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let content: string;
@@ -20,7 +21,7 @@ beforeEach(() => {
   tmp = tempDir();
   content = path.join(tmp.dir, 'content', 'guides');
   mkdirSync(path.join(content, 'images'), { recursive: true });
-  cacheDir = path.join(tmp.dir, '.solarpress-cache', 'dither');
+  cacheDir = path.join(tmp.dir, '.solarpress-cache');
 });
 afterEach(() => tmp.remove());
 
@@ -33,10 +34,11 @@ function img(name: string, properties: Record<string, string> = {}, line = 7): E
 
 async function run(tree: Root, optionsInput: DitherOptionsInput = {}, page: { category?: string } = {}) {
   const options = ditherOptionsSchema.parse(optionsInput);
-  const fake = fakeFileApi(tmp.dir, cacheDir, page);
+  const cache = new FileCache(cacheDir);
+  const fake = fakeFileApi(tmp.dir, cache, page);
   const file = new VFile({ path: path.join(content, 'board.md') });
   file.data.solarpress = fake.api;
-  const service = new DitherService({ cacheDir, workers: 0 });
+  const service = new DitherService({ store: ditherStore(cacheDir, cache), workers: 0 });
   await rehypeDither({ options, service: () => service })(tree, file);
   return { ...fake.recorded, service, html: toHtml(tree) };
 }
@@ -71,7 +73,7 @@ describe('rehype dither', () => {
     const tree: Root = { type: 'root', children: [h('p', [node])] };
     const { html, emitted, service } = await run(tree);
     const entry = [...service.used][0];
-    expect(existsSync(path.join(cacheDir, `${entry}.webp`))).toBe(true); // flat images: WebP wins
+    expect(existsSync(service.cache.store.find(`${entry}-webp`)!.file)).toBe(true); // flat images: WebP wins
     const picture = (tree.children[0] as Element).children[0] as Element;
     expect(picture.tagName).toBe('picture');
     expect(html).toContain(`<source srcset="/media/${entry}.webp" type="image/webp">`);
@@ -177,7 +179,8 @@ describe('bad images', () => {
       expect(text).toMatch(reason);
       expect(text).toMatch(/→ .*dither\.skipInvalid: true/);
       // Nothing half-written: the cache holds no file for it.
-      expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
+      const dir = ditherStore(cacheDir).dir;
+      expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     });
   }
 

@@ -3,6 +3,7 @@
  * (in a worker pool, or in this thread), which keys were used (for pruning), and the totals.
  */
 import { readFileSync } from 'node:fs';
+import type { CacheStore } from '../../src/cache/store.js';
 import { cacheKey, DitherCache, type CacheEntry } from './cache.ts';
 import { ImageError } from './image-error.ts';
 import { runJob, type DitherJob, type JobOutcome } from './job.ts';
@@ -19,7 +20,7 @@ export interface DitherStats {
 }
 
 export interface ServiceOptions {
-  cacheDir: string;
+  store: CacheStore;
   /** Worker threads; 0 runs jobs in this thread (tests, tiny sites). */
   workers: number;
 }
@@ -36,7 +37,7 @@ export class DitherService {
 
   constructor(options: ServiceOptions) {
     this.options = options;
-    this.cache = new DitherCache(options.cacheDir);
+    this.cache = new DitherCache(options.store);
   }
 
   /** The cache entry for an image file; throws ImageError for a bad image. */
@@ -46,7 +47,7 @@ export class DitherService {
     this.used.add(key);
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.produce({ bytes, key, settings, cacheDir: this.cache.dir });
+      pending = this.produce({ bytes, key, settings, store: this.cache.store.location });
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -57,6 +58,8 @@ export class DitherService {
     const outcome: JobOutcome = hit ? { entry: hit } : await this.execute(job);
     if ('problem' in outcome) throw new ImageError(outcome.problem);
     const { entry } = outcome;
+    // Written in a worker thread, perhaps: the store learns of them, and counts them used.
+    for (const stored of entry.stored) this.cache.store.remember(stored);
     this.stats.images++;
     this.stats[hit ? 'cached' : 'fresh']++;
     this.stats.bytesBefore += entry.sourceBytes;

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
+import { FileCache } from '../../src/cache/file-cache.js';
+import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext, FileApi, Logger, Page } from '../../src/types.ts';
+import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { resolvePalette } from './palette.ts';
 import type { DitherSettings } from './settings.ts';
 
@@ -29,13 +32,18 @@ export function photo(width: number, height: number, seed = 1): Sharp {
     .blur(1.5);
 }
 
+/** The dither store of a cache folder. */
+export function ditherStore(cacheRoot: string, cache = new FileCache(cacheRoot)): CacheStore {
+  return cache.store(STORE, PLUGIN_VERSION);
+}
+
 export interface Recorded {
   warnings: { message: string; line?: number }[];
   emitted: Map<string, string>;
   dependencies: string[];
 }
 
-export function fakeFileApi(root: string, cacheDir: string, page: Partial<Page> = {}): { api: FileApi; recorded: Recorded; log: Logger & { lines: string[] } } {
+export function fakeFileApi(root: string, cache: FileCache, page: Partial<Page> = {}): { api: FileApi; recorded: Recorded; log: Logger & { lines: string[] } } {
   const recorded: Recorded = { warnings: [], emitted: new Map(), dependencies: [] };
   const lines: string[] = [];
   const log = {
@@ -50,7 +58,7 @@ export function fakeFileApi(root: string, cacheDir: string, page: Partial<Page> 
     mode: 'build',
     drafts: false,
     log,
-    cacheDir: () => cacheDir,
+    cache: (name: string, version: string) => cache.store(name, version),
     emit() {},
     emitFile() {},
   } as unknown as BuildContext;

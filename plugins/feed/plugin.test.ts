@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
+import { FileCache } from '../../src/cache/file-cache.js';
 import type { BuildContext } from '../../src/types.ts';
 import feed, { feedLinkElements, feedLinks } from './index.ts';
 import { makeConfig, makeSite, SITE_URL } from './fixtures/site.ts';
@@ -116,8 +117,8 @@ describe('the plugin', () => {
       mode: 'build',
       drafts: false,
       log: { info: (m: string) => info.push(m), warn: (m: string) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
-      // A fresh cache per context, created on demand as the core's cacheDir() does.
-      cacheDir: (name: string) => mkdtempSync(path.join(os.tmpdir(), `solarpress-feed-${name}-`)),
+      // A fresh cache per context.
+      cache: (name: string, version: string) => new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-'))).store(name, version),
       emit: (path: string, data: string | Uint8Array) => emitted.set(path, data),
       // Feeds are published from their cache files: what a file holds when emitted is what ships.
       emitFile: (path: string, file: string) => emitted.set(path, readFileSync(file, 'utf8')),
@@ -156,12 +157,12 @@ describe('the plugin', () => {
   });
 
   it('reuses its cached feeds while nothing changed, and renders again when a page did', async () => {
-    const cache = mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-cache-'));
+    const cache = new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-cache-')));
     const run = async (edit?: (site: ReturnType<typeof makeSite>['site']) => void) => {
       const { ctx, emitted, warnings } = fakeContext();
       const { site } = makeSite(ctx.config);
       edit?.(site);
-      await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cacheDir: () => cache }, site);
+      await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cache: (name, version) => cache.store(name, version) }, site);
       return { emitted, warnings };
     };
     const first = await run();

@@ -2,12 +2,11 @@
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-load.ts';
 import { ContentError } from '../../src/errors.ts';
-import { pruneOlder } from '../../src/prune-older.js';
 import { pageMetadata } from '../../src/site.ts';
+import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext, Site } from '../../src/types.ts';
 import { RENDERERS } from './formats.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
@@ -69,8 +68,8 @@ function kilobytes(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-/** Part of the feed cache key: bump it when the feeds' output changes. */
-const FEED_VERSION = '2';
+/** The feed cache's version: bump it when the feeds' output changes. */
+const FEED_VERSION = '3';
 
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
@@ -108,65 +107,62 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
   }
 }
 
-/** A feed in the cache: published from its cache file, so a no-change build reads none. */
+/** A feed in the cache: published from its cache entry, so a no-change build reads none. */
 type CachedFeed = PublishedFeed & { file: string };
 
 interface CacheIndex {
-  feeds: PublishedFeed[];
+  /** Each feed with the name of the entry holding it. */
+  feeds: Array<PublishedFeed & { entry: string }>;
   warnings: Array<{ message: string; file: string }>;
 }
 
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
  * metadata, the site settings and the options. A rebuild with no change then skips re-serializing
- * every item of the site. One folder per site state: the feeds' files and an index.
+ * every item of the site. Per site state, an entry per feed file and, written last, an index of them.
  */
 function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
-  const hash = createHash('sha256').update(FEED_VERSION).update(JSON.stringify(options)).update(String(ctx.drafts));
+  const hash = createHash('sha256').update(JSON.stringify(options)).update(String(ctx.drafts));
   const { url, title, subtitle, language, author, license } = site.config;
   hash.update(JSON.stringify({ url, title, subtitle, language, author, license }));
   for (const page of site.pages) {
     if (page.kind === 'generated') continue;
     hash.update(pageMetadata(page)).update('\0').update(page.contentHash ?? '').update('\0');
   }
-  const cacheRoot = ctx.cacheDir('feed');
-  const dir = path.join(cacheRoot, hash.digest('hex'));
-  const located = (index: CacheIndex) => index.feeds.map((f) => ({ ...f, file: path.join(dir, 'files', f.path) }));
-  const cached = readIndex(dir);
+  const state = hash.digest('hex').slice(0, 32);
+  const store = ctx.cache('feed', FEED_VERSION);
+  const cached = readIndex(store, state);
   if (cached) {
-    for (const w of cached.warnings) ctx.log.warn(w.message, { file: w.file });
-    return located(cached);
+    for (const w of cached.index.warnings) ctx.log.warn(w.message, { file: w.file });
+    return cached.feeds;
   }
   const warnings: CacheIndex['warnings'] = [];
   const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
   const files = buildFeeds(site, options, { drafts: ctx.drafts, log });
-  const index: CacheIndex = { feeds: files.map((f) => ({ path: f.path, items: f.items, bytes: Buffer.byteLength(f.data) })), warnings };
-  // Written whole beside its place and renamed in: a concurrent build sees all of it or none.
-  const staging = `${dir}.${process.pid}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
-  for (const f of files) {
-    mkdirSync(path.dirname(path.join(staging, 'files', f.path)), { recursive: true });
-    writeFileSync(path.join(staging, 'files', f.path), f.data);
-  }
-  writeFileSync(path.join(staging, 'index.json'), JSON.stringify(index));
-  try {
-    renameSync(staging, dir);
-  } catch {
-    // A concurrent build wrote the same state first: its files are these.
-    rmSync(staging, { recursive: true, force: true });
-  }
-  // Older site states are of no use once the site moved on, but two are kept: a build running at
-  // the same time over the same cache may be publishing one of them.
-  pruneOlder(cacheRoot, (name) => !name.endsWith('.tmp'), dir, 2);
-  return located(index);
+  const feeds = files.map((f, i) => {
+    const entry = store.put(`${state}-${i}`, f.data);
+    return { path: f.path, items: f.items, bytes: Buffer.byteLength(f.data), entry: entry.name, file: entry.file };
+  });
+  const index: CacheIndex = { feeds: feeds.map(({ file, ...feed }) => feed), warnings };
+  store.put(state, JSON.stringify(index));
+  return feeds;
 }
 
-/** Another build sharing the cache may have just replaced the entry: then there is none. */
-function readIndex(dir: string): CacheIndex | undefined {
+/** The index of a site state and its feeds' entries, if all are there (their bytes are verified when published). */
+function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds: CachedFeed[] } | undefined {
+  const data = store.get(state);
+  if (!data) return undefined;
+  let index: CacheIndex;
   try {
-    const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as CacheIndex;
-    return index.feeds.every((f) => existsSync(path.join(dir, 'files', f.path))) ? index : undefined;
+    index = JSON.parse(data.toString('utf8')) as CacheIndex;
   } catch {
     return undefined;
   }
+  const feeds: CachedFeed[] = [];
+  for (const [i, feed] of index.feeds.entries()) {
+    const entry = store.find(`${state}-${i}`);
+    if (entry?.name !== feed.entry) return undefined;
+    feeds.push({ path: feed.path, items: feed.items, bytes: feed.bytes, file: entry.file });
+  }
+  return { index, feeds };
 }

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandEnv } from '../../src/types.ts';
 import { requireTools } from '../../test/support/tools.ts';
 import { precompressDir, precompressSchema } from '../precompress/index.ts';
+import { PRECOMPRESS_VERSION, STORE } from '../precompress/precompress.ts';
+import { FileCache } from '../../src/cache/file-cache.js';
 import { CSS_URL, writeFixtureSite, type FixtureSite } from './fixture.ts';
 import { curl, freePorts, nginxTest, selfSignedCertificate, startNginx, type RunningNginx } from './harness.ts';
 import nginx, { serverSchema, type ServerOptionsInput } from './index.ts';
@@ -56,7 +58,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     fx = writeFixtureSite(dir);
     await precompressDir({
       outputDir: fx.root,
-      cacheDir: join(dir, 'precompress-cache'),
+      store: new FileCache(join(dir, 'cache')).store(STORE, PRECOMPRESS_VERSION),
       options: precompressSchema.parse({ zopfliIterations: 5, workers: 2 }),
     });
     ({ cert, key } = await selfSignedCertificate(dir));

@@ -4,7 +4,7 @@
  */
 import type { PluginDefinition, SolarpressPlugin } from '../../src/types.ts';
 import { precompressSchema, type PrecompressOptions } from './options.ts';
-import { PRECOMPRESS_VERSION, precompressDir, summarize } from './precompress.ts';
+import { PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
 
 export { precompressSchema, type PrecompressOptions } from './options.ts';
 export { precompressDir, summarize, type PrecompressStats } from './precompress.ts';
@@ -20,7 +20,7 @@ const precompress: PluginDefinition<PrecompressOptions> = {
       async outputReady(ctx, outputDir) {
         // Maximum-effort compression is slow: only for builds that go to the board, never the preview.
         if (!options.enabled || ctx.mode !== 'build') return;
-        const stats = await precompressDir({ outputDir, cacheDir: ctx.cacheDir('precompress'), options });
+        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options });
         ctx.log.info(summarize(stats));
       },
     };

@@ -1,16 +1,20 @@
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileCache } from '../../src/cache/file-cache.js';
+import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext } from '../../src/types.ts';
 import precompress, { precompressDir, precompressSchema } from './index.ts';
-import { sameMicrosecond } from './precompress.ts';
+import { PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
 import { CompressionPool } from './pool.ts';
 
 let dir: string;
 let out: string;
-let cache: string;
+let cache: FileCache;
+let store: CacheStore;
+const warnings: string[] = [];
 
 const page = (n: number) =>
   `<!doctype html><html lang="en"><title>Page ${n}</title><main>${'<p>The board runs on sunlight; when the battery is empty, the site goes off-line. '.repeat(40)}</main></html>`;
@@ -31,7 +35,9 @@ const options = (extra: object = {}) => precompressSchema.parse({ workers: 2, zo
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'precompress-'));
   out = join(dir, 'dist');
-  cache = join(dir, 'cache');
+  cache = new FileCache(join(dir, 'cache'), { warn: (message, file) => warnings.push(`${file}: ${message}`) });
+  store = cache.store(STORE, PRECOMPRESS_VERSION);
+  warnings.length = 0;
   writeSite();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,8 +45,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('precompressDir', () => {
   it('writes .gz and .br siblings that decode to the original, with its mtime', async () => {
     const before = statSync(join(out, 'index.html'), { bigint: true }).mtimeNs;
-    const stats = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
-    // The original is left alone (it may be a hard link into the core's cache).
+    const stats = await precompressDir({ outputDir: out, store, options: options() });
+    // The original is left alone.
     expect(statSync(join(out, 'index.html'), { bigint: true }).mtimeNs).toBe(before);
     for (const file of ['index.html', 'guides/x/index.html', 'copy.html', 'style.css']) {
       const original = readFileSync(join(out, file));
@@ -74,48 +80,62 @@ describe('precompressDir', () => {
     const elsewhere = join(dir, 'elsewhere.gz');
     writeFileSync(elsewhere, 'keep me');
     linkSync(elsewhere, join(out, 'index.html.gz'));
-    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    await precompressDir({ outputDir: out, store, options: options() });
     expect(readFileSync(elsewhere, 'utf8')).toBe('keep me');
     expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(0));
   });
 
   it('skips non-text files and files that compression would make bigger', async () => {
-    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    await precompressDir({ outputDir: out, store, options: options() });
     expect(existsSync(join(out, 'media', 'photo.png.gz'))).toBe(false);
     expect(existsSync(join(out, 'tiny.txt.gz'))).toBe(false);
     expect(existsSync(join(out, 'tiny.txt.br'))).toBe(false);
   });
 
   it('zopfli output is no larger than zlib level 9', async () => {
-    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    await precompressDir({ outputDir: out, store, options: options() });
     const original = readFileSync(join(out, 'index.html'));
     const zopfli = readFileSync(join(out, 'index.html.gz'));
     expect(zopfli.length).toBeLessThanOrEqual(gzipSync(original, { level: 9 }).length);
   });
 
-  it('never recompresses an unchanged file, recompresses a changed one, prunes stale entries', async () => {
-    await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
-    const entriesBefore = readdirSync(cache).length;
+  it('never recompresses an unchanged file, recompresses a changed one', async () => {
+    await precompressDir({ outputDir: out, store, options: options() });
+    const entriesBefore = readdirSync(store.dir).length;
 
     // A fresh output folder with the same files: everything from the cache.
     rmSync(out, { recursive: true });
     writeSite();
-    const again = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    const again = await precompressDir({ outputDir: out, store, options: options() });
     expect(again.compressed).toBe(0);
     expect(again.cached).toBe(5);
     expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(0));
 
-    // One file changes: only it is compressed; its old entries go.
+    // One file changes: only it is compressed (its old entries are the build's pruning's business).
     writeFileSync(join(out, 'index.html'), page(7));
-    const changed = await precompressDir({ outputDir: out, cacheDir: cache, options: options() });
+    const changed = await precompressDir({ outputDir: out, store, options: options() });
     expect(changed.compressed).toBe(1);
-    expect(changed.pruned).toBe(2);
-    expect(readdirSync(cache).length).toBe(entriesBefore);
+    expect(readdirSync(store.dir).length).toBe(entriesBefore + 2);
     expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(page(7));
   });
 
+  it('compresses again, with a warning, what a damaged cache entry held', async () => {
+    await precompressDir({ outputDir: out, store, options: options() });
+    const entry = readdirSync(store.dir).find((name) => name.includes('-gz.') && statSync(join(store.dir, name)).size > 100)!;
+    truncateSync(join(store.dir, entry), 20);
+    rmSync(out, { recursive: true });
+    writeSite();
+    cache.startBuild();
+    const again = await precompressDir({ outputDir: out, store, options: options() });
+    expect(again.compressed).toBe(1);
+    expect(warnings).toEqual([`${join(store.dir, entry)}: damaged cache entry (its bytes are not the ones it was written with): removed, to be made again`]);
+    for (const file of ['index.html', 'guides/x/index.html', 'copy.html', 'style.css']) {
+      expect(gunzipSync(readFileSync(join(out, `${file}.gz`))).equals(readFileSync(join(out, file)))).toBe(true);
+    }
+  });
+
   it('honours the gzip/brotli toggles, the zlib encoder and the extension list', async () => {
-    await precompressDir({ outputDir: out, cacheDir: cache, options: options({ brotli: false, gzipEncoder: 'zlib', extensions: ['css'] }) });
+    await precompressDir({ outputDir: out, store, options: options({ brotli: false, gzipEncoder: 'zlib', extensions: ['css'] }) });
     expect(existsSync(join(out, 'style.css.gz'))).toBe(true);
     expect(existsSync(join(out, 'style.css.br'))).toBe(false);
     expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
@@ -141,7 +161,7 @@ describe('precompress plugin', () => {
   function fakeContext(mode: 'build' | 'dev', lines: string[]): BuildContext {
     return {
       mode,
-      cacheDir: () => cache,
+      cache: (name: string, version: string) => cache.store(name, version),
       log: { info: (m: string) => lines.push(m), warn: () => {}, progress: () => ({ tick() {}, done() {} }) },
     } as unknown as BuildContext;
   }

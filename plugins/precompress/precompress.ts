@@ -1,16 +1,20 @@
 /**
  * Precompress a finished output folder: a .gz and a .br beside every text file, when smaller.
- * Results are cached by content hash (and settings), so an unchanged file is never recompressed.
+ * Results are cached by content hash (and settings), so an unchanged file is never recompressed:
+ * entries `<key>-gz` / `<key>-br` of the `precompress` store, empty when compression did not help.
+ * A damaged entry (checked against its hash as it is read) is compressed again.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import type { CacheStore } from '../../src/cache/store.js';
 import type { PrecompressOptions } from './options.ts';
 import { CompressionPool, type CompressJob } from './pool.ts';
 
 /** Bump when the compressors' output changes, so old cache entries are not reused. */
-export const PRECOMPRESS_VERSION = '1';
+export const PRECOMPRESS_VERSION = '2';
+/** The cache store's name. */
+export const STORE = 'precompress';
 
 export interface PrecompressStats {
   files: number;
@@ -29,7 +33,6 @@ export interface PrecompressStats {
   /** Wall-clock time of the whole run and CPU time in the workers, in ms. */
   wallMs: number;
   workerMs: number;
-  pruned: number;
 }
 
 type Encoding = 'gz' | 'br';
@@ -54,49 +57,31 @@ function cacheKey(data: Uint8Array, job: CompressJob): string {
   const hash = createHash('sha256');
   hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}\0`);
   hash.update(data);
-  return hash.digest('hex');
-}
-
-/** Cache layout: `<key>.gz` / `<key>.br`, or an empty `<key>.gz.none` when compression did not help. */
-function cachePaths(cacheDir: string, key: string, encoding: Encoding) {
-  return { data: join(cacheDir, `${key}.${encoding}`), none: join(cacheDir, `${key}.${encoding}.none`) };
-}
-
-let tmpCounter = 0;
-
-async function writeCacheEntry(cacheDir: string, key: string, encoding: Encoding, bytes: Uint8Array | undefined): Promise<void> {
-  const { data, none } = cachePaths(cacheDir, key, encoding);
-  const target = bytes ? data : none;
-  const tmp = `${target}.${process.pid}-${tmpCounter++}.tmp`;
-  await writeFile(tmp, bytes ?? new Uint8Array());
-  await rename(tmp, target);
+  return hash.digest('hex').slice(0, 32);
 }
 
 /**
- * What the cache holds for a file: the bytes, null (compression did not help), or undefined (unknown).
- * Read into memory at once, so that another build pruning the cache meanwhile cannot break this one.
+ * What the cache holds for a file: the bytes, null (compression did not help), or undefined (unknown,
+ * or damaged). Read into memory at once, so that another build pruning the cache meanwhile cannot break this one.
  */
-async function load(cacheDir: string, key: string, encoding: Encoding): Promise<Uint8Array | null | undefined> {
-  const { data, none } = cachePaths(cacheDir, key, encoding);
-  try {
-    return await readFile(data);
-  } catch {
-    return existsSync(none) ? null : undefined;
-  }
+function load(store: CacheStore, key: string, encoding: Encoding): Uint8Array | null | undefined {
+  const entry = store.find(`${key}-${encoding}`);
+  const data = entry && store.read(entry);
+  if (!data) return undefined;
+  return data.byteLength > 0 ? data : null;
 }
 
 type Siblings = Partial<Record<Encoding, Uint8Array | null>>;
 
 export interface PrecompressRun {
   outputDir: string;
-  cacheDir: string;
+  store: CacheStore;
   options: PrecompressOptions;
 }
 
 /** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, cacheDir, options }: PrecompressRun): Promise<PrecompressStats> {
+export async function precompressDir({ outputDir, store, options }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
-  mkdirSync(cacheDir, { recursive: true });
   const job: CompressJob = {
     gzip: options.gzip ? options.gzipEncoder : false,
     zopfliIterations: options.zopfliIterations,
@@ -106,9 +91,8 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
   const stats: PrecompressStats = {
     files: 0, compressed: 0, cached: 0, originalBytes: 0,
     gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
-    wallMs: 0, workerMs: 0, pruned: 0,
+    wallMs: 0, workerMs: 0,
   };
-  const used = new Set<string>();
   /** Files with identical bytes share one compression. */
   const inFlight = new Map<string, Promise<Siblings>>();
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
@@ -124,7 +108,7 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
     for (const encoding of encodings) {
       const bytes = encoding === 'gz' ? result.gz : result.br;
       siblings[encoding] = bytes && bytes.byteLength < data.byteLength ? bytes : null;
-      await writeCacheEntry(cacheDir, key, encoding, siblings[encoding] ?? undefined);
+      store.putLater(`${key}-${encoding}`, siblings[encoding] ?? new Uint8Array());
     }
     return siblings;
   };
@@ -135,7 +119,7 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
       stats.cached++;
       return shared;
     }
-    const cached = await Promise.all(encodings.map((e) => load(cacheDir, key, e)));
+    const cached = encodings.map((e) => load(store, key, e));
     if (cached.every((c) => c !== undefined)) {
       stats.cached++;
       return Object.fromEntries(encodings.map((e, i) => [e, cached[i]]));
@@ -152,7 +136,7 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
 
   const place = async (file: string, encoding: Encoding, bytes: Uint8Array, size: number, mtimeNs: bigint) => {
     const target = `${file}.${encoding}`;
-    // Never write through a hard link (the core links cached files into the output).
+    // A new file, not written through whatever was at that path (a file of the output's, maybe linked).
     await rm(target, { force: true });
     await writeFile(target, bytes);
     const time = sameMicrosecond(mtimeNs);
@@ -173,7 +157,6 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
       files.map(async (file) => {
         const [data, info] = await Promise.all([readFile(file), stat(file, { bigint: true })]);
         const key = cacheKey(data, job);
-        used.add(key);
         stats.files++;
         stats.originalBytes += data.byteLength;
         const siblings = await siblingsOf(key, data);
@@ -185,8 +168,8 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
     );
   } finally {
     await pool?.close();
+    await store.flush();
   }
-  stats.pruned = await prune(cacheDir, used);
   stats.wallMs = performance.now() - started;
   return stats;
 }
@@ -195,24 +178,10 @@ export async function precompressDir({ outputDir, cacheDir, options }: Precompre
  * The original's mtime as seconds for utimes, which keeps microseconds: the sibling gets the same
  * second (what Last-Modified shows) and microsecond. Half a microsecond is added because libuv
  * truncates, and the double's rounding error (~0.25 µs today) must not drop to the microsecond below.
- * The original itself is never touched: it may be a hard link into another cache.
  */
 export function sameMicrosecond(mtimeNs: bigint): number {
   const micros = mtimeNs / 1000n;
   return Number(micros / 1_000_000n) + (Number(micros % 1_000_000n) + 0.5) / 1e6;
-}
-
-/** Remove cache entries no file of this build used. */
-async function prune(cacheDir: string, used: Set<string>): Promise<number> {
-  let removed = 0;
-  for (const name of await readdir(cacheDir)) {
-    const key = name.split('.')[0];
-    if (!used.has(key)) {
-      await rm(join(cacheDir, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }
 
 function kb(bytes: number): string {
@@ -229,7 +198,6 @@ export function summarize(s: PrecompressStats): string {
     `precompress: ${s.files} files (${s.compressed} compressed, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
     `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
-    `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})` +
-    (s.pruned ? `; ${s.pruned} stale cache entries removed` : '')
+    `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})`
   );
 }

@@ -5,18 +5,23 @@
  * build that rendered something writes a new pack of exactly the bodies it used, so the cache never
  * holds more than one site's worth.
  *
+ * The pack is an entry of the cache's `bodies` store: written atomically, and checked against its
+ * content hash when read (a damaged pack is an empty cache, with a warning).
+ *
  * Records are v8-serialized (several times faster than JSON for big trees, and binary-safe), with the
  * tree serialized apart and deserialized only when asked for: a rebuild whose layouts and feeds come
  * from their caches never needs it.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Root as HastRoot } from 'hast';
-import type { WriteBehind } from '../write-behind.ts';
+import type { FileCache } from '../cache/file-cache.js';
+import type { CacheStore } from '../cache/store.js';
 import type { BodyResult } from './body.ts';
 
-const PACK = 'pack.bin';
+const STORE = 'bodies';
+/** Bump when the records change shape. */
+const VERSION = '2';
+const PACK = 'pack';
 
 type StoredBody = Omit<BodyResult, 'body'> & { tree: Uint8Array };
 
@@ -27,11 +32,11 @@ export class BodyStore {
   private readonly live = new Map<string, BodyResult>();
   private readonly used = new Set<string>();
   private fresh = false;
+  private readonly store: CacheStore;
 
-  constructor(private readonly dir: string) {
-    this.records = readPack(path.join(dir, PACK));
-    // Caches of earlier versions kept one file per page here.
-    for (const name of readdirSync(dir)) if (name.endsWith('.bin') && name !== PACK) rmSync(path.join(dir, name), { force: true });
+  constructor(cache: FileCache) {
+    this.store = cache.store(STORE, VERSION);
+    this.records = readPack(this.store.get(PACK));
   }
 
   get(key: string): BodyResult | undefined {
@@ -67,12 +72,18 @@ export class BodyStore {
     this.used.clear();
   }
 
-  /** Write the bodies kept as the new pack (in the background, through the writer), if any is new since the last. */
-  write(writer: WriteBehind): void {
-    if (!this.fresh) return;
+  /**
+   * Write the bodies kept as the new pack (in the background: the cache's flush() waits for it), if
+   * any is new since the last. Otherwise the pack read stays, and counts as used.
+   */
+  write(): void {
+    if (!this.fresh) {
+      this.store.find(PACK);
+      return;
+    }
     this.fresh = false;
     const pack = new Map([...this.records].sort(([a], [b]) => (a < b ? -1 : 1)));
-    writer.write(path.join(this.dir, PACK), serialize(pack));
+    this.store.putLater(PACK, serialize(pack));
   }
 }
 
@@ -95,10 +106,11 @@ function revive(record: Uint8Array): BodyResult | undefined {
   }) as BodyResult;
 }
 
-/** A missing, partial or foreign pack is an empty cache. */
-function readPack(file: string): Map<string, Uint8Array> {
+/** A missing or damaged pack is an empty cache. */
+function readPack(data: Buffer | undefined): Map<string, Uint8Array> {
+  if (!data) return new Map();
   try {
-    const pack = deserialize(readFileSync(file)) as unknown;
+    const pack = deserialize(data) as unknown;
     if (pack instanceof Map) return pack as Map<string, Uint8Array>;
   } catch {
     // fall through

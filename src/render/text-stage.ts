@@ -49,7 +49,7 @@ export async function runTextStage(page: Page, markdown: string, processor: Text
     mode: env.mode,
     drafts: env.drafts,
     log,
-    cacheDir: notHere('cacheDir()'),
+    cache: notHere('cache()'),
     emit: notHere('emit()'),
     emitFile: notHere('emitFile()'),
     emitted: notHere('emitted()'),
