@@ -27,7 +27,7 @@ import { coreSchema, type ResolvedConfig } from '../src/config.ts';
 import { createDeployCommand, type BuildFunction } from '../src/deploy/index.ts';
 import { ContentError } from '../src/errors.ts';
 import type { CommandEnv, Logger } from '../src/types.ts';
-import { removeSite, runCli, tempSite } from './support/site.ts';
+import { CLI, removeSite, runCli, tempSite } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
 
 const ok = requireTools('/usr/sbin/sshd', 'ssh', 'rsync', 'ssh-keygen');
@@ -369,6 +369,106 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
     expect(readdirSync(path.join(board, 'releases')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
+  it('a killed solarpress deploy stops its upload: no rsync or ssh left, here or on the board', async () => {
+    const board = path.join(mkdtempSync(path.join(work, 'killed-')), 'www');
+    const root = tempSite({ 'site.config.ts': cliConfig(board) });
+    try {
+      writeDist(root, site);
+      expect(runCli(root, ['deploy', '--no-build', ...sshOptions]).code).toBe(0);
+      const before = live(board);
+      writeDist(root, bigRelease(200));
+      const cli = spawn(process.execPath, [CLI, 'deploy', '--no-build', '--bwlimit', '128', ...sshOptions], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      cli.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+      expect(await uploadStarted(board), `the upload never started: ${stderr}`).toBe(true);
+      expect(processesMentioning(board).length).toBeGreaterThan(0); // rsync, its ssh, and the board's rsync --server
+
+      cli.kill('SIGTERM'); // solarpress alone, as `kill PID` would
+      expect(await exited).toBe(1);
+      expect(stderr).toMatch(/deploy: stopped by SIGTERM/);
+      expect(await noneLeft(() => processesMentioning(board))).toEqual([]);
+      expect(live(board)).toBe(before);
+      expect(readFileSync(path.join(board, 'current/index.html'), 'utf8')).toBe(site['index.html']);
+      // The lock went with the killed session: the next deploy goes through.
+      writeDist(root, site);
+      const again = runCli(root, ['deploy', '--no-build', ...sshOptions]);
+      expect(again.code, again.stderr).toBe(0);
+    } finally {
+      removeSite(root);
+    }
+  });
+
+  it('two deploys at once: the second fails at once, the first goes live whole', async () => {
+    const { root, board } = project(site);
+    expect((await deploy(root, board, ['--no-build'])).code).toBe(0);
+    const big = bigRelease(60);
+    writeDist(root, big);
+    const first = deploy(root, board, ['--no-build', '--bwlimit', '128']);
+    expect(await uploadStarted(board), 'the first upload never started').toBe(true);
+
+    const other = project({ ...site, 'index.html': 'the second deploy' });
+    const second = await deploy(other.root, board, ['--no-build']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another deploy is running on the board \(.*\.deploy-lock is held by .*\(pid \d+\) since /);
+    expect(second.stderr).toMatch(/wait for it to finish/);
+    const rollback = await deploy(other.root, board, ['--rollback']);
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toMatch(/another deploy is running/);
+
+    const done = await first;
+    expect(done.code, done.stderr).toBe(0);
+    expect(contents(path.join(board, 'current'))).toEqual(contents(path.join(root, 'dist')));
+    // Once it is done, the lock is free.
+    const third = await deploy(other.root, board, ['--no-build']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(readFileSync(path.join(board, 'current/index.html'), 'utf8')).toBe('the second deploy');
+  });
+
+  it('a reader on the board never finds current missing or a release partial while deploys switch', async () => {
+    const version = (n: number) => ({ ...site, 'index.html': `v${n}`, 'guide/index.html': `v${n}`.repeat(20_000) });
+    const { root, board } = project(version(1));
+    expect((await deploy(root, board, ['--no-build'])).code).toBe(0);
+    // Reads through `current` as nginx does, and both pages of the release it points to.
+    const reader = spawn('sh', ['-c', String.raw`
+      cd "$1"
+      while [ ! -e stop ]; do
+        page=$(cat current/index.html 2>/dev/null) || page=MISSING
+        release=$(readlink current) || release=MISSING
+        a=$(cat "$release/index.html" 2>/dev/null) || a=MISSING
+        b=$(cat "$release/guide/index.html" 2>/dev/null | head -c 2) || b=MISSING
+        guide=$(wc -c <"$release/guide/index.html" 2>/dev/null) || guide=0
+        echo "$page $a $b $guide"
+      done`, 'reader', board], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let log = '';
+    reader.stdout!.setEncoding('utf8').on('data', (c: string) => (log += c));
+    const readerDone = new Promise((resolve) => reader.once('exit', resolve));
+    try {
+      for (let n = 2; n <= 4; n++) {
+        writeDist(root, version(n));
+        const r = await deploy(root, board, ['--no-build']);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      await sleep(200);
+    } finally {
+      writeFileSync(path.join(board, 'stop'), '');
+      await readerDone;
+    }
+    const reads = log.trim().split('\n');
+    expect(reads.length).toBeGreaterThan(20);
+    let newest = 1;
+    for (const read of reads) {
+      const [page, a, b, guide] = read.split(' ');
+      expect(read, 'current was missing or a release incomplete').toMatch(/^v\d v\d v\d \s*\d+$/);
+      expect(b).toBe(a); // both pages of one release
+      expect(Number(guide)).toBe(2 * 20_000);
+      // Never back to an older release.
+      expect(Number(page.slice(1))).toBeGreaterThanOrEqual(newest);
+      newest = Number(page.slice(1));
+    }
+    expect(newest).toBe(4);
+  });
+
   it('builds first unless --no-build, and deploys nothing when the build fails', async () => {
     const { root, board } = project({});
     let builds = 0;
@@ -492,4 +592,60 @@ function childNamed(name: string): number | undefined {
     }
   }
   return undefined;
+}
+
+/** A release big enough to take a while at a low --bwlimit: incompressible 16 KiB files. */
+function bigRelease(files: number): Record<string, Buffer | string> {
+  const big: Record<string, Buffer | string> = { 'index.html': 'the big release' };
+  for (let i = 0; i < files; i++) big[`media/photo-${String(i).padStart(3, '0')}.png`] = randomBytes(16 * 1024);
+  return big;
+}
+
+/** Waits until an upload has written a few files into releases/.incoming-*. */
+async function uploadStarted(board: string): Promise<boolean> {
+  for (let i = 0; i < 600; i++) {
+    const releasesDir = path.join(board, 'releases');
+    const dir = existsSync(releasesDir) ? readdirSync(releasesDir).find((n) => n.startsWith('.incoming-')) : undefined;
+    const media = dir ? path.join(releasesDir, dir, 'media') : '';
+    if (media && existsSync(media) && readdirSync(media).length >= 5) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/** Every process whose command line names `text` (the board's path: local rsync and ssh, the board's rsync). */
+function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes(text)) found.push(`${entry}: ${cmdline}`);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
+}
+
+/** Polls until `list()` is empty (the board's side ends a moment after its connection), at most 10 s. */
+async function noneLeft(list: () => string[]): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    if (list().length === 0) return [];
+    await sleep(100);
+  }
+  return list();
+}
+
+/** site.config.ts of a project deploying to `board` over the test's sshd. */
+function cliConfig(board: string): string {
+  const deploySection = { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 2 };
+  return `export default {
+  title: 'Fixture',
+  url: 'https://example.org',
+  author: { name: 'Tester' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  deploy: ${JSON.stringify(deploySection)},
+};
+`;
 }

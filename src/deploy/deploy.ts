@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../types.ts';
 import { DeployError } from './errors.ts';
+import { lockBoard, type BoardLock } from './lock.ts';
 import { destination, type DeployOptions } from './options.ts';
 import { parseRemoteOutput, releaseId, remoteScript } from './remote.ts';
 import { bytesSent, parseItemized, remoteDir, rsyncArgs, runRsync, type Change } from './rsync.ts';
@@ -57,6 +58,15 @@ export interface ReleaseResult {
 
 /** Upload into releases/.incoming-<id> (hard links to the live release for unchanged files), then go live. */
 export async function deployRelease(options: DeployOptions, outDir: string, files: number, io: DeployIo): Promise<ReleaseResult> {
+  const lock = await lockBoard(options, 'create');
+  try {
+    return await sendRelease(options, outDir, files, io, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function sendRelease(options: DeployOptions, outDir: string, files: number, io: DeployIo, lock: BoardLock): Promise<ReleaseResult> {
   const id = releaseId();
   const prepared = await remote(options, 'prepare', [id]);
   for (const stale of prepared.get('stale') ?? []) io.log.info(`removed ${stale}, left by an interrupted deploy`);
@@ -75,6 +85,9 @@ export async function deployRelease(options: DeployOptions, outDir: string, file
     },
   });
 
+  if (lock.lost()) {
+    throw new DeployError('the connection holding the board’s deploy lock dropped during the upload', 'the live site is unchanged; run solarpress deploy again');
+  }
   const finished = await remote(options, 'finish', [id, String(options.keep)]);
   return { id, previous, sent, files, bytes: bytesSent(upload.stdout), pruned: finished.get('pruned') ?? [] };
 }
@@ -105,7 +118,13 @@ export async function dryRun(options: DeployOptions, outDir: string, io: DeployI
 
 /** Make the release before the live one live again. */
 export async function rollback(options: DeployOptions, io: DeployIo): Promise<{ from: string; to: string }> {
-  const result = await remote(options, 'rollback', [options.dryRun ? '1' : '0']);
+  const lock = options.dryRun ? undefined : await lockBoard(options, 'existing');
+  let result: Map<string, string[]>;
+  try {
+    result = await remote(options, 'rollback', [options.dryRun ? '1' : '0']);
+  } finally {
+    await lock?.release();
+  }
   const from = result.get('from')?.[0] ?? '?';
   const to = result.get('to')?.[0] ?? '?';
   io.stdout.write(options.dryRun ? `dry run: would make releases/${to} live instead of releases/${from}\n` : `rolled back: releases/${to} is live (was releases/${from})\n`);

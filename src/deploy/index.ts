@@ -8,6 +8,7 @@ import { errorText } from '../log.ts';
 import type { CommandEnv, CommandSpec, Logger } from '../types.ts';
 import { checkOutput, deployRelease, dryRun, rollback } from './deploy.ts';
 import { DeployError, DeployUsageError } from './errors.ts';
+import { withSignalsForwarded } from './signals.ts';
 import { destination, parseDeployFlags, resolveDeployOptions, usage } from './options.ts';
 
 /** Builds the site and returns the folder it wrote. */
@@ -42,17 +43,12 @@ export function createDeployCommand(deps: DeployCommandDeps = {}): CommandSpec {
         const config = await env.loadConfig();
         const options = resolveDeployOptions(flags, config);
         const io = { log: env.log, stdout: env.stdout };
-        if (options.rollback) {
-          await rollback(options, io);
-          return 0;
-        }
+        // Signals are forwarded around the work on the board only: a build stops on Ctrl-C as usual.
+        if (options.rollback) return await withSignalsForwarded(() => rollback(options, io).then(() => 0));
         const outDir = options.build ? await buildSite(env.root, env.log) : path.resolve(env.root, config.outDir);
         const files = checkOutput(outDir, env.root);
-        if (options.dryRun) {
-          await dryRun(options, outDir, io);
-          return 0;
-        }
-        const release = await deployRelease(options, outDir, files, io);
+        if (options.dryRun) return await withSignalsForwarded(() => dryRun(options, outDir, io).then(() => 0));
+        const release = await withSignalsForwarded(() => deployRelease(options, outDir, files, io));
         env.log.info(
           `live: ${destination(options)}:${options.path}/current → releases/${release.id} ` +
             `(${release.sent} of ${release.files} files sent${release.bytes === undefined ? '' : `, ${kilobytes(release.bytes)} on the wire`}, the rest unchanged` +

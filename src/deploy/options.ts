@@ -35,7 +35,9 @@ Options (default from the deploy section of site.config.ts):
   --ssh-option OPT   an extra ssh -o option, repeatable (e.g. StrictHostKeyChecking=accept-new)
   --help, -h         this text
 
-One deploy at a time: a deploy removes the unfinished uploads it finds on the board.
+One deploy at a time: a deploy (or rollback) holds a lock on the board (flock on
+<path>/.deploy-lock, freed when its ssh session ends); a second one fails at once, naming the
+holder. Unfinished uploads of interrupted deploys are removed. Ctrl-C or kill stops rsync and ssh too.
 Exit status: 0 done, 1 build, connection or board error (the live site is unchanged), 2 usage.`;
 
 export interface DeployOptions {

@@ -61,7 +61,7 @@ case $action in
     command -v rsync >/dev/null 2>&1 || fail "rsync is not installed on the board: apt-get install rsync"
     mkdir -p "$releases" "$base/api" 2>/dev/null || fail "cannot create $releases: can $(id -un) write to $base?"
     [ -w "$releases" ] || fail "$(id -un) cannot write to $releases"
-    # Leftovers of deploys that were interrupted: never live, safe to drop.
+    # Leftovers of deploys that were interrupted (this one holds the deploy lock): never live, safe to drop.
     for d in "$releases"/.incoming-*; do
       if [ -e "$d" ]; then rm -rf "$d"; printf 'stale=%s\n' "${'$'}{d##*/}"; fi
     done

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DeployError } from './errors.ts';
 import { destination, type DeployOptions } from './options.ts';
+import { checkNotStopped, track } from './signals.ts';
 
 export interface ProcessResult {
   code: number | null;
@@ -18,13 +19,18 @@ export interface RunOptions {
   input?: string;
   /** Each complete stdout line as it arrives (rsync's itemized list). */
   onLine?: (line: string) => void;
-  /** Told about the child once it runs (to stop it on a signal). */
+  /** Told about the child once it runs. */
   onSpawn?: (child: ChildProcess) => void;
+  /** Leave stdin open after `input` (the caller ends it: the board's lock is held until then). */
+  holdStdin?: boolean;
 }
 
 export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    checkNotStopped();
+    // Its own process group, so that a forwarded signal stops rsync together with the ssh it runs.
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    track(child);
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
@@ -46,7 +52,8 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       resolve({ code, signal, stdout, stderr });
     });
     child.stdin.on('error', () => {}); // the remote may exit before reading all of its input
-    child.stdin.end(options.input ?? '');
+    if (options.holdStdin) child.stdin.write(options.input ?? '');
+    else child.stdin.end(options.input ?? '');
   });
 }
 
