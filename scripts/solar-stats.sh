@@ -564,7 +564,7 @@ BEGIN {
   printf ".power-uptime::after{content:\"%s\"}\n.power-night::after{content:\"%s\"}\n", uptext, night >> css
   if (mode != "normal") {
     print "/* " mode " power mode: images are held back (nginx refuses them) */" >> css
-    print ".held-back{display:block}.figure img,.figure picture,.footer-chart{display:none}" >> css
+    print ".figure .held-back{display:block}.figure img,.figure picture,.figure-tools,.footer-chart{display:none}" >> css
   }
   if (mode == "text") print ".power-chart img{display:none}.power-chart .held-back{display:block}" >> css
   close(css)

@@ -154,6 +154,19 @@ describe('the power page', () => {
     expect(html).toContain('When the battery runs out');
     expect(html).toContain('href="/feed.xml"');
   });
+  it('shows the board’s chart as an image, and the uptime and night outlook battery.css fills in', async () => {
+    const s = await site();
+    const tree = lay(s, '/power/');
+    const img = select(tree, '.power-history figure.power-chart img')!;
+    expect(img.properties.src).toBe('/api/power-history.svg');
+    expect(String(img.properties.alt)).toMatch(/battery charge and the solar power over the last days/);
+    expect(select(tree, '.power-chart p.held-back[hidden]')).toBeDefined();
+    expect(select(tree, 'p.power-uptime')).toBeDefined();
+    expect(select(tree, 'p.power-night')).toBeDefined();
+    // Every page's footer links the power page through a small copy of the chart, loaded lazily.
+    const footer = select(lay(s, '/about/'), '.dashboard-more a img.footer-chart')!;
+    expect(footer.properties).toMatchObject({ src: '/api/power-history.svg', alt: '', loading: 'lazy' });
+  });
   it('other pages have no live figures section', async () => {
     const s = await site();
     expect(select(lay(s, '/about/'), '.power-live')).toBeUndefined();

@@ -6,6 +6,8 @@ import { bodyOf } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { formatLabel, siteFeedLinks } from '../lib/feeds.ts';
 import { isPowerPage } from '../lib/site-map.ts';
+import { powerChartUrl } from '../lib/urls.ts';
+import { heldBackNote } from '../rehype/figures.ts';
 
 function plain(ctx: LayoutContext, bodyClass: string, after: Element[] = []) {
   const { page } = ctx;
@@ -73,6 +75,24 @@ function liveFigures(ctx: LayoutContext): Element {
   ]);
 }
 
+/**
+ * The last days, drawn by the board (an <img>: no JavaScript needed), and the two sentences it writes
+ * into battery.css (uptime, the outlook for the night), shown through ::after.
+ */
+function powerHistory(ctx: LayoutContext): Element {
+  const alt = 'Chart of the battery charge and the solar power over the last days, drawn by the board every 10 minutes.';
+  return h('section.power-history', { ariaLabelledBy: 'power-history-title' }, [
+    h('h2', { id: 'power-history-title' }, 'The last days'),
+    h('figure.power-chart', [
+      h('img', { src: powerChartUrl(ctx.config), alt, width: 640, height: 250 }),
+      heldBackNote(alt, 'Chart'),
+      h('figcaption', 'Battery charge (line) and solar power (yellow) over the last days, in the board’s time zone; nights shaded, red where the board was off.'),
+    ]),
+    h('p.power-uptime'),
+    h('p.power-night'),
+  ]);
+}
+
 function whenItRunsOut(ctx: LayoutContext): Element {
   return h('aside.power-offline', { ariaLabelledBy: 'power-offline-title' }, [
     h('h2', { id: 'power-offline-title' }, 'When the battery runs out'),
@@ -85,6 +105,6 @@ function whenItRunsOut(ctx: LayoutContext): Element {
   ]);
 }
 
-export const power: Layout = (ctx) => plain(ctx, 'layout-page layout-power', [liveFigures(ctx), whenItRunsOut(ctx)]);
+export const power: Layout = (ctx) => plain(ctx, 'layout-page layout-power', [liveFigures(ctx), powerHistory(ctx), whenItRunsOut(ctx)]);
 
 export const page: Layout = (ctx) => (isPowerPage(ctx.page) ? power(ctx) : plain(ctx, 'layout-page'));

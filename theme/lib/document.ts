@@ -8,7 +8,7 @@ import type { LayoutContext } from '../../src/types.ts';
 import { feedLinks, formatLabel, siteFeedLinks } from './feeds.ts';
 import { formatKB, pageWeight } from './weight.ts';
 import { isCurrent, mainNav, powerPage } from './site-map.ts';
-import { absoluteUrl, batteryCssUrl } from './urls.ts';
+import { absoluteUrl, batteryCssUrl, powerChartUrl } from './urls.ts';
 
 export interface DocumentOptions {
   /** The document title's own part (the site title is added). Undefined on the home page. */
@@ -161,7 +161,11 @@ function dashboard(ctx: LayoutContext, powerUrl: string): Element {
       row('Forecast', live('forecast')),
     ].filter((e): e is Element => !!e)),
     h('p.dashboard-more', [
-      h('a', { href: powerUrl }, 'How this site is powered'),
+      // The board's chart of the last days (loaded only when the footer comes into view; hidden in low-power mode).
+      h('a', { href: powerUrl }, [
+        h('img.footer-chart', { src: powerChartUrl(ctx.config), alt: '', width: 320, height: 125, loading: 'lazy', decoding: 'async' }),
+        'How this site is powered',
+      ]),
       ' ',
       h('span.dashboard-status', { dataStat: 'status' }),
     ]),

@@ -27,3 +27,8 @@ export function absoluteUrl(config: ResolvedConfig, url: string): string {
 export function batteryCssUrl(config: ResolvedConfig): string {
   return config.board.statsUrl.replace(/[^/]*$/, 'battery.css');
 }
+
+/** The power chart the board draws every 10 minutes, beside stats.json too. */
+export function powerChartUrl(config: ResolvedConfig): string {
+  return config.board.statsUrl.replace(/[^/]*$/, 'power-history.svg');
+}

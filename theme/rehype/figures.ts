@@ -4,6 +4,7 @@
  * becomes its <figcaption>. A dithered image (one with data-original) gets the "view original"
  * control: a plain link to the original, which solar.js turns into an in-place toggle.
  * The first image of a page loads eagerly (it is likely in view); every other one lazily.
+ * Each figure carries a hidden note the board's battery.css shows when it holds images back.
  */
 import { h } from 'hastscript';
 import { visit, SKIP } from 'unist-util-visit';
@@ -61,10 +62,25 @@ function originalControl(img: Element): Element | undefined {
   ]);
 }
 
+/**
+ * What a figure shows while the board holds images back (low-power mode): the image's description
+ * and a note with the charge. Hidden until the board's battery.css shows it (and hides the image),
+ * so it works without JavaScript; left out of feeds, whose readers fetch images later.
+ */
+export function heldBackNote(alt: string, what = 'Image'): Element {
+  return h('p.held-back', { hidden: true, dataThemeControl: true }, [
+    `${what} held back to save power: battery at `,
+    h('span.battery-percent'),
+    '.',
+    ...(alt ? [' ', h('span.held-back-alt', alt)] : []),
+  ]);
+}
+
 function figureOf(media: Element, caption: ElementContent[]): Element {
   const img = imageOf(media);
   const control = img ? originalControl(img) : undefined;
-  return h('figure.figure', [media, control, caption.length ? h('figcaption', caption) : undefined]);
+  const alt = typeof img?.properties.alt === 'string' ? img.properties.alt.trim() : '';
+  return h('figure.figure', [media, heldBackNote(alt), control, caption.length ? h('figcaption', caption) : undefined]);
 }
 
 export interface FiguresOptions {
