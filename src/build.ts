@@ -14,6 +14,7 @@ import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
+import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
 import { DamagedCacheEntries, Output, Staging, writeOutput } from './output.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
@@ -240,6 +241,13 @@ export class SiteBuilder {
         await plugin.buildEnd?.(ctx, site);
       }
       emitter = undefined;
+      // Every file is made now: site-absolute links in bodies (cached or fresh) must name one of them.
+      const linkErrors = checkSiteLinks(
+        files.map((file, i) => ({ source: file.page.source!, links: (rendered[i] as { ok: true; value: BodyResult }).value.siteLinks })),
+        (outputPath) => output.has(outputPath),
+        servedOutside(config, plugins),
+      );
+      if (linkErrors.length > 0) throw new ContentErrors(linkErrors);
       phase('plugins');
 
       await cache.flush();

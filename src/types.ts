@@ -144,6 +144,11 @@ export interface FileApi {
   emitFile(outputPath: string, absolutePath: string): void;
   /** Permalink of another content file given its path relative to the content dir, or undefined. */
   urlOf(contentId: string): string | undefined;
+  /**
+   * The page links to a site-absolute path ('/about/', '/files/x.pdf'): checked against everything
+   * the site publishes once the build is complete (recorded and re-checked on cache hits).
+   */
+  linksTo(url: string, line?: number): void;
   /** A non-fatal problem at a node's position (recorded and replayed on cache hits). */
   warn(message: string, line?: number): void;
 }
@@ -188,6 +193,11 @@ export interface SolarpressPlugin {
   buildEnd?(ctx: BuildContext, site: Site): void | Promise<void>;
   /** After the output is complete and before it goes live (e.g. precompression, budgets). */
   outputReady?(ctx: BuildContext, outputDir: string): void | Promise<void>;
+  /**
+   * Site-absolute path prefixes the server answers from outside the output ('/api/' for the board's
+   * live statistics): links there are not checked against the built files.
+   */
+  servedOutside?: string[];
   commands?: CommandSpec[];
 }
 

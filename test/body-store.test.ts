@@ -17,6 +17,7 @@ const body = (key: string, text: string): BodyResult => ({
   wordCount: 1,
   links: { 'articles/other.md': '/other/' },
   files: {},
+  siteLinks: [{ url: '/about/', line: 4 }],
   emits: [],
   warnings: [{ message: 'a warning', line: 3 }],
 });

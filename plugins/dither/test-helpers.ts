@@ -68,6 +68,7 @@ export function fakeFileApi(root: string, cache: FileCache, page: Partial<Page> 
     dependOn: (p) => void recorded.dependencies.push(p),
     emitFile: (out, abs) => void recorded.emitted.set(out, abs),
     urlOf: () => undefined,
+    linksTo: () => {},
     warn: (message, line) => void recorded.warnings.push({ message, line }),
   };
   return { api, recorded, log };

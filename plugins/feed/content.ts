@@ -9,6 +9,7 @@
 import type { Element, ElementContent, Properties, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { SKIP, visit } from 'unist-util-visit';
+import { isSafeScheme } from '../../src/markdown/link-schemes.ts';
 import { cleanText } from './text.ts';
 
 export interface FeedContentOptions {
@@ -36,17 +37,17 @@ const URL_PROPERTIES = [
 /** Properties the transform removes from every element. */
 const DROPPED_PROPERTIES = new Set(['style', 'loading', 'decoding', 'fetchPriority', 'autoFocus', 'contentEditable']);
 
-/** URL schemes a reader may follow; anything else (javascript:, data:, vbscript:…) loses its attribute. */
-const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'xmpp:', 'tel:', 'irc:', 'ircs:', 'geo:']);
-
-/** A URL from a page body made absolute, or undefined when it cannot be resolved or is unsafe. */
+/**
+ * A URL from a page body made absolute, or undefined when it cannot be resolved or its scheme is
+ * not one solarpress publishes (the same rule pages follow: src/markdown/link-schemes.ts).
+ */
 export function absoluteUrl(value: string, { pageUrl, siteUrl }: FeedContentOptions): string | undefined {
   const url = value.trim();
   if (url === '') return pageUrl;
   try {
     // '/media/x.png' is relative to the site, which may live below a path ('https://host/hbsc').
     const resolved = url.startsWith('/') && !url.startsWith('//') ? new URL(siteUrl + url) : new URL(url, pageUrl);
-    return SAFE_PROTOCOLS.has(resolved.protocol) ? resolved.href : undefined;
+    return isSafeScheme(resolved.protocol) ? resolved.href : undefined;
   } catch {
     return undefined;
   }

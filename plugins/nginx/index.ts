@@ -18,6 +18,8 @@ const nginx: PluginDefinition<ServerOptions> = {
     return {
       name: 'nginx',
       version: '1',
+      // Answered by the board's nginx from outside the release (site.ts): page links there are fine.
+      servedOutside: ['/api/', '/.well-known/acme-challenge/'],
       commands: [nginxCommand({ options, siteUrl: config.url })],
     };
   },

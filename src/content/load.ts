@@ -18,6 +18,8 @@ export interface SourceFile {
   markdown: string;
   /** sha256 of the file's bytes. */
   hash: string;
+  /** Line of a front-matter key, for errors about its value found later (`image:`). */
+  keyLine(key: string): number | undefined;
 }
 
 /** Parsed files are reused while size and mtime are unchanged (the preview server keeps one of these). */
@@ -146,8 +148,9 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>): Sou
     issue: placement.issue ? `zine/${placement.issue}/index.md` : undefined,
     data: fm as Record<string, unknown>,
   };
-  const leading = text.slice(0, frontLines).split('\n').length - 1;
-  return { page, markdown: '\n'.repeat(leading) + parsed.content, hash };
+  const front = text.slice(0, frontLines);
+  const leading = front.split('\n').length - 1;
+  return { page, markdown: '\n'.repeat(leading) + parsed.content, hash, keyLine: (key) => lineOfKey(front, key) };
 }
 
 function lineOfKey(front: string, key: string): number | undefined {

@@ -2,8 +2,9 @@
  * The Markdown → hast pipeline of a page body, in two stages:
  *
  * 1. text stage (pure: may run in a worker thread):
- *    remark-parse → GFM → definition lists → typographic quotes and dashes → [plugins' remark plugins]
- *    → remark-rehype → heading ids and anchors → local links checked and resolved
+ *    remark-parse → GFM → definition lists → raw HTML reported (remark-rehype leaves it out)
+ *    → typographic quotes and dashes → [plugins' remark plugins] → remark-rehype
+ *    → heading ids and anchors → links checked (schemes, local files, site paths) and resolved
  * 2. publish stage (main thread: it emits files and uses the plugins' shared state):
  *    [plugins' rehype plugins] → [theme's rehype plugins] → publish remaining local files
  */
@@ -17,6 +18,7 @@ import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import rehypeHeadingIds from './heading-ids.ts';
 import rehypePublishFiles from './publish-files.ts';
+import remarkRawHtml from './raw-html.ts';
 import rehypeResolveLinks from './resolve-links.ts';
 import remarkTypography from './typography.ts';
 
@@ -28,6 +30,7 @@ export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkDefinitionList)
+    .use(remarkRawHtml)
     .use(remarkTypography)
     .use(remarkPlugins)
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })

@@ -1,11 +1,13 @@
 /**
  * rehype plugin, last in the chain: local files no plugin published (an image when dithering is
- * off, a PDF a page links to) are published as they are, under /media/ with a content hash.
+ * off, a PDF a page links to) are published as they are, under /media/ with a content hash. Their
+ * paths were checked when links were resolved (resolve-links.ts: inside the site's folders).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
+import sharp from 'sharp';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
 import { fileApi } from './file-api.ts';
@@ -16,9 +18,21 @@ export interface PublishData {
   published?: ImageInfo;
 }
 
+/** Image files a page may show, by extension, with the type they are published as. */
+export const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.svg': 'image/svg+xml',
+};
+
 export default function rehypePublishFiles() {
-  return (tree: Root, file: VFile) => {
+  return async (tree: Root, file: VFile) => {
     const api = fileApi(file);
+    const images: Array<Promise<void>> = [];
     visit(tree, 'element', (node: Element) => {
       const data = node.data as PublishData | undefined;
       if (!data?.source || data.published) return;
@@ -28,6 +42,21 @@ export default function rehypePublishFiles() {
       const url = `/media/${path.basename(data.source, ext)}.${hash}${ext}`;
       api.emitFile(url.slice(1), data.source);
       node.properties[node.tagName === 'img' ? 'src' : 'href'] = url;
+      const type = IMAGE_TYPES[ext];
+      if (node.tagName === 'img' && type) images.push(describe(node, url, type, bytes));
     });
+    await Promise.all(images);
   };
+}
+
+/** What a lead image needs (feeds, Open Graph): an image published as it is, with its size. */
+async function describe(node: Element, url: string, type: string, bytes: Buffer): Promise<void> {
+  let width = 0;
+  let height = 0;
+  try {
+    ({ width = 0, height = 0 } = await sharp(bytes).metadata());
+  } catch {
+    // not an image sharp can read: published all the same, the browser decides
+  }
+  node.data = { ...node.data, published: { url, width, height, type, bytes: bytes.length } } as Element['data'];
 }

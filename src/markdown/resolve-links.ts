@@ -1,48 +1,66 @@
 /**
- * rehype plugin: local references in a page body.
- * - `[text](other.md#part)` → the target page's permalink (a broken one is an error at file:line);
- * - `![alt](images/x.png)` and links to other local files must exist; the absolute path goes to
- *   `element.data.source` for the image plugins, and the file becomes a dependency of the page.
+ * rehype plugin: every link and image a page body writes, checked (a problem is an error at file:line).
+ * - schemes: only those of link-schemes.ts (`javascript:`, `vbscript:`, `data:` are refused);
+ * - `[text](other.md#part)` → the target page's permalink (a broken one is an error);
+ * - `![alt](images/x.png)` and links to other local files must be files inside the site's folders
+ *   after symlinks (local-files.ts); the real path goes to `element.data.source` for the image
+ *   plugins and the publish step, and the file becomes a dependency of the page;
+ * - site-absolute paths (`/about/`) are recorded with `linksTo`, and checked once the build has
+ *   made everything it publishes.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
 import { fileApi } from './file-api.ts';
+import { refusedScheme, schemeHint, schemeOf } from './link-schemes.ts';
+import { decodeReference, isInside, publishableRoots, resolveLocalFile } from './local-files.ts';
 import { ContentError } from '../errors.ts';
 
 export interface LocalSource {
   source?: string;
 }
 
-const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#|\/)/i;
+/** Another site, without a scheme ('//host/x'); browsers read a backslash as a slash here. */
+const PROTOCOL_RELATIVE = /^\s*[\\/]{2}/;
 
 export default function rehypeResolveLinks() {
   return (tree: Root, file: VFile) => {
     const api = fileApi(file);
     const from = file.path;
     const contentDir = path.resolve(api.ctx.root, api.ctx.config.contentDir);
+    const roots = publishableRoots(api.ctx.root, api.ctx.config);
     visit(tree, 'element', (node: Element) => {
       const attribute = node.tagName === 'a' ? 'href' : node.tagName === 'img' ? 'src' : undefined;
       if (!attribute) return;
       const value = node.properties[attribute];
-      if (typeof value !== 'string' || value === '' || EXTERNAL.test(value)) {
-        if (node.tagName === 'img' && typeof value === 'string' && /^(https?:)?\/\//i.test(value)) {
-          api.warn(`image ${value} is on another site: readers' browsers would contact it. Save it into content/ and link it relatively`, node.position?.start.line);
+      if (typeof value !== 'string' || value === '') return;
+      const line = node.position?.start.line;
+      const where = { file: from, line, column: node.position?.start.column };
+      const what = node.tagName === 'img' ? 'image' : 'link';
+      const refused = refusedScheme(value);
+      if (refused) throw new ContentError(`${what} to a ${refused}: URL is not published`, where, schemeHint(refused));
+      if (PROTOCOL_RELATIVE.test(value) || schemeOf(value)) {
+        if (node.tagName === 'img' && /^(https?:)?[\\/]{2}/i.test(value.trim())) {
+          api.warn(`image ${value} is on another site: readers' browsers would contact it. Save it into content/ and link it relatively`, line);
         }
         return;
       }
+      if (value.startsWith('#')) return;
+      if (value.startsWith('/')) {
+        api.linksTo(value, line);
+        return;
+      }
       const [rawPath, hash] = splitHash(value);
-      const target = path.resolve(path.dirname(from), decodeURIComponent(rawPath));
-      const where = { file: from, line: node.position?.start.line, column: node.position?.start.column };
+      const target = path.resolve(path.dirname(from), decodeReference(rawPath, where));
       if (target.endsWith('.md')) {
         const id = path.relative(contentDir, target).split(path.sep).join('/');
-        const url = api.urlOf(id);
+        const url = isInside(target, [contentDir]) ? api.urlOf(id) : undefined;
         if (url === undefined) {
           const exists = existsSync(target);
           throw new ContentError(
-            exists ? `link to ${rawPath}, which is a draft or not published` : `broken link: ${rawPath} does not exist`,
+            !exists ? `broken link: ${rawPath} does not exist` : isInside(target, [contentDir]) ? `link to ${rawPath}, which is a draft or not published` : `link to ${rawPath}, which lies outside ${api.ctx.config.contentDir}/`,
             where,
             exists ? 'publish the target or remove the link' : 'fix the path (it is relative to this file) or remove the link',
           );
@@ -50,12 +68,9 @@ export default function rehypeResolveLinks() {
         node.properties[attribute] = hash ? `${url}#${hash}` : url;
         return;
       }
-      if (!existsSync(target) || !statSync(target).isFile()) {
-        const what = node.tagName === 'img' ? 'missing image' : 'link to a missing file';
-        throw new ContentError(`${what}: ${rawPath}`, where, `put the file at ${path.relative(api.ctx.root, target)} or fix the path (relative to this file)`);
-      }
-      api.dependOn(target);
-      node.data = { ...node.data, source: target } as Element['data'];
+      const local = resolveLocalFile(target, rawPath, what, roots, api.ctx.root, where);
+      api.dependOn(local.path);
+      node.data = { ...node.data, source: local.real } as Element['data'];
     });
   };
 }

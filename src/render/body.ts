@@ -14,7 +14,9 @@ import { ContentError } from '../errors.ts';
 import type { BuildContext, FileApi, Heading, ImageInfo, Page } from '../types.ts';
 import type { SourceFile } from '../content/load.ts';
 import { headingText } from '../markdown/heading-ids.ts';
+import { publishLeadImage } from '../markdown/lead-image.ts';
 import type { PublishProcessor } from '../markdown/processor.ts';
+import type { SiteLink } from '../markdown/site-links.ts';
 import { hashFile, stamp, type FileStamp, type TextStageResult } from './text-stage.ts';
 import type { PublishData } from '../markdown/publish-files.ts';
 import type { BodyStore } from './body-store.ts';
@@ -27,6 +29,8 @@ export interface BodyResult {
   wordCount: number;
   links: Record<string, string | null>;
   files: Record<string, FileStamp>;
+  /** Site-absolute links: checked at the end of every build, cached or not (the output may have changed). */
+  siteLinks: SiteLink[];
   emits: Array<[outputPath: string, absolutePath: string]>;
   warnings: Array<{ message: string; line?: number }>;
 }
@@ -72,7 +76,7 @@ export async function renderBody(file: SourceFile, options: BodyRendererOptions)
 
 async function publish(file: SourceFile, key: string, text: TextStageResult, options: BodyRendererOptions): Promise<BodyResult> {
   const source = file.page.source!;
-  const result: BodyResult = { key, body: text.tree, headings: [], wordCount: 0, links: text.links, files: text.files, emits: [], warnings: [] };
+  const result: BodyResult = { key, body: text.tree, headings: [], wordCount: 0, links: text.links, files: text.files, siteLinks: text.siteLinks, emits: [], warnings: [] };
   for (const w of text.warnings) {
     result.warnings.push(w);
     options.ctx.log.warn(w.message, { file: source, line: w.line });
@@ -92,6 +96,9 @@ async function publish(file: SourceFile, key: string, text: TextStageResult, opt
       result.links[id] = url ?? null;
       return url;
     },
+    linksTo(url, line) {
+      result.siteLinks.push({ url, line });
+    },
     warn(message, line) {
       result.warnings.push({ message, line });
       options.ctx.log.warn(message, { file: source, line });
@@ -99,8 +106,12 @@ async function publish(file: SourceFile, key: string, text: TextStageResult, opt
   };
   const vfile = new VFile({ path: source, data: { solarpress: api } });
   let tree: HastRoot;
+  let frontImage: ImageInfo | undefined;
   try {
     tree = await options.publisher.run(text.tree, vfile);
+    // The front matter's `image:` goes through the same plugins, and comes before the body's first image.
+    const image = file.page.data.image;
+    if (typeof image === 'string') frontImage = await publishLeadImage(image, file.keyLine('image'), api, options.publisher, vfile);
   } catch (error) {
     if (error instanceof ContentError) throw error;
     const e = error as Error & { line?: number; column?: number };
@@ -108,6 +119,7 @@ async function publish(file: SourceFile, key: string, text: TextStageResult, opt
   }
   result.body = tree;
   Object.assign(result, summarize(tree));
+  result.leadImage = frontImage ?? result.leadImage;
   result.wordCount = toString(tree).split(/\s+/).filter(Boolean).length;
   return result;
 }

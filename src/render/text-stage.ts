@@ -9,6 +9,7 @@ import type { Root as HastRoot } from 'hast';
 import { VFile } from 'vfile';
 import { ContentError } from '../errors.ts';
 import type { TextProcessor } from '../markdown/processor.ts';
+import type { SiteLink } from '../markdown/site-links.ts';
 import type { BuildContext, FileApi, Logger, Page, ResolvedConfig } from '../types.ts';
 
 export interface FileStamp {
@@ -21,6 +22,8 @@ export interface TextStageResult {
   tree: HastRoot;
   links: Record<string, string | null>;
   files: Record<string, FileStamp>;
+  /** Site-absolute links, checked against the whole output at the end of the build. */
+  siteLinks: SiteLink[];
   warnings: Array<{ message: string; line?: number }>;
 }
 
@@ -33,7 +36,7 @@ export interface TextStageEnv {
 }
 
 export async function runTextStage(page: Page, markdown: string, processor: TextProcessor, env: TextStageEnv): Promise<TextStageResult> {
-  const result: TextStageResult = { tree: { type: 'root', children: [] }, links: {}, files: {}, warnings: [] };
+  const result: TextStageResult = { tree: { type: 'root', children: [] }, links: {}, files: {}, siteLinks: [], warnings: [] };
   const source = page.source!;
   const notHere = (what: string) => () => {
     throw new Error(`${what} is not available while Markdown is parsed: do it in a rehype plugin`);
@@ -65,6 +68,9 @@ export async function runTextStage(page: Page, markdown: string, processor: Text
       const url = env.urls.get(id);
       result.links[id] = url ?? null;
       return url;
+    },
+    linksTo(url, line) {
+      result.siteLinks.push({ url, line });
     },
     warn(message, line) {
       result.warnings.push({ message, line });
