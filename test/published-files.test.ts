@@ -121,7 +121,7 @@ describe('the image: front-matter key', () => {
     const lead = result.site.byUrl.get('/cover/')!.leadImage!;
     expect(lead).toMatchObject({ url: expect.stringMatching(/^\/media\/cover\.[0-9a-f]{16}\.png$/), width: 4, height: 3, type: 'image/png' });
     expect(readFileSync(path.join(root, 'dist', lead.url)).equals(PIXEL)).toBe(true);
-    expect(readFileSync(path.join(root, 'dist/feed.xml'), 'utf8')).toContain(`<enclosure url="https://example.org${lead.url}" length="${PIXEL.length}" type="image/png"/>`);
+    expect(readFileSync(path.join(root, 'dist/feed.xml'), 'utf8')).toContain(`<enclosure length="${PIXEL.length}" type="image/png" url="https://example.org${lead.url}"/>`);
     // From the cache: the same lead image, the file published again.
     const again = await build({ root, log: recorder() });
     expect(again.stats.renderedBodies).toBe(0);
