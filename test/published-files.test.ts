@@ -12,7 +12,7 @@ import { contentErrorsOf } from '../src/errors.ts';
 import { absoluteUrl } from '../plugins/feed/content.ts';
 import { SAFE_SCHEMES } from '../src/markdown/link-schemes.ts';
 import type { Logger, SourceLocation } from '../src/types.ts';
-import { PROJECT_ROOT, removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, tempSite, writeFiles } from './support/site.ts';
 
 const sites: string[] = [];
 afterAll(() => sites.forEach(removeSite));
@@ -275,13 +275,13 @@ describe('raw HTML and SVG', () => {
 
 describe('the command line', () => {
   /** Build a good site, break it, build again: exit 1, the error at file:line, dist/ byte for byte as before. */
-  function refused(files: Record<string, string | Buffer | null>, prepare?: (root: string) => void): string {
+  async function refused(files: Record<string, string | Buffer | null>, prepare?: (root: string) => void): Promise<string> {
     const root = site({});
-    expect(runCli(root, ['build']).code).toBe(0);
+    expect((await runCliAsync(root, ['build'])).code).toBe(0);
     const before = snapshotDir(path.join(root, 'dist'));
     writeFiles(root, files);
     prepare?.(root);
-    const run = runCli(root, ['build']);
+    const run = await runCliAsync(root, ['build']);
     expect(run.code).toBe(1);
     const after = snapshotDir(path.join(root, 'dist'));
     expect([...after.keys()]).toEqual([...before.keys()]);
@@ -290,19 +290,19 @@ describe('the command line', () => {
     return run.stderr;
   }
 
-  it('a symlink to a private file: exit 1, file:line, dist/ untouched', () => {
-    const stderr = refused({ 'content/articles/key.md': md('title: Key', '[key](.ssh/id_ed25519)\n'), 'home/.ssh/id_ed25519': 'PRIVATE' }, (root) =>
+  it('a symlink to a private file: exit 1, file:line, dist/ untouched', async () => {
+    const stderr = await refused({ 'content/articles/key.md': md('title: Key', '[key](.ssh/id_ed25519)\n'), 'home/.ssh/id_ed25519': 'PRIVATE' }, (root) =>
       symlinkSync(path.join(root, 'home/.ssh'), path.join(root, 'content/articles/.ssh')),
     );
     expect(stderr).toMatch(/content\/articles\/key\.md:5:1: link \.ssh\/id_ed25519 lies outside the site's folders \(through a symbolic link/);
   });
 
-  it('a javascript: link and a link to nothing on the site: both reported, exit 1, dist/ untouched', () => {
-    const stderr = refused({ 'content/articles/js.md': md('title: JS', '[a](javascript:alert(1))\n\n[b](/nowhere/)\n') });
+  it('a javascript: link, then (once fixed) a link to nothing on the site: exit 1 and file:line each time, dist/ untouched', async () => {
+    const stderr = await refused({ 'content/articles/js.md': md('title: JS', '[a](javascript:alert(1))\n\n[b](/nowhere/)\n') });
     expect(stderr).toMatch(/content\/articles\/js\.md:5:1: link to a javascript: URL is not published/);
     // Site-absolute links are checked once every page rendered: after the other errors are fixed.
     writeFiles(sites.at(-1)!, { 'content/articles/js.md': md('title: JS', '[b](/nowhere/)\n') });
-    const run = runCli(sites.at(-1)!, ['build']);
+    const run = await runCliAsync(sites.at(-1)!, ['build']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/content\/articles\/js\.md:5: link to \/nowhere\/, which this site does not publish/);
   });
