@@ -96,9 +96,16 @@ describe('local files a page publishes stay inside the site', () => {
     expect(await errorsOf(root)).toMatch(/^content\/articles\/doc\.md:5:5: SVG plan\.svg cannot be published: <rect> has an event handler \(onclick\)/m);
   });
 
-  it('hidden files are not published', async () => {
-    const root = site({ 'content/articles/env.md': md('title: Env', 'The [settings](.env).\n'), 'content/articles/.env': 'TOKEN=1' });
-    expect(await errorsOf(root)).toMatch(/^content\/articles\/env\.md:5:5: link \.env is a hidden file/m);
+  it('hidden files and web documents (which would run on the site) are not published', async () => {
+    const root = site({
+      'content/articles/env.md': md('title: Env', 'The [settings](.env).\n'),
+      'content/articles/.env': 'TOKEN=1',
+      'content/articles/demo.md': md('title: Demo', 'The [demo](demo.html).\n'),
+      'content/articles/demo.html': '<script src="/media/x.js"></script>',
+    });
+    const errors = await errorsOf(root);
+    expect(errors).toMatch(/^content\/articles\/env\.md:5:5: link \.env is a hidden file/m);
+    expect(errors).toMatch(/^content\/articles\/demo\.md:5:5: link demo\.html is a web document: published under \/media\/ it would run on the site's address/m);
   });
 
   it('a malformed percent escape names the line and the reason', async () => {

@@ -22,6 +22,9 @@ function realOrSelf(dir: string): string {
   }
 }
 
+/** Files a browser runs as documents (scripts and all): like raw HTML, not published from a page. */
+const DOCUMENTS = new Set(['.html', '.htm', '.xhtml', '.xht', '.shtml', '.xml', '.xsl', '.xslt']);
+
 export function isInside(file: string, roots: readonly string[]): boolean {
   return roots.some((root) => file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
 }
@@ -48,8 +51,8 @@ export interface LocalFile {
 
 /**
  * A local file a page publishes (`what`: 'image', 'link', 'lead image'), checked: it exists, is a
- * regular file, lies inside the publishable roots after symlinks, is not hidden, and if it is an
- * SVG, holds nothing active. Anything else is a ContentError at `where`.
+ * regular file, lies inside the publishable roots after symlinks, is not hidden nor an HTML/XML
+ * document, and if it is an SVG, holds nothing active. Anything else is a ContentError at `where`.
  */
 export function resolveLocalFile(target: string, shown: string, what: string, roots: readonly string[], root: string, where: SourceLocation): LocalFile {
   let real: string;
@@ -72,6 +75,13 @@ export function resolveLocalFile(target: string, shown: string, what: string, ro
   const inside = roots.find((r) => isInside(real, [r]))!;
   if (path.relative(inside, real).split(path.sep).some((part) => part.startsWith('.'))) {
     throw new ContentError(`${what} ${shown} is a hidden file (its path has a part starting with ".")`, where, 'hidden files are never published (the board does not serve them): rename it');
+  }
+  if (DOCUMENTS.has(path.extname(real).toLowerCase())) {
+    throw new ContentError(
+      `${what} ${shown} is a web document: published under /media/ it would run on the site's address`,
+      where,
+      'link a PDF or text version instead, or put the file in static/ if the site itself should serve it (and link it by its site path)',
+    );
   }
   if (path.extname(real).toLowerCase() === '.svg') {
     const problem = svgProblem(real);
