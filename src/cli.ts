@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { build, formatBytes } from './build.ts';
+import { build, formatBytes, type BuildResult } from './build.ts';
 import { CONFIG_FILE, loadConfig } from './config-load.ts';
 import { contentErrorsOf, UsageError } from './errors.ts';
 import { createLogger, errorText } from './log.ts';
@@ -72,25 +72,40 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 const buildCommand: CommandSpec = {
   name: 'build',
   summary: 'build the site',
-  usage: `Usage: solarpress build [--drafts] [--out DIR] [--quiet]
+  usage: `Usage: solarpress build [--drafts] [--out DIR] [--quiet] [--watch]
 
 Builds the site into the output folder (config outDir, default dist/). The new output replaces the
 old one only when the whole build succeeds. Unchanged pages and images come from the cache.
 
   --drafts     include pages with draft: true
   --out DIR    write here instead of the configured outDir
-  --quiet      print only problems`,
+  --quiet      print only problems
+  --watch      build again on every save to content, theme, static files or site.config.ts
+               (no server: for serving dist/ with your own; a failed build keeps the last good dist/)`,
   async run(args, env) {
-    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' } });
+    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
     const log = createLogger({ root: env.root, quiet: values.quiet });
-    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, log });
-    const s = result.stats;
-    if (!values.quiet) {
-      log.info(
+    const summary = (result: BuildResult) => {
+      const s = result.stats;
+      return (
         `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
-          `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`,
+        `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`
       );
+    };
+    if (values.watch) {
+      const { watchBuild } = await import('./watch-build.ts');
+      const watching = await watchBuild({ root: env.root, outDir: values.out, drafts: values.drafts, log, summary, report: (text) => process.stderr.write(text + '\n') });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop).off('SIGTERM', stop);
+          void watching.close().then(resolve);
+        };
+        process.once('SIGINT', stop).once('SIGTERM', stop);
+      });
+      return 0;
     }
+    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, log });
+    if (!values.quiet) log.info(summary(result));
     return 0;
   },
 };
