@@ -1,4 +1,7 @@
-/** Where things are on the site, as the theme's navigation sees it. */
+/**
+ * Where things are on the site, as the theme's navigation sees it. Worked out once per build (per
+ * Site object) and looked up per page: a layout must cost O(1) in the size of the site.
+ */
 import type { Page, Site, ZineIssue } from '../../src/types.ts';
 import { archiveUrl, categoryUrl } from './urls.ts';
 
@@ -7,9 +10,41 @@ export interface NavItem {
   label: string;
 }
 
+interface SiteMap {
+  power?: Page;
+  contentPages: Page[];
+  nav: NavItem[];
+  /** A zine's cover and each of its parts, by page id. */
+  zines: Map<string, ZineIssue>;
+}
+
+const maps = new WeakMap<Site, SiteMap>();
+
+function siteMap(site: Site): SiteMap {
+  let map = maps.get(site);
+  if (!map) {
+    const contentPages = site.pages
+      .filter((p) => p.kind === 'page')
+      .sort((a, b) => (a.order ?? 1e9) - (b.order ?? 1e9) || a.title.localeCompare(b.title));
+    const zines = new Map<string, ZineIssue>();
+    for (const zine of site.zines) {
+      zines.set(zine.index.id, zine);
+      for (const part of zine.parts) zines.set(part.id, zine);
+    }
+    map = {
+      power: site.pages.find((p) => p.data.layout === 'power') ?? site.byUrl.get('/power/'),
+      contentPages,
+      nav: navOf(site, contentPages),
+      zines,
+    };
+    maps.set(site, map);
+  }
+  return map;
+}
+
 /** The power page: a content page asking for the 'power' layout, or the one at /power/. */
 export function powerPage(site: Site): Page | undefined {
-  return site.pages.find((p) => p.data.layout === 'power') ?? site.byUrl.get('/power/');
+  return siteMap(site).power;
 }
 
 export function isPowerPage(page: Page): boolean {
@@ -18,15 +53,12 @@ export function isPowerPage(page: Page): boolean {
 
 /** Content pages (about, power, colophon) in their `order`, then by title. */
 export function contentPages(site: Site): Page[] {
-  return site.pages
-    .filter((p) => p.kind === 'page')
-    .sort((a, b) => (a.order ?? 1e9) - (b.order ?? 1e9) || a.title.localeCompare(b.title));
+  return siteMap(site).contentPages;
 }
 
 export function zineOf(site: Site, page: Page): ZineIssue | undefined {
-  if (page.kind === 'zine-issue') return site.zines.find((z) => z.index.id === page.id);
-  if (page.kind === 'zine-part') return site.zines.find((z) => z.index.id === page.issue || z.parts.includes(page));
-  return undefined;
+  if (page.kind !== 'zine-issue' && page.kind !== 'zine-part') return undefined;
+  return siteMap(site).zines.get(page.id);
 }
 
 function capitalise(s: string): string {
@@ -43,13 +75,17 @@ export function navLabel(page: Page): string {
 
 /** Main navigation: the latest zine issue, the categories of posts, the archive, the content pages. */
 export function mainNav(site: Site): NavItem[] {
+  return siteMap(site).nav;
+}
+
+function navOf(site: Site, pages: Page[]): NavItem[] {
   const items: NavItem[] = [];
   const zine = site.zines[0];
   if (zine) items.push({ url: zine.index.url, label: 'Zine' });
   const postCategories = new Set(site.posts.map((p) => p.category).filter((c): c is string => !!c));
   for (const name of [...postCategories].sort()) items.push({ url: categoryUrl(name), label: capitalise(name) });
   items.push({ url: archiveUrl, label: 'Archive' });
-  for (const p of contentPages(site)) items.push({ url: p.url, label: navLabel(p) });
+  for (const p of pages) items.push({ url: p.url, label: navLabel(p) });
   return items;
 }
 
