@@ -14,7 +14,7 @@ import type { FileApi, ImageInfo } from '../types.ts';
 import { schemeOf } from './link-schemes.ts';
 import { publishableRoots, resolveLocalFile } from './local-files.ts';
 import type { PublishProcessor } from './processor.ts';
-import { IMAGE_TYPES, type PublishData } from './publish-files.ts';
+import { IMAGE_EXTENSIONS, type PublishData } from './publish-files.ts';
 
 export async function publishLeadImage(value: string, line: number | undefined, api: FileApi, publisher: PublishProcessor, file: VFile): Promise<ImageInfo | undefined> {
   const source = api.page.source!;
@@ -22,8 +22,8 @@ export async function publishLeadImage(value: string, line: number | undefined, 
   if (schemeOf(value) || value.startsWith('/') || value.startsWith('\\')) {
     throw new ContentError(`image: ${value} is not a file beside this page`, where, 'write the path of an image file relative to this file (image: images/cover.jpg)');
   }
-  if (!IMAGE_TYPES[path.extname(value).toLowerCase()]) {
-    throw new ContentError(`image: ${value} is not an image`, where, `use a ${Object.keys(IMAGE_TYPES).join(', ')} file`);
+  if (!IMAGE_EXTENSIONS.has(path.extname(value).toLowerCase())) {
+    throw new ContentError(`image: ${value} is not an image`, where, `use a ${[...IMAGE_EXTENSIONS].join(', ')} file`);
   }
   const target = path.resolve(path.dirname(source), value);
   const local = resolveLocalFile(target, value, 'lead image', publishableRoots(api.ctx.root, api.ctx.config), api.ctx.root, where);

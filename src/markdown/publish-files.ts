@@ -10,6 +10,7 @@ import type { Element, Root } from 'hast';
 import sharp from 'sharp';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
+import { contentTypeOf } from '../content-types.ts';
 import { fileApi } from './file-api.ts';
 import type { ImageInfo } from '../types.ts';
 
@@ -18,16 +19,8 @@ export interface PublishData {
   published?: ImageInfo;
 }
 
-/** Image files a page may show, by extension, with the type they are published as. */
-export const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.svg': 'image/svg+xml',
-};
+/** Extensions of the image files a page may show (their type comes from the one content-type table). */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.svg']);
 
 export default function rehypePublishFiles() {
   return async (tree: Root, file: VFile) => {
@@ -42,8 +35,7 @@ export default function rehypePublishFiles() {
       const url = `/media/${path.basename(data.source, ext)}.${hash}${ext}`;
       api.emitFile(url.slice(1), data.source);
       node.properties[node.tagName === 'img' ? 'src' : 'href'] = url;
-      const type = IMAGE_TYPES[ext];
-      if (node.tagName === 'img' && type) images.push(describe(node, url, type, bytes));
+      if (node.tagName === 'img' && IMAGE_EXTENSIONS.has(ext)) images.push(describe(node, url, contentTypeOf(ext).split(';')[0], bytes));
     });
     await Promise.all(images);
   };
