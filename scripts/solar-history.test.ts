@@ -223,7 +223,8 @@ describe.skipIf(!ok)('power history, chart and power mode (solar-stats.sh, a fak
     expect(svg).toMatch(/<svg [^>]*role="img" aria-labelledby="t d"/);
     expect(svg).toMatch(/<title id="t">Battery charge and solar power, the last 7 days<\/title>/);
     const desc = /<desc id="d">([^<]*)<\/desc>/.exec(svg)![1];
-    expect(desc).toContain(`Battery now ${last.percent} %, lowest ${lowest} % (`);
+    // The newest slot is 23:50 local on Sunday (the run at its end recorded it).
+    expect(desc).toContain(`Battery ${last.percent} % at 23:50, lowest ${lowest} % (`);
     // The battery line breaks at the outage (and at the unknown readings): several sub-paths.
     const battery = /stroke="#1b1b1b" stroke-width="[\d.]+" stroke-linejoin="round" d="([^"]*)"/.exec(svg)![1];
     expect(battery.match(/M/g)!.length).toBe(3);

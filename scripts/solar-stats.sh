@@ -520,7 +520,7 @@ BEGIN {
   for (s = from; s <= NOW_SLOT; s += STEP) {
     if (!(s in PCT)) continue
     up++
-    if (PCT[s] != "-") { if (minp == "" || PCT[s] <= minp) { minp = PCT[s]; mint = s } lastp = PCT[s] }
+    if (PCT[s] != "-") { if (minp == "" || PCT[s] <= minp) { minp = PCT[s]; mint = s } lastp = PCT[s]; lastt = s }
     if (SW[s] != "-" && SW[s] > maxw) maxw = SW[s]
     if (LW[s] != "-" && s > NOW_SLOT - 86400) { loadsum += LW[s]; loadn++ }
   }
@@ -577,13 +577,14 @@ BEGIN {
     px = (x1 - x0) / N; U = int((y1 - y0) / px + 0.5)
     wmax = 1; while (wmax < maxw) wmax = wmax < 5 ? wmax + 1 : (wmax < 20 ? wmax + 5 : wmax * 2)
     out = E["svg_tmp"]
-    now_text = pct == "" ? "not measured" : pct " %"
+    # The chart is redrawn once a slot: it states the charge of its newest slot, and when.
+    now_text = lastp == "" ? "not measured" : lastp " % at " hhmm(lastt)
     low_text = minp == "" ? "not measured" : minp " % (" dayname(mint) ", " hhmm(mint) ")"
-    desc = "Battery now " now_text ", lowest " low_text ". Solar power up to " fmt(maxw, 1) " W. " uptext
+    desc = "Battery " now_text ", lowest " low_text ". Solar power up to " fmt(maxw, 1) " W. " uptext
     printf "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"t d\" font-family=\"sans-serif\" font-size=\"11\">\n", W, H, W, H > out
     printf "<title id=\"t\">Battery charge and solar power, %s</title>\n<desc id=\"d\">%s</desc>\n", esc(spantext), esc(desc) > out
     printf "<rect width=\"%d\" height=\"%d\" fill=\"#fffdf7\"/>\n", W, H > out
-    printf "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Battery %s now, lowest %s</text>\n", x0, esc(now_text), esc(minp == "" ? "not measured" : minp " %") > out
+    printf "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Battery %s, lowest %s</text>\n", x0, esc(now_text), esc(minp == "" ? "not measured" : minp " %") > out
     printf "<text x=\"%d\" y=\"31\">%s</text>\n", x0, esc(uptext) > out
     printf "<g transform=\"translate(%d %d) scale(%.5f %.5f)\">\n", x0, y1, px, -px > out
     # Night: runs of dark slots.

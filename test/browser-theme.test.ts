@@ -93,6 +93,8 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     };
     weights = new Map(result.laidOut.map((l) => [l.page.url, l.weight]));
     server = await serveStatic(out);
+    // The board's chart of the last days (scripts/solar-stats.sh): the power page and every footer show it.
+    server.overrides.set('/api/power-history.svg', { body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 250"><rect width="640" height="250" fill="#f2b705"/></svg>', type: 'image/svg+xml' });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
