@@ -9,6 +9,7 @@ import type { PluggableList } from 'unified';
 import path from 'node:path';
 import { loadConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
+import { placementOf } from './content/kinds.ts';
 import { loadContent, type SourceMemo } from './content/load.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
@@ -144,13 +145,17 @@ export class SiteBuilder {
 
     const settingsHash = hashOf(VERSION, CODE_HASH, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
     phase('config');
+    // Files that fail to load are reported together with what rendering the others finds (broken links…).
+    const loadErrors: ContentError[] = [];
+    const contentDir = path.resolve(root, config.contentDir);
     const files = loadContent({
-      contentDir: path.resolve(root, config.contentDir),
+      contentDir,
       drafts: ctx.drafts,
       layouts: new Set(Object.keys(theme.layouts)),
       memo: this.memo,
+      errors: loadErrors,
     });
-    const urls = new Map(files.map((f) => [f.page.id, f.page.url]));
+    const urls = new Map([...placeholderUrls(loadErrors, contentDir), ...files.map((f): [string, string] => [f.page.id, f.page.url])]);
 
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };
@@ -190,7 +195,7 @@ export class SiteBuilder {
       }
       let nextFresh = 0;
       const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
-      const errors = rendered.flatMap((r) => (r.ok ? [] : r.errors));
+      const errors = [...loadErrors, ...rendered.flatMap((r) => (r.ok ? [] : r.errors))];
       if (errors.length > 0) throw new ContentErrors(errors);
       this.bodies.endBuild();
       // The preview server writes the body cache after a quiet moment: a save must not wait for it.
@@ -344,6 +349,21 @@ async function loadCode(root: string): Promise<LoadedCode> {
 /** One build in a fresh builder: what `solarpress build` and tests call. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   return new SiteBuilder(options).build();
+}
+
+/**
+ * Where the files that failed to load would live, so that a link to one of them is not reported as
+ * broken as well (their own error is). The build fails anyway: these never reach the output.
+ */
+function placeholderUrls(errors: ContentError[], contentDir: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const error of errors) {
+    if (!error.where?.file.endsWith('.md')) continue;
+    const id = path.relative(contentDir, error.where.file).split(path.sep).join('/');
+    const placement = placementOf(id);
+    if (placement) out.push([id, placement.url(placement.defaultSlug)]);
+  }
+  return out;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; errors: ContentError[] };

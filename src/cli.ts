@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { build, formatBytes, type BuildResult } from './build.ts';
 import { CONFIG_FILE, loadConfig } from './config-load.ts';
-import { contentErrorsOf, UsageError } from './errors.ts';
+import { ContentErrors, contentErrorsOf, UsageError } from './errors.ts';
 import { createLogger, errorText } from './log.ts';
 import { setupPlugins } from './plugins.ts';
 import type { CommandEnv, CommandSpec } from './types.ts';
@@ -113,15 +113,44 @@ old one only when the whole build succeeds. Unchanged pages and images come from
 const checkCommand: CommandSpec = {
   name: 'check',
   summary: 'find content errors without writing',
-  usage: `Usage: solarpress check [--drafts]
+  usage: `Usage: solarpress check [--no-drafts] [--external [--timeout SECONDS] [--per-host N]]
 
-Runs the whole build without writing the output folder: reports every content error and warning.
-Exits 1 when there are errors.`,
+Runs the whole build without writing the output folder, drafts included: reports every content
+error (bad front matter, broken links and images, in every file at once) and warning.
+Exits 1 when there are errors.
+
+  --no-drafts        leave out pages with draft: true, as the build does
+  --external         also ask every http(s) link and image whether it still answers (HEAD, else
+                     GET); needs the network, so only on request and never at build time
+  --timeout SECONDS  wait this long for each answer (default 10)
+  --per-host N       requests at once to one host (default 2), to be polite`,
   async run(args, env) {
-    const { values } = parseFlags(args, { drafts: { type: 'boolean' } });
+    const { values } = parseFlags(args, {
+      drafts: { type: 'boolean' },
+      'no-drafts': { type: 'boolean' },
+      external: { type: 'boolean' },
+      timeout: { type: 'string' },
+      'per-host': { type: 'string' },
+    });
+    const positive = (flag: string, value: string | undefined, fallback: number) => {
+      if (value === undefined) return fallback;
+      if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} takes a positive number (got "${value}")`);
+      return Number(value);
+    };
+    const timeoutMs = positive('--timeout', values.timeout, 10) * 1000;
+    const perHost = Math.ceil(positive('--per-host', values['per-host'], 2));
+    if (!values.external && (values.timeout !== undefined || values['per-host'] !== undefined)) throw new UsageError('--timeout and --per-host go with --external');
+    const drafts = !values['no-drafts'];
     const log = createLogger({ root: env.root });
-    const result = await build({ root: env.root, drafts: values.drafts, log, write: false });
-    log.info(`checked ${result.stats.pages} pages: ${log.warnings.length} warnings, no errors`);
+    const result = await build({ root: env.root, drafts, log, write: false });
+    let external = '';
+    if (values.external) {
+      const { checkExternalLinks, externalLinks } = await import('./check/external-links.ts');
+      const { errors, checked } = await checkExternalLinks(externalLinks(result.site), { timeoutMs, perHost, concurrency: 8, log });
+      if (errors.length > 0) throw new ContentErrors(errors);
+      external = `, ${checked} external links answer`;
+    }
+    log.info(`checked ${result.stats.pages} pages${drafts ? ' (drafts included)' : ''}: ${log.warnings.length} warnings, no errors${external}`);
     return 0;
   },
 };

@@ -30,6 +30,8 @@ export interface LoadOptions {
   drafts: boolean;
   layouts: ReadonlySet<string>;
   memo?: SourceMemo;
+  /** Collect the problems here and return the files that loaded, instead of throwing them. */
+  errors?: ContentError[];
 }
 
 export function loadContent(options: LoadOptions): SourceFile[] {
@@ -52,7 +54,10 @@ export function loadContent(options: LoadOptions): SourceFile[] {
     }
   }
   errors.push(...duplicatePermalinks(files));
-  if (errors.length > 0) throw new ContentErrors(errors);
+  if (errors.length > 0) {
+    if (!options.errors) throw new ContentErrors(errors);
+    options.errors.push(...errors);
+  }
   // Stable order whatever the file system returns: determinism starts here.
   return files.sort((a, b) => (a.page.id < b.page.id ? -1 : 1));
 }
