@@ -152,6 +152,7 @@ export class SiteBuilder {
       contentDir,
       drafts: ctx.drafts,
       layouts: new Set(Object.keys(theme.layouts)),
+      pluginKeys: new Map(plugins.flatMap((p) => Object.entries(p.frontMatter ?? {}))),
       memo: this.memo,
       errors: loadErrors,
     });

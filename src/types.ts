@@ -187,6 +187,11 @@ export interface SolarpressPlugin {
   version: string;
   remarkPlugins?: PluggableList;
   rehypePlugins?: PluggableList;
+  /**
+   * Front-matter keys the plugin owns, each with the schema its value must pass: the core checks
+   * them with the rest of the front matter (errors at the key's line) and puts the parsed value in page.data.
+   */
+  frontMatter?: Record<string, ZodType>;
   /** Before any page renders (e.g. start a worker pool). */
   buildStart?(ctx: BuildContext): void | Promise<void>;
   /** After every page is rendered and laid out: see the whole site, emit files (feeds, configs). */

@@ -11,6 +11,7 @@ import type { BuildContext, PluginDefinition, Site, SolarpressPlugin } from '../
 import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema, type DitherOptions } from './options.ts';
+import { pageOverrideSchema } from './override.ts';
 import rehypeDither from './rehype.ts';
 import { DitherService, summary, type DitherStats } from './service.ts';
 
@@ -30,6 +31,7 @@ const definition: PluginDefinition<DitherOptions> = {
       name: 'dither',
       version: PLUGIN_VERSION,
       rehypePlugins: [[rehypeDither, { options, service: (api: { ctx: BuildContext }) => serviceFor(api.ctx) }]],
+      frontMatter: { dither: pageOverrideSchema },
       buildStart(ctx) {
         const s = serviceFor(ctx);
         s.reset();

@@ -1,5 +1,10 @@
 /**
- * The per-image override, written in the Markdown image title:
+ * Overrides of the site's dither settings: a page's, in its front matter, and an image's own, in the
+ * Markdown image title (which wins over the page's). In front matter:
+ *
+ *   dither: { palette: 3, threshold: 64 }       dither: none
+ *
+ * In the image title:
  *
  *   ![Solar panel](panel.jpg "dither: palette=3 threshold=64")
  *   ![Wiring](wiring.png "The board's wiring dither: palette=#000000,#ff0000,#ffffff")
@@ -7,6 +12,8 @@
  *
  * `dither:` and everything after it is removed from the title; text before it stays the title.
  */
+import { z } from 'zod';
+import { describeValue } from '../../src/content/frontmatter.ts';
 import { paletteSchema, thresholdSchema, type DitherOverride } from './options.ts';
 
 export type ParsedOverride = { none: true } | { none: false; override: DitherOverride };
@@ -44,3 +51,28 @@ export function parseDirective(directive: string): ParsedOverride {
   }
   return { none: false, override };
 }
+
+const PAGE_KEYS = 'palette: 3, 6, 11 or a list of colours, threshold: 0–255 (or [r, g, b]), or the word none';
+
+/** The front-matter key `dither:` (registered through the plugin's frontMatter). */
+export const pageOverrideSchema = z.unknown().transform((value, ctx): ParsedOverride => {
+  const fail = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  if (value === 'none') return { none: true };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`write none or a mapping of ${PAGE_KEYS}; not ${describeValue(value)}`);
+  const override: DitherOverride = {};
+  for (const [key, setting] of Object.entries(value)) {
+    if (key === 'palette') {
+      const parsed = paletteSchema.safeParse(setting);
+      if (!parsed.success) return fail(`palette must be 3, 6, 11 or a list of 2–255 colours ('#rrggbb' or [r, g, b]), not ${describeValue(setting)}`);
+      override.palette = parsed.data;
+    } else if (key === 'threshold') {
+      const parsed = thresholdSchema.safeParse(setting);
+      if (!parsed.success) return fail(`threshold must be a number 0–255, or three as [r, g, b], not ${describeValue(setting)}`);
+      override.threshold = parsed.data;
+    } else return fail(`unknown setting "${key}": a page may set ${PAGE_KEYS}`);
+  }
+  return { none: false, override };
+});

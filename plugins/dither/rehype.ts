@@ -16,7 +16,7 @@ import type { FileApi, ImageInfo } from '../../src/types.ts';
 import type { CacheEntry } from './cache.ts';
 import { ImageError } from './image-error.ts';
 import { settingsFor, type DitherOptions, type DitherOverride } from './options.ts';
-import { parseDirective, splitTitle } from './override.ts';
+import { parseDirective, splitTitle, type ParsedOverride } from './override.ts';
 import type { DitherService } from './service.ts';
 
 export interface RehypeDitherOptions {
@@ -62,15 +62,17 @@ async function publish({ node }: Found, file: VFile, api: FileApi, options: Dith
   const where = { file: file.path, line, column: node.position?.start.column };
   const shown = path.relative(api.ctx.root, source);
 
-  let override: DitherOverride = {};
-  let none = false;
+  // The page's front matter first (validated when the page was read), then the image's own title.
+  const page = api.page.data.dither as ParsedOverride | undefined;
+  let override: DitherOverride = page && !page.none ? page.override : {};
+  let none = page?.none ?? false;
   if (typeof node.properties.title === 'string') {
     const { title, directive } = splitTitle(node.properties.title);
     if (directive !== undefined) {
       try {
         const parsed = parseDirective(directive);
         none = parsed.none;
-        if (!parsed.none) override = parsed.override;
+        if (!parsed.none) override = { ...override, ...parsed.override };
       } catch (error) {
         throw new ContentError(`image ${shown}: ${(error as Error).message}`, where, 'see "Per-image override" in plugins/dither/README.md');
       }

@@ -1,17 +1,40 @@
 /**
- * Front matter: the keys solarpress knows, validated with messages that name the key and its line.
- * Keys it does not know are kept in page.data for the theme.
+ * Front matter: the keys solarpress knows, validated with messages that name the key, what it must
+ * be and what it is (the reader reports the key's line). Keys it does not know are kept in page.data
+ * for the theme; keys a plugin owns are validated by the plugin's schema (SolarpressPlugin.frontMatter).
  */
 import { z } from 'zod';
 
-const date = z.union([z.date(), z.string()]).transform((value, ctx) => {
-  const parsed = value instanceof Date ? value : parseDate(value);
-  if (!parsed || Number.isNaN(parsed.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `invalid date ${JSON.stringify(String(value))}: write it as YYYY-MM-DD (or an ISO 8601 date-time)` });
-    return z.NEVER;
+/** What a value is, in an author's words: `the text "false"`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return 'empty';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return 'a date';
+  if (Array.isArray(value)) {
+    const odd = value.find((item) => typeof item !== 'string');
+    return odd === undefined ? 'a list' : `a list holding ${describeValue(odd)}`;
   }
-  return parsed;
+  return 'a mapping (key: value lines)';
+}
+
+/** The message of a key whose value has the wrong type: "draft must be true or false, not the text "false"". */
+const mustBe = (key: string, what: string) => ({
+  error: (issue: { input?: unknown }) => {
+    const quoted = typeof issue.input === 'string' && what === 'true or false' && /^(true|false)$/i.test(issue.input);
+    return `${key} must be ${what}, not ${describeValue(issue.input)}${quoted ? ' (write it without quotes)' : ''}`;
+  },
 });
+
+const date = (key: string) =>
+  z.union([z.date(), z.string()], mustBe(key, 'a date (YYYY-MM-DD)')).transform((value, ctx) => {
+    const parsed = value instanceof Date ? value : parseDate(value);
+    if (!parsed || Number.isNaN(parsed.getTime())) {
+      ctx.addIssue({ code: 'custom', message: `invalid date ${JSON.stringify(String(value))}: write it as YYYY-MM-DD (or an ISO 8601 date-time)` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 
 /** Dates without a time are midnight UTC, so output never depends on the build machine's time zone. */
 function parseDate(text: string): Date | undefined {
@@ -24,26 +47,31 @@ function parseDate(text: string): Date | undefined {
   return undefined;
 }
 
-const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+const text = (key: string) => z.string(mustBe(key, 'text'));
 
 export const frontMatterSchema = z.looseObject({
-  title: z.string({ error: (issue) => (issue.input === undefined ? 'missing title: every page needs `title: …` in its front matter' : 'title must be text') }).trim().min(1, 'title is empty'),
-  date: date.optional(),
-  updated: date.optional(),
-  author: z.string().optional(),
-  authors: z.array(z.string()).optional(),
-  summary: z.string().optional(),
-  category: z.string().optional(),
-  tags: stringList.optional(),
-  slug: z
-    .string()
+  title: z
+    .string({ error: (issue) => (issue.input === undefined ? 'missing title: every page needs `title: …` in its front matter' : mustBe('title', 'text').error(issue)) })
+    .trim()
+    .min(1, 'title is empty'),
+  date: date('date').optional(),
+  updated: date('updated').optional(),
+  author: text('author').optional(),
+  authors: z.array(text('each author'), mustBe('authors', 'a list of names')).optional(),
+  summary: text('summary').optional(),
+  category: text('category').optional(),
+  tags: z
+    .union([z.string(), z.array(z.string())], mustBe('tags', 'a word or a list of words'))
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  slug: text('slug')
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'slug must be lowercase letters, digits and single hyphens')
     .optional(),
-  draft: z.boolean().optional(),
-  order: z.number().int().optional(),
-  image: z.string().optional(),
-  layout: z.string().optional(),
-  issue: z.string().optional(),
+  draft: z.boolean(mustBe('draft', 'true or false')).optional(),
+  order: z.number(mustBe('order', 'a whole number')).int('order must be a whole number').optional(),
+  image: text('image').optional(),
+  layout: text('layout').optional(),
+  issue: text('issue').optional(),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

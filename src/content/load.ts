@@ -3,14 +3,15 @@
  * All problems of all files are collected and thrown together as ContentErrors.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import matter from 'gray-matter';
-import yaml from 'js-yaml';
+import type { ZodType } from 'zod';
 import { ContentError, ContentErrors } from '../errors.ts';
 import type { Page } from '../types.ts';
 import { frontMatterSchema } from './frontmatter.ts';
 import { PLACES_HINT, placementOf } from './kinds.ts';
+import { checkNesting } from './nesting.ts';
+import { lineOfKey, readFrontMatter } from './read-front-matter.ts';
 
 export interface SourceFile {
   page: Page;
@@ -29,10 +30,18 @@ export interface LoadOptions {
   contentDir: string;
   drafts: boolean;
   layouts: ReadonlySet<string>;
+  /** Front-matter keys plugins own, with the schema each is validated by (see SolarpressPlugin.frontMatter). */
+  pluginKeys?: ReadonlyMap<string, ZodType>;
   memo?: SourceMemo;
   /** Collect the problems here and return the files that loaded, instead of throwing them. */
   errors?: ContentError[];
 }
+
+/**
+ * A whole book is 1–3 MB of Markdown; a file much bigger is an export gone wrong, and would need
+ * gigabytes of memory to render (about 200 bytes per byte of Markdown, in syntax trees and HTML).
+ */
+const MAX_MARKDOWN_BYTES = 10e6;
 
 export function loadContent(options: LoadOptions): SourceFile[] {
   const errors: ContentError[] = [];
@@ -42,9 +51,12 @@ export function loadContent(options: LoadOptions): SourceFile[] {
     const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
     try {
       const stat = statSync(absolute);
+      if (stat.size > MAX_MARKDOWN_BYTES) {
+        throw new ContentError(`is ${(stat.size / 1e6).toFixed(0)} MB of Markdown, over the limit of ${MAX_MARKDOWN_BYTES / 1e6} MB`, { file: absolute }, 'split it into several pages');
+      }
       const memoed = options.memo?.get(absolute);
       const file =
-        memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs ? memoed.file : readSource(absolute, id, options.layouts);
+        memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs ? memoed.file : readSource(absolute, id, options.layouts, options.pluginKeys ?? new Map());
       options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
       if (file.page.draft && !options.drafts) continue;
       files.push(file);
@@ -62,12 +74,12 @@ export function loadContent(options: LoadOptions): SourceFile[] {
   return files.sort((a, b) => (a.page.id < b.page.id ? -1 : 1));
 }
 
-/** Markdown files under dir; symlinks must stay inside content/. */
+/** Markdown files under dir; symlinks must stay inside content/; FIFOs, sockets and devices are refused. */
 function* walk(dir: string, contentRoot: string, errors: ContentError[]): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.name.startsWith('.')) continue;
     const absolute = path.join(dir, entry.name);
-    let isDir = entry.isDirectory();
+    let type: Dirent | Stats = entry;
     if (entry.isSymbolicLink()) {
       let target: string;
       try {
@@ -80,16 +92,26 @@ function* walk(dir: string, contentRoot: string, errors: ContentError[]): Genera
         errors.push(new ContentError(`symbolic link points outside content/ (to ${target})`, { file: absolute }, 'copy the file into content/ instead of linking to it'));
         continue;
       }
-      isDir = lstatSync(target).isDirectory();
+      type = statSync(target);
     }
-    if (isDir) yield* walk(absolute, contentRoot, errors);
-    else if (entry.name.endsWith('.md')) yield absolute;
+    if (type.isDirectory()) yield* walk(absolute, contentRoot, errors);
+    else if (!type.isFile()) {
+      // Reading a FIFO waits for a writer that never comes: such a thing is never content.
+      errors.push(new ContentError(`is a ${specialKind(type)}, not a file`, { file: absolute }, 'remove it from the content folder: solarpress reads only files and folders there'));
+    } else if (entry.name.endsWith('.md')) yield absolute;
   }
+}
+
+function specialKind(type: Dirent | Stats): string {
+  if (type.isFIFO()) return 'named pipe (FIFO)';
+  if (type.isSocket()) return 'socket';
+  if (type.isCharacterDevice() || type.isBlockDevice()) return 'device';
+  return 'special file';
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readSource(file: string, id: string, layouts: ReadonlySet<string>): SourceFile {
+function readSource(file: string, id: string, layouts: ReadonlySet<string>, pluginKeys: ReadonlyMap<string, ZodType>): SourceFile {
   const bytes = readFileSync(file);
   const hash = createHash('sha256').update(bytes).digest('hex');
   let text: string;
@@ -104,25 +126,23 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>): Sou
   const placement = placementOf(id);
   if (!placement) throw new ContentError('is not in a content folder solarpress knows', { file }, PLACES_HINT);
 
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    // Our own options object keeps gray-matter from caching by content across files; the core
-    // schema leaves dates as text, so they are checked strictly (YAML would roll 2020-13-45 over).
-    parsed = matter(text, { engines: { yaml: (source: string) => (yaml.load(source, { schema: yaml.CORE_SCHEMA }) ?? {}) as object } });
-  } catch (error) {
-    const mark = (error as { mark?: { line: number; column: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
-    throw new ContentError(`invalid YAML in front matter: ${reason}`, { file, line: mark ? mark.line + 2 : 1, column: mark ? mark.column + 1 : undefined }, 'fix the YAML between the --- lines');
-  }
-  if (!text.startsWith('---')) throw new ContentError('has no front matter', { file, line: 1 }, 'start the file with a --- block holding at least `title: …`');
-
-  const frontLines = text.length - parsed.content.length;
-  const lineOf = (key: string) => lineOfKey(text.slice(0, frontLines), key);
-  const result = frontMatterSchema.safeParse(parsed.data);
+  const { data, front, content } = readFrontMatter(text, file);
+  const lineOf = (key: string) => lineOfKey(front, key);
+  const result = frontMatterSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0] ?? 'title');
     throw new ContentError(issue.message, { file, line: lineOf(key) ?? 1 }, 'fix the front matter');
+  }
+  for (const [key, schema] of pluginKeys) {
+    if (!(key in data)) continue;
+    const owned = schema.safeParse(data[key]);
+    if (!owned.success) {
+      const issue = owned.error.issues[0];
+      const at = [key, ...issue.path.map(String)].join('.');
+      throw new ContentError(`${at}: ${issue.message}`, { file, line: lineOf(key) ?? 1 }, 'fix the front matter');
+    }
+    (result.data as Record<string, unknown>)[key] = owned.data;
   }
   const fm = result.data;
   const layout = fm.layout ?? placement.kind;
@@ -153,14 +173,10 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>): Sou
     issue: placement.issue ? `zine/${placement.issue}/index.md` : undefined,
     data: fm as Record<string, unknown>,
   };
-  const front = text.slice(0, frontLines);
   const leading = front.split('\n').length - 1;
-  return { page, markdown: '\n'.repeat(leading) + parsed.content, hash, keyLine: (key) => lineOfKey(front, key) };
-}
-
-function lineOfKey(front: string, key: string): number | undefined {
-  const index = front.split('\n').findIndex((line) => line.startsWith(`${key}:`));
-  return index === -1 ? undefined : index + 1;
+  const markdown = '\n'.repeat(leading) + content;
+  checkNesting(markdown, file);
+  return { page, markdown, hash, keyLine: lineOf };
 }
 
 function lineOfInvalidUtf8(bytes: Buffer): number {
