@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
-import { loadConfig } from './config-load.ts';
+import { CONFIG_FILE, loadConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
 import { loadContent, type SourceMemo } from './content/load.ts';
@@ -16,7 +16,8 @@ import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
 import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
-import { DamagedCacheEntries, Output, Staging, writeOutput } from './output.ts';
+import { DamagedCacheEntries, Output, readManifest, Staging, writeOutput } from './output.ts';
+import { claimOutDir, legacyManifestFiles } from './output-guard.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
@@ -118,6 +119,23 @@ export class SiteBuilder {
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
     cache.startBuild();
     const output = new Output(cache);
+    const write = this.options.write ?? true;
+    claimOutDir(
+      outDir,
+      {
+        root,
+        contentDir: path.resolve(root, config.contentDir),
+        staticDir: path.resolve(root, config.staticDir),
+        themeDir: path.resolve(root, config.theme),
+        cacheDir: cacheRoot,
+      },
+      this.options.outDir !== undefined ? { label: '--out' } : { label: 'outDir in site.config.ts', file: path.join(root, CONFIG_FILE) },
+      write && {
+        log,
+        previousFiles: () =>
+          readManifest(cache.store(MANIFEST_STORE, MANIFEST_VERSION), outDir)?.files.map(([file]) => file) ?? legacyManifestFiles(cacheRoot, outDir),
+      },
+    );
     // Listed before anything renders: a problem in the static folder is reported with the others.
     const statics = new StaticPublisher(
       listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }),
@@ -160,7 +178,6 @@ export class SiteBuilder {
 
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };
-    const write = this.options.write ?? true;
     let staging: Staging | undefined;
     try {
       const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);

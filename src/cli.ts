@@ -78,7 +78,8 @@ Builds the site into the output folder (config outDir, default dist/). The new o
 old one only when the whole build succeeds. Unchanged pages and images come from the cache.
 
   --drafts     include pages with draft: true
-  --out DIR    write here instead of the configured outDir
+  --out DIR    write here instead of the configured outDir: a new or empty folder, or one an
+               earlier build wrote (never the project, content, theme or cache folder)
   --quiet      print only problems
   --watch      build again on every save to content, theme, static files or site.config.ts
                (no server: for serving dist/ with your own; a failed build keeps the last good dist/)`,

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { FileCache } from './cache/file-cache.js';
 import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
 
 export type OutputSource = { data: Uint8Array } | { file: string };
 
@@ -129,7 +130,7 @@ function sameBytes(a: OutputSource, b: OutputSource): boolean {
   return read(a).equals(read(b));
 }
 
-interface Manifest {
+export interface Manifest {
   signature: string;
   /** Every file of the written folder (plugin output included): path, size, mtime. */
   files: Array<[string, number, number]>;
@@ -147,7 +148,7 @@ export class Staging {
   constructor(outDir: string) {
     const parent = path.dirname(path.resolve(outDir));
     mkdirSync(parent, { recursive: true });
-    this.dir = path.join(parent, `.${path.basename(outDir)}.staging-${process.pid}`);
+    this.dir = siblingFolder(outDir, 'staging');
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir);
   }
@@ -191,12 +192,11 @@ export async function writeOutput(
   const signature = output.signature();
   const manifestKey = manifestKeyOf(outDir);
   const previousManifest = readManifest(manifests, outDir);
-  if (previousManifest?.signature === signature && intact(outDir, previousManifest.files)) {
+  if (previousManifest?.signature === signature && intact(outDir, previousManifest.files) && existsSync(path.join(outDir, OUTPUT_MARKER))) {
     await prepared?.discard();
     return 'unchanged';
   }
 
-  const parent = path.dirname(path.resolve(outDir));
   const stagingFolder = prepared ?? new Staging(outDir);
   const staging = stagingFolder.dir;
   try {
@@ -210,17 +210,33 @@ export async function writeOutput(
     }
     if (damaged.length > 0) throw new DamagedCacheEntries(damaged);
     await finish(staging);
-    const previous = path.join(parent, `.${path.basename(outDir)}.previous-${process.pid}`);
+    // Last, so that no plugin sees (or publishes) it: it lets the next build replace this folder.
+    writeFileSync(path.join(staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
     manifests.evict(manifestKey);
-    if (existsSync(outDir)) renameSync(outDir, previous);
-    renameSync(staging, outDir);
-    rmSync(previous, { recursive: true, force: true });
+    swapIn(staging, outDir);
   } catch (error) {
     await stagingFolder.discard();
     throw error;
   }
   manifests.put(manifestKey, JSON.stringify({ signature, files: listTree(outDir) } satisfies Manifest));
   return 'written';
+}
+
+/**
+ * Put the staging folder in outDir's place: the old folder is moved aside, then removed once the new
+ * one is in. If the new one cannot be moved in, the old one is moved back: outDir is never left missing.
+ */
+function swapIn(staging: string, outDir: string): void {
+  const previous = siblingFolder(outDir, 'previous');
+  const hadPrevious = existsSync(outDir);
+  if (hadPrevious) renameSync(outDir, previous);
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    if (hadPrevious) renameSync(previous, outDir);
+    throw error;
+  }
+  if (hadPrevious) rmSync(previous, { recursive: true, force: true });
 }
 
 /** The manifest of what a build wrote to outDir is kept per output folder: tests and `--out` build elsewhere with the same cache. */

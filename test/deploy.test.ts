@@ -549,6 +549,9 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
       expect(r.code, r.stderr).toBe(0);
       const built = contents(path.join(root, 'dist'));
       expect(Object.keys(built)).toContain('index.html');
+      // The output folder's marker is the build's own business: everything else is sent, it is not.
+      expect(Object.keys(built)).toContain('.solarpress-output');
+      delete built['.solarpress-output'];
       expect(contents(path.join(board, 'current'))).toEqual(built);
       expect(r.stderr + r.stdout).toMatch(/live: .*current → releases\//);
     } finally {

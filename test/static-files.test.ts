@@ -112,6 +112,7 @@ describe('the static folder', () => {
     const root = site({
       'site.config.ts': FIXTURE_CONFIG.replace("title: 'Fixture',", "title: 'Fixture', staticDir: '.',"),
     });
-    expect(await failure(root)).toMatch(/the static folder and outDir \(.*\/dist\) overlap/);
+    // The output folder guard (src/output-guard.ts) sees it first: the static folder holds dist/.
+    expect(await failure(root)).toMatch(/the output folder "dist" \(outDir in site\.config\.ts\) is inside the static folder \(\.\)/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { OUTPUT_MARKER } from '../output-guard.ts';
 import type { Logger } from '../types.ts';
 import { DeployError } from './errors.ts';
 import { lockBoard, type BoardLock } from './lock.ts';
@@ -42,7 +43,9 @@ export function checkOutput(outDir: string, root: string): number {
 
 function countFiles(dir: string): number {
   let n = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) n += entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name !== OUTPUT_MARKER) n += entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1;
+  }
   return n;
 }
 

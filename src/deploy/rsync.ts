@@ -1,6 +1,7 @@
 /**
  * rsync's arguments for sending dist/ to the board, and its itemized output read back.
  */
+import { OUTPUT_MARKER } from '../output-guard.ts';
 import { DeployError } from './errors.ts';
 import { destination, type DeployOptions } from './options.ts';
 import { lastLine, runProcess, rsyncShell, sshFailure, type ProcessResult, type RunOptions } from './ssh.ts';
@@ -11,9 +12,10 @@ import { lastLine, runProcess, rsyncShell, sshFailure, type ProcessResult, type 
  * change is a hard link to the previous release (same inode, same mtime: nginx's ETag and
  * Last-Modified stay, and browsers keep their cached copy). Modes are made world-readable so
  * nginx can read them whatever the local umask. /api is the board's own: never sent, never deleted.
+ * The output folder's marker file is for the build only: never sent.
  */
 export function rsyncArgs(options: DeployOptions): string[] {
-  const args = ['--recursive', '--links', '--safe-links', '--perms', '--chmod=D755,F644', '--compress', '--checksum', '--itemize-changes', '--exclude=/api'];
+  const args = ['--recursive', '--links', '--safe-links', '--perms', '--chmod=D755,F644', '--compress', '--checksum', '--itemize-changes', '--exclude=/api', `--exclude=/${OUTPUT_MARKER}`];
   if (options.bwlimit) args.push(`--bwlimit=${options.bwlimit}`);
   args.push('-e', rsyncShell(options));
   return args;
