@@ -229,7 +229,20 @@ export interface Theme {
   rehypePlugins?: PluggableList;
 }
 
-export type Layout = (ctx: LayoutContext) => HastRoot;
+/**
+ * A layout turns a page into a whole document. A laid-out page is reused while what it shows is
+ * unchanged: without `reads`, that is the metadata of every page on the site (safe, but a changed
+ * title lays out every page again); with it, only its own page and what `reads` names.
+ */
+export type Layout = ((ctx: LayoutContext) => HastRoot) & { reads?: LayoutReads };
+
+/**
+ * What a layout shows besides its own page and body, for a page: the pages whose metadata (title,
+ * date, summary, tags, front matter…) it shows, and `shared`, a fingerprint of what the site shows on
+ * every page (menu, footer), worked out once per Site. Name too much rather than too little: a page
+ * missed here keeps showing its old title until the next cold build.
+ */
+export type LayoutReads = (page: Page, site: Site) => { pages: Iterable<Page>; shared: string };
 
 export interface LayoutContext {
   page: Page;

@@ -1,7 +1,8 @@
 /**
  * Lays pages out with the theme's layouts and serializes each document once.
- * A laid-out page is reused while its own body, the theme, the settings and the metadata of the
- * whole site (titles, dates, summaries… of every page: lists and menus show them) are unchanged.
+ * A laid-out page is reused while its own body and metadata, the theme, the settings and what its
+ * layout shows of the rest of the site are unchanged: what the layout's `reads` names, or, for a
+ * layout that declares nothing, the metadata of every page (titles, dates, summaries…).
  */
 import { createHash } from 'node:crypto';
 import type { Element, Root } from 'hast';
@@ -16,6 +17,8 @@ export interface LaidOut {
   page: Page;
   /** Compressed page weight in bytes (document + what it loads). */
   weight: number;
+  /** Laid out by this build (not found in the cache). */
+  fresh: boolean;
 }
 
 export interface LayoutOptions {
@@ -31,28 +34,36 @@ export interface LayoutOptions {
 
 /** What a builder keeps between builds (the preview server's rebuilds look up memory only). */
 export interface LayoutMemory {
-  /** Laid-out pages by their inputs: the cache entry each is published from, and its weight. */
+  /** Laid-out pages by the hash of their inputs: the cache entry each is published from, and its weight. */
   pages: Map<string, { file: string; weight: number }>;
 }
 
 /** Bump when laid-out pages are stored differently. */
-const PAGES_VERSION = '1';
+const PAGES_VERSION = '2';
 
 /** The store of laid-out pages: the preview's apart, so that each prunes only its own. */
 export const pageStore = (mode: 'build' | 'dev') => (mode === 'dev' ? 'preview-pages' : 'pages');
 
 export function layoutPages(options: LayoutOptions): LaidOut[] {
-  const siteHash = siteFingerprint(options.site);
+  const { site, theme } = options;
+  let wholeSite: string | undefined;
   const store = options.ctx.cache(pageStore(options.ctx.mode), PAGES_VERSION);
   const { memory } = options;
   const used = new Set<string>();
   const results: LaidOut[] = [];
-  for (const page of options.site.pages) {
-    const inputs = [options.settingsHash, siteHash, page.id, page.contentHash ?? ''].join('\0');
-    used.add(inputs);
-    let entry = memory.pages.get(inputs);
+  for (const page of site.pages) {
+    const reads = theme.layouts[page.layout]?.reads;
+    const hash = createHash('sha256').update([options.settingsHash, page.id, page.contentHash ?? '', pageMetadata(page)].join('\0'));
+    if (reads) {
+      const { pages, shared } = reads(page, site);
+      hash.update('\0reads\0').update(shared);
+      for (const p of pages) hash.update('\0').update(p.id).update('\0').update(pageMetadata(p));
+    } else hash.update('\0site\0').update((wholeSite ??= siteFingerprint(site)));
+    const key = hash.digest('hex').slice(0, 32);
+    used.add(key);
+    let entry = memory.pages.get(key);
+    let fresh = false;
     if (!entry) {
-      const key = createHash('sha256').update(inputs).digest('hex').slice(0, 32);
       // The weight rides in the entry's name: one file per page, looked up in one directory listing.
       let stored = store.find(key);
       if (!stored || !/^\d+$/.test(stored.suffix ?? '')) {
@@ -61,15 +72,16 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
         // Published from the cache entry (written before the output is), fresh or not, so an
         // unchanged site has the same output signature whichever build laid it out.
         stored = store.putLater(key, html, { suffix: String(weigh(tree, options.output, html)) });
+        fresh = true;
       }
       entry = { file: stored.file, weight: Number(stored.suffix) };
-      memory.pages.set(inputs, entry);
+      memory.pages.set(key, entry);
     }
     options.output.emitFile(page.outputPath, entry.file);
-    results.push({ page, weight: entry.weight });
+    results.push({ page, weight: entry.weight, fresh });
   }
   // What this build did not publish is forgotten (its entry stays until the store is pruned).
-  for (const inputs of memory.pages.keys()) if (!used.has(inputs)) memory.pages.delete(inputs);
+  for (const key of memory.pages.keys()) if (!used.has(key)) memory.pages.delete(key);
   return results;
 }
 

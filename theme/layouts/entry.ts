@@ -1,9 +1,10 @@
 /** Articles, guides and zine parts: a piece of writing with its header, body and end matter. */
 import { h } from 'hastscript';
 import type { Element } from 'hast';
-import type { Layout, LayoutContext, Page } from '../../src/types.ts';
+import type { Layout, LayoutContext, Page, Site } from '../../src/types.ts';
 import { authorBio, bodyOf, byline, categoryLink, pager, tableOfContents, tagList } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
+import { showing } from '../lib/reads.ts';
 import { zineOf } from '../lib/site-map.ts';
 
 function entryHeader(page: Page, ctx: LayoutContext, kicker: Element | undefined): Element {
@@ -42,15 +43,17 @@ function entry(ctx: LayoutContext, bodyClass: string, kicker: Element | undefine
   });
 }
 
-export const article: Layout = (ctx) =>
-  entry(ctx, 'layout-article', ctx.page.category ? h('p.entry-kicker', categoryLink(ctx.page.category)) : undefined);
+export const article: Layout = showing((ctx) =>
+  entry(ctx, 'layout-article', ctx.page.category ? h('p.entry-kicker', categoryLink(ctx.page.category)) : undefined),
+);
 
-export const guide: Layout = (ctx) =>
+export const guide: Layout = showing((ctx) =>
   entry(ctx, 'layout-guide', ctx.page.category ? h('p.entry-kicker', categoryLink(ctx.page.category)) : undefined, {
     toc: true,
-  });
+  }),
+);
 
-export const zinePart: Layout = (ctx) => {
+export const zinePart: Layout = showing((ctx) => {
   const { page, site } = ctx;
   const zine = zineOf(site, page);
   const i = zine ? zine.parts.indexOf(page) : -1;
@@ -71,4 +74,11 @@ export const zinePart: Layout = (ctx) => {
     head,
     after: pager(zine ? `More from ${zine.index.title}` : 'Parts', prev, next),
   });
-};
+}, issueAndParts);
+
+/** A zine part's kicker, pager and feed link show its issue and its sibling parts. */
+function issueAndParts(page: Page, site: Site): Page[] {
+  const zine = zineOf(site, page);
+  const issue = page.issue ? site.byId.get(page.issue) : undefined;
+  return [...(issue ? [issue] : []), ...(zine?.parts ?? [])];
+}

@@ -4,6 +4,7 @@ import type { Element } from 'hast';
 import type { Layout, Page, Site } from '../../src/types.ts';
 import { postList, timeElement } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
+import { showing } from '../lib/reads.ts';
 import { yearOf } from '../lib/dates.ts';
 import { archiveUrl, categoryUrl, tagUrl } from '../lib/urls.ts';
 
@@ -30,7 +31,7 @@ export function termPages(site: Site, { termKind, terms }: TermData): Page[] {
   return [...pages].sort((a, b) => (b.date?.getTime() ?? 0) - (a.date?.getTime() ?? 0));
 }
 
-export const list: Layout = (ctx) => {
+export const list: Layout = showing((ctx) => {
   const { page, site } = ctx;
   const t = termOf(page);
   const pages = termPages(site, t);
@@ -49,7 +50,7 @@ export const list: Layout = (ctx) => {
       postList(pages, ctx, { kicker: t.termKind === 'tag' }),
     ],
   });
-};
+}, (page, site) => termPages(site, termOf(page)));
 
 /** A zine issue and its parts in print order (the cover first), when they share a date. */
 function issueOrder(a: Page, b: Page): number {
@@ -60,10 +61,13 @@ function issueOrder(a: Page, b: Page): number {
   return rank(a) - rank(b);
 }
 
+/** Every page the archive lists or counts under its categories and tags: all but plain and generated pages. */
+const archived = (site: Site) => site.pages.filter((p) => p.kind !== 'page' && p.kind !== 'generated');
+
 /** Every dated page except plain pages, newest first, grouped by year. */
 export function archiveYears(site: Site): Array<[number, Page[]]> {
-  const dated = site.pages
-    .filter((p) => p.kind !== 'page' && p.kind !== 'generated' && p.date)
+  const dated = archived(site)
+    .filter((p) => p.date)
     .sort((a, b) => b.date!.getTime() - a.date!.getTime() || issueOrder(a, b) || a.title.localeCompare(b.title));
   const years = new Map<number, Page[]>();
   for (const p of dated) {
@@ -83,7 +87,7 @@ function termIndex(id: string, title: string, names: string[], url: (n: string) 
   ]);
 }
 
-export const archive: Layout = (ctx) => {
+export const archive: Layout = showing((ctx) => {
   const { site, config } = ctx;
   const years = archiveYears(site);
   const total = years.reduce((n, [, ps]) => n + ps.length, 0);
@@ -113,9 +117,9 @@ export const archive: Layout = (ctx) => {
       termIndex('archive-tags', 'Tags', [...site.tags.keys()].sort((a, b) => a.localeCompare(b)), tagUrl, site.tags),
     ].filter((e): e is Element => !!e),
   });
-};
+}, (_page, site) => archived(site));
 
-export const notFound: Layout = (ctx) => {
+export const notFound: Layout = showing((ctx) => {
   const { site } = ctx;
   return documentLayout(ctx, {
     title: 'Page not found',
@@ -136,9 +140,13 @@ export const notFound: Layout = (ctx) => {
       site.posts.length
         ? h('section.home-latest', { ariaLabelledBy: 'nf-latest' }, [
             h('h2.section-title', { id: 'nf-latest' }, 'Latest'),
-            postList(site.posts.slice(0, 3), ctx, { rank: 3 }),
+            postList(notFoundLatest(site), ctx, { rank: 3 }),
           ])
         : undefined,
     ].filter((e): e is Element => !!e),
   });
-};
+}, (_page, site) => notFoundLatest(site));
+
+function notFoundLatest(site: Site): Page[] {
+  return site.posts.slice(0, 3);
+}

@@ -5,6 +5,7 @@ import type { Layout, LayoutContext } from '../../src/types.ts';
 import { bodyOf } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { formatLabel, siteFeedLinks } from '../lib/feeds.ts';
+import { showing } from '../lib/reads.ts';
 import { isPowerPage } from '../lib/site-map.ts';
 import { powerChartUrl } from '../lib/urls.ts';
 import { heldBackNote } from '../rehype/figures.ts';
@@ -105,6 +106,6 @@ function whenItRunsOut(ctx: LayoutContext): Element {
   ]);
 }
 
-export const power: Layout = (ctx) => plain(ctx, 'layout-page layout-power', [liveFigures(ctx), powerHistory(ctx), whenItRunsOut(ctx)]);
+export const power: Layout = showing((ctx) => plain(ctx, 'layout-page layout-power', [liveFigures(ctx), powerHistory(ctx), whenItRunsOut(ctx)]));
 
-export const page: Layout = (ctx) => (isPowerPage(ctx.page) ? power(ctx) : plain(ctx, 'layout-page'));
+export const page: Layout = showing((ctx) => (isPowerPage(ctx.page) ? power(ctx) : plain(ctx, 'layout-page')));

@@ -5,6 +5,7 @@ import type { Element, ElementContent } from 'hast';
 import type { Layout, Page } from '../../src/types.ts';
 import { byline, listNames } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
+import { showing } from '../lib/reads.ts';
 import { zineOf } from '../lib/site-map.ts';
 
 const isWhitespace = (n: ElementContent) => n.type === 'text' && !n.value.trim();
@@ -33,7 +34,7 @@ export function bodyWithContents(page: Page, parts: Page[], contents: Element): 
   return children;
 }
 
-export const zineIssue: Layout = (ctx) => {
+export const zineIssue: Layout = showing((ctx) => {
   const { page, site } = ctx;
   const zine = zineOf(site, page);
   const parts = zine?.parts ?? [];
@@ -71,4 +72,4 @@ export const zineIssue: Layout = (ctx) => {
       ].filter((e): e is Element => !!e)),
     ],
   });
-};
+}, (page, site) => zineOf(site, page)?.parts ?? []);

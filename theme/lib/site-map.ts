@@ -16,6 +16,8 @@ interface SiteMap {
   nav: NavItem[];
   /** A zine's cover and each of its parts, by page id. */
   zines: Map<string, ZineIssue>;
+  /** What every page shows of the site (menu, power page link), for layouts' cache keys. */
+  chrome: string;
 }
 
 const maps = new WeakMap<Site, SiteMap>();
@@ -31,12 +33,9 @@ function siteMap(site: Site): SiteMap {
       zines.set(zine.index.id, zine);
       for (const part of zine.parts) zines.set(part.id, zine);
     }
-    map = {
-      power: site.pages.find((p) => p.data.layout === 'power') ?? site.byUrl.get('/power/'),
-      contentPages,
-      nav: navOf(site, contentPages),
-      zines,
-    };
+    const power = site.pages.find((p) => p.data.layout === 'power') ?? site.byUrl.get('/power/');
+    const nav = navOf(site, contentPages);
+    map = { power, contentPages, nav, zines, chrome: JSON.stringify({ nav, power: power?.url }) };
     maps.set(site, map);
   }
   return map;
@@ -45,6 +44,11 @@ function siteMap(site: Site): SiteMap {
 /** The power page: a content page asking for the 'power' layout, or the one at /power/. */
 export function powerPage(site: Site): Page | undefined {
   return siteMap(site).power;
+}
+
+/** The menu and the power page's address: what document.ts shows of the site on every page. */
+export function chromeFingerprint(site: Site): string {
+  return siteMap(site).chrome;
 }
 
 export function isPowerPage(page: Page): boolean {
