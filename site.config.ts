@@ -1,4 +1,4 @@
-import { defineConfig } from './src/config.ts';
+import { defineConfig } from './src/define-config.ts';
 
 export default defineConfig({
   title: 'Homebrew Server Club',

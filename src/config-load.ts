@@ -5,12 +5,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { CONFIG_FILE } from './config-file.ts';
 import { coreSchema, type ResolvedConfig } from './config.ts';
 import { ContentError, ContentErrors } from './errors.ts';
 import { builtinPlugins } from './plugins.ts';
 import { importFresh } from './import-fresh.ts';
-
-export const CONFIG_FILE = 'site.config.ts';
 
 export async function loadConfig(root: string): Promise<ResolvedConfig> {
   const file = path.join(root, CONFIG_FILE);

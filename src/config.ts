@@ -103,8 +103,3 @@ export type SiteConfigInput = CoreConfigInput & {
   precompress?: z.input<typeof precompressSchema> | false;
   sitemap?: SitemapOptionsInput | false;
 };
-
-/** Typed identity for site.config.ts: `export default defineConfig({ … })`. */
-export function defineConfig<T extends SiteConfigInput>(config: T): T {
-  return config;
-}

@@ -6,9 +6,9 @@ import type { PluginDefinition } from '../../src/types.ts';
 import { feedSchema, type FeedOptions } from './options.ts';
 import { writeFeeds } from './write.ts';
 
-export { feedLinkElements, feedLinks, feedSetsFor, type FeedLink, type FeedLinkContext } from './links.ts';
+export { feedLinkElements, feedLinks, feedOptionsOf, feedSetsFor, type FeedLink, type FeedLinkContext } from './links.ts';
 export { feedHtml, feedTree, rehypeFeedContent } from './content.ts';
-export { feedOptionsOf, feedSchema, type FeedOptions, type FeedOptionsInput } from './options.ts';
+export { feedSchema, type FeedOptions, type FeedOptionsInput } from './options.ts';
 
 const feed: PluginDefinition<FeedOptions> = {
   name: 'feed',

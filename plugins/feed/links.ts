@@ -5,7 +5,7 @@ import { slug } from 'github-slugger';
 import type { Element } from 'hast';
 import { h } from 'hastscript';
 import type { Page, ResolvedConfig, Site } from '../../src/types.ts';
-import { feedOptionsOf, type FeedOptions } from './options.ts';
+import type { FeedOptions } from './options.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -104,6 +104,15 @@ function linksOf(set: FeedSet, config: ResolvedConfig): FeedLink[] {
     url: config.url + set.paths[format],
     format,
   }));
+}
+
+/**
+ * The feed section of a resolved config (validated when the config loaded), or undefined when the
+ * plugin is off (`feed: false` in site.config.ts, or not registered): then there are no feeds to link to.
+ * No schema here: the theme imports this module, and zod would weigh more than the theme itself.
+ */
+export function feedOptionsOf(config: ResolvedConfig): FeedOptions | undefined {
+  return config.plugins?.feed as FeedOptions | undefined;
 }
 
 /**

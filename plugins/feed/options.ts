@@ -2,7 +2,7 @@
  * The `feed` section of site.config.ts.
  */
 import { z } from 'zod';
-import type { Kind, ResolvedConfig } from '../../src/types.ts';
+import type { Kind } from '../../src/types.ts';
 
 const kinds = ['article', 'guide', 'page', 'zine-issue', 'zine-part'] as const satisfies readonly Kind[];
 
@@ -50,12 +50,3 @@ export const feedSchema = z
 
 export type FeedOptions = z.output<typeof feedSchema>;
 export type FeedOptionsInput = z.input<typeof feedSchema>;
-
-/**
- * The feed section of a resolved config, or undefined when the plugin is off (`feed: false` in
- * site.config.ts, or not registered): then there are no feeds to link to.
- */
-export function feedOptionsOf(config: ResolvedConfig): FeedOptions | undefined {
-  const section = config.plugins?.feed;
-  return section === undefined ? undefined : feedSchema.parse(section);
-}

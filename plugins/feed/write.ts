@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { CONFIG_FILE } from '../../src/config-load.ts';
+import { CONFIG_FILE } from '../../src/config-file.ts';
 import { ContentError } from '../../src/errors.ts';
 import { pageMetadata } from '../../src/site.ts';
 import type { CacheStore } from '../../src/cache/store.js';

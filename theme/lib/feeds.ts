@@ -1,5 +1,5 @@
 /** The site's feeds, from the feed plugin: autodiscovery links in every head, a visible link in every footer. */
-import { feedLinks as pluginFeedLinks, type FeedLink, type FeedLinkContext } from '../../plugins/feed/index.ts';
+import { feedLinks as pluginFeedLinks, type FeedLink, type FeedLinkContext } from '../../plugins/feed/links.ts';
 
 export type { FeedLink };
 
