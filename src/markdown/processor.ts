@@ -16,6 +16,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
+import './micromark-edit-map.ts';
 import rehypeHeadingIds from './heading-ids.ts';
 import rehypePublishFiles from './publish-files.ts';
 import remarkRawHtml from './raw-html.ts';
