@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hashTree, listFiles } from './code-hash.js';
+import { hashTree, isCode, listFiles } from './code-hash.js';
 import { ContentError } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
 import type { Theme } from './types.ts';
@@ -24,7 +24,7 @@ export async function loadTheme(root: string, themeDir: string): Promise<LoadedT
   const mod = await importFresh(entry);
   const theme = mod.default as Theme;
   if (!theme?.layouts) throw new ContentError('does not default-export a Theme', { file: entry });
-  return { theme, dir, codeHash: hashTree(dir, (name) => /\.(ts|js|mjs)$/.test(name) && !name.includes('.test.')) };
+  return { theme, dir, codeHash: hashTree(dir, isCode) };
 }
 
 export interface PublishedAsset {
