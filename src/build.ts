@@ -4,6 +4,7 @@
  * cache makes a fresh process just as incremental.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
@@ -28,6 +29,7 @@ import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './rende
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { loadTheme, themeAssets } from './theme.ts';
+import { themeDirOf } from './package-root.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { CODE_HASH, VERSION } from './version.ts';
 
@@ -127,7 +129,7 @@ export class SiteBuilder {
         root,
         contentDir: path.resolve(root, config.contentDir),
         staticDir: path.resolve(root, config.staticDir),
-        themeDir: path.resolve(root, config.theme),
+        themeDir: themeDirOf(root, config.theme),
         cacheDir: cacheRoot,
       },
       this.options.outDir !== undefined ? { label: '--out' } : { label: 'outDir in site.config.ts', file: path.join(root, CONFIG_FILE) },
@@ -167,6 +169,13 @@ export class SiteBuilder {
     // Files that fail to load are reported together with what rendering the others finds (broken links…).
     const loadErrors: ContentError[] = [];
     const contentDir = path.resolve(root, config.contentDir);
+    if (!statSync(contentDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ContentError(
+        `no content folder ${path.relative(root, contentDir) || '.'}/`,
+        { file: path.join(root, CONFIG_FILE) },
+        `make it and write pages there (content/articles/, content/pages/; solarpress init makes a first article), or set contentDir in ${CONFIG_FILE}`,
+      );
+    }
     const files = loadContent({
       contentDir,
       drafts: ctx.drafts,
@@ -233,10 +242,7 @@ export class SiteBuilder {
       });
 
       const assets = themeAssets(theme);
-      for (const asset of assets) {
-        if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
-        else output.emit(asset.url.slice(1), asset.data);
-      }
+      for (const asset of assets) output.emitFile(asset.url.slice(1), asset.absolutePath);
       const assetUrls = new Map(assets.map((a) => [a.name, a.url]));
       const asset = (name: string) => {
         const url = assetUrls.get(name);
@@ -416,7 +422,7 @@ function checkAssetBudget(files: string[], output: Output, urls: string[], confi
   if (total > config.budgets.assetsKB * 1024) {
     throw new ContentError(
       `the theme's CSS and JS weigh ${formatBytes(total)}, over the budget of ${config.budgets.assetsKB} KB`,
-      { file: path.dirname(files[0] ?? config.theme) },
+      { file: path.dirname(files[0] ?? themeDirOf(config.root, config.theme)) },
       'make the theme smaller, or raise budgets.assetsKB in site.config.ts',
     );
   }

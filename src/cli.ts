@@ -17,11 +17,13 @@ const HELP = `solarpress — a low-tech static site generator for solar-powered 
 Usage: solarpress <command> [options]
 
 Commands:
+  init      start a new site: config, first article, about page, npm scripts
   build     build the site into the output folder (dist/)
   dev       preview the site on http://127.0.0.1:4000, rebuilding and reloading on save
   new       start a new article, guide or page with its front matter
   check     build without writing anything, to find content errors
   serve     serve the built site on http://127.0.0.1:8080 as the board will
+  theme     theme eject: copy the solar theme into the site to edit it
 %PLUGINS%
 Run 'solarpress <command> --help' for a command's options.`;
 
@@ -163,6 +165,8 @@ const coreCommands: Record<string, CommandSpec> = {
   dev: lazyCommand('dev', 'preview with live reload', () => import('./dev/command.ts')),
   serve: lazyCommand('serve', 'serve the built site as the board will', () => import('./serve/command.ts')),
   new: lazyCommand('new', 'start a new article, guide or page', () => import('./new.ts')),
+  init: lazyCommand('init', 'start a new site here (or in a new folder)', () => import('./init.ts')),
+  theme: lazyCommand('theme', "theme eject: copy the solar theme into the site to edit it", () => import('./theme-eject.ts')),
   deploy: lazyCommand('deploy', 'build and send the site to the board', () => import('./deploy/index.ts')),
 };
 

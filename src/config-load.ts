@@ -14,7 +14,7 @@ import { importFresh } from './import-fresh.ts';
 export async function loadConfig(root: string): Promise<ResolvedConfig> {
   const file = path.join(root, CONFIG_FILE);
   if (!existsSync(file)) {
-    throw new ContentError(`no ${CONFIG_FILE} here`, { file: root }, `run solarpress in the project folder (the one with ${CONFIG_FILE})`);
+    throw new ContentError(`no ${CONFIG_FILE} here`, { file: root }, `run solarpress in the site's folder (the one with ${CONFIG_FILE}), or start a site here with: npx solarpress init`);
   }
   let raw: unknown;
   try {

@@ -38,8 +38,8 @@ export const coreSchema = z.strictObject({
   outDir: z.string().default('dist'),
   /** Folder of the incremental cache (safe to delete). */
   cacheDir: z.string().default('.solarpress-cache'),
-  /** Folder of the theme (a module exporting a Theme as default from index.ts). */
-  theme: z.string().default('theme'),
+  /** Folder of the theme (a module exporting a Theme as default from index.ts), relative to the site; left out: the site's theme/ if there is one, else the solar theme of the installed solarpress. */
+  theme: z.string().min(1).optional(),
   /** Facts about the board the site runs on, shown by the theme. */
   board: z
     .strictObject({
@@ -55,8 +55,8 @@ export const coreSchema = z.strictObject({
     .strictObject({
       /** Warn when a page (HTML + CSS + JS + images, compressed) weighs more than this many KB. */
       pageKB: z.number().positive().default(200),
-      /** Fail when the theme's CSS + JS as published (minified, uncompressed) exceed this many KB. */
-      assetsKB: z.number().positive().default(17),
+      /** Fail when the theme's CSS + JS (uncompressed) exceed this many KB. */
+      assetsKB: z.number().positive().default(20),
     })
     .prefault({}),
   /** Local preview server. */

@@ -11,6 +11,7 @@ import { SiteBuilder, type BuildResult } from './build.ts';
 import { loadConfig } from './config-load.ts';
 import { contentErrorsOf } from './errors.ts';
 import { errorText } from './log.ts';
+import { themeDirOf } from './package-root.ts';
 import type { Logger } from './types.ts';
 
 export interface WatchOptions {
@@ -37,7 +38,7 @@ export async function watchBuild(options: WatchOptions): Promise<Watching> {
   const config = await loadConfig(root);
   const dirs = {
     content: path.resolve(root, config.contentDir),
-    theme: path.resolve(root, config.theme),
+    theme: themeDirOf(root, config.theme),
     static: path.resolve(root, config.staticDir),
   };
   const ignored = [path.resolve(root, options.outDir ?? config.outDir), path.resolve(root, config.cacheDir)];

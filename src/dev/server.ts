@@ -17,6 +17,7 @@ import type { Logger } from '../types.ts';
 import { DEFAULT_CSP, type ServerOptions } from '../../plugins/nginx/options.ts';
 import { hostAllowed, hostNameOf } from './allowed-host.ts';
 import { sampleStats } from './sample-stats.ts';
+import { themeDirOf } from '../package-root.ts';
 
 export interface DevServerOptions {
   root: string;
@@ -180,7 +181,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 
   const contentDir = path.resolve(root, lastGood?.config.contentDir ?? 'content');
-  const themeDir = path.resolve(root, lastGood?.config.theme ?? 'theme');
+  const themeDir = themeDirOf(root, lastGood ? lastGood.config.theme : undefined);
   const staticDir = path.resolve(root, lastGood?.config.staticDir ?? 'static');
   const watched = [contentDir, themeDir, staticDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
   const watcher: FSWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file) });
