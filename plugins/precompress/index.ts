@@ -14,13 +14,20 @@ const precompress: PluginDefinition<PrecompressOptions> = {
   configKey: 'precompress',
   schema: precompressSchema,
   setup(options): SolarpressPlugin {
+    /** The theme's generated pages (home, lists, archive): they change with every page they list. */
+    let generated = new Set<string>();
     return {
       name: 'precompress',
       version: PRECOMPRESS_VERSION,
+      buildEnd(_ctx, site) {
+        generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
+      },
       async outputReady(ctx, outputDir) {
         // Maximum-effort compression is slow: only for builds that go to the board, never the preview.
         if (!options.enabled || ctx.mode !== 'build') return;
-        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options });
+        // Feeds, the sitemap and lists change on every edit: compressed quickly, a few % larger.
+        const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
+        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick });
         ctx.log.info(summarize(stats));
       },
     };

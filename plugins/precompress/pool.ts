@@ -5,6 +5,11 @@ export interface CompressJob {
   gzip: false | 'zopfli' | 'zlib';
   zopfliIterations: number;
   brotli: boolean;
+  /**
+   * For files that change on every edit (feeds, lists): brotli 10 instead of 11 and zlib 9 instead of
+   * zopfli, measured on the club's feed at +2.4 % (.br) and +4.4 % (.gz) for a tenth of the time.
+   */
+  quick?: boolean;
 }
 
 export interface Compressed {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileCache } from '../../src/cache/file-cache.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext } from '../../src/types.ts';
-import precompress, { precompressDir, precompressSchema } from './index.ts';
+import precompress, { precompressDir, precompressSchema, summarize } from './index.ts';
 import { PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
 import { CompressionPool } from './pool.ts';
 
@@ -97,6 +97,19 @@ describe('precompressDir', () => {
     const original = readFileSync(join(out, 'index.html'));
     const zopfli = readFileSync(join(out, 'index.html.gz'));
     expect(zopfli.length).toBeLessThanOrEqual(gzipSync(original, { level: 9 }).length);
+  });
+
+  it('compresses files that change on every edit quickly (zlib 9, brotli 10), the rest at maximum effort', async () => {
+    const quick = (path: string) => path === 'guides/x/index.html';
+    const stats = await precompressDir({ outputDir: out, store, options: options(), quick });
+    expect(stats.quick).toBe(1);
+    expect(stats.compressed - stats.quick).toBe(4); // index.html, copy.html, style.css, tiny.txt
+    const original = readFileSync(join(out, 'guides/x/index.html'));
+    expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(gzipSync(original, { level: 9, memLevel: 9 }))).toBe(true);
+    expect(brotliDecompressSync(readFileSync(join(out, 'guides/x/index.html.br'))).equals(original)).toBe(true);
+    // The same bytes at another path, not quick: compressed again at maximum effort (zopfli beats zlib).
+    expect(readFileSync(join(out, 'copy.html.gz')).length).toBeLessThan(gzipSync(original, { level: 9, memLevel: 9 }).length);
+    expect(summarize(stats)).toMatch(/4 compressed at maximum effort, 1 quickly/);
   });
 
   it('never recompresses an unchanged file, recompresses a changed one', async () => {

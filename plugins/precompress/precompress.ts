@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { PrecompressOptions } from './options.ts';
 import { CompressionPool, type CompressJob } from './pool.ts';
@@ -20,6 +20,8 @@ export interface PrecompressStats {
   files: number;
   /** Files compressed in this run (the rest came from the cache). */
   compressed: number;
+  /** Of those, compressed quickly (files that change on every edit), not at maximum effort. */
+  quick: number;
   cached: number;
   originalBytes: number;
   /** Bytes of the originals that got a .gz, and of their .gz. */
@@ -55,7 +57,7 @@ export async function listTextFiles(dir: string, extensions: string[]): Promise<
 
 function cacheKey(data: Uint8Array, job: CompressJob): string {
   const hash = createHash('sha256');
-  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}\0`);
+  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.quick ? 'quick' : ''}\0`);
   hash.update(data);
   return hash.digest('hex').slice(0, 32);
 }
@@ -77,19 +79,22 @@ export interface PrecompressRun {
   outputDir: string;
   store: CacheStore;
   options: PrecompressOptions;
+  /** Files (relative to outputDir, '/'-separated) that change on every edit: compressed quickly. */
+  quick?: (path: string) => boolean;
 }
 
 /** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, store, options }: PrecompressRun): Promise<PrecompressStats> {
+export async function precompressDir({ outputDir, store, options, quick = () => false }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
   const job: CompressJob = {
     gzip: options.gzip ? options.gzipEncoder : false,
     zopfliIterations: options.zopfliIterations,
     brotli: options.brotli,
   };
+  const quickJob: CompressJob = { ...job, quick: true };
   const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
   const stats: PrecompressStats = {
-    files: 0, compressed: 0, cached: 0, originalBytes: 0,
+    files: 0, compressed: 0, quick: 0, cached: 0, originalBytes: 0,
     gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
     wallMs: 0, workerMs: 0,
   };
@@ -98,12 +103,13 @@ export async function precompressDir({ outputDir, store, options }: PrecompressR
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
   let pool: CompressionPool | undefined;
 
-  const compress = async (key: string, data: Buffer): Promise<Siblings> => {
+  const compress = async (key: string, data: Buffer, job: CompressJob): Promise<Siblings> => {
     pool ??= new CompressionPool(Math.min(options.workers, files.length));
     // A fresh copy: its buffer is moved to the worker.
     const result = await pool.compress(new Uint8Array(data), job);
     stats.workerMs += result.ms;
     stats.compressed++;
+    if (job.quick) stats.quick++;
     const siblings: Siblings = {};
     for (const encoding of encodings) {
       const bytes = encoding === 'gz' ? result.gz : result.br;
@@ -113,7 +119,7 @@ export async function precompressDir({ outputDir, store, options }: PrecompressR
     return siblings;
   };
 
-  const siblingsOf = async (key: string, data: Buffer): Promise<Siblings> => {
+  const siblingsOf = async (key: string, data: Buffer, job: CompressJob): Promise<Siblings> => {
     const shared = inFlight.get(key);
     if (shared) {
       stats.cached++;
@@ -126,7 +132,7 @@ export async function precompressDir({ outputDir, store, options }: PrecompressR
     }
     let work = inFlight.get(key);
     if (!work) {
-      work = compress(key, data);
+      work = compress(key, data, job);
       inFlight.set(key, work);
     } else {
       stats.cached++;
@@ -156,10 +162,11 @@ export async function precompressDir({ outputDir, store, options }: PrecompressR
     await Promise.all(
       files.map(async (file) => {
         const [data, info] = await Promise.all([readFile(file), stat(file, { bigint: true })]);
-        const key = cacheKey(data, job);
+        const fileJob = quick(relative(outputDir, file).split(sep).join('/')) ? quickJob : job;
+        const key = cacheKey(data, fileJob);
         stats.files++;
         stats.originalBytes += data.byteLength;
-        const siblings = await siblingsOf(key, data);
+        const siblings = await siblingsOf(key, data, fileJob);
         for (const encoding of encodings) {
           const bytes = siblings[encoding];
           if (bytes) await place(file, encoding, bytes, data.byteLength, info.mtimeNs);
@@ -195,7 +202,7 @@ function pct(part: number, whole: number): string {
 /** One log line with the run's time and byte totals. */
 export function summarize(s: PrecompressStats): string {
   return (
-    `precompress: ${s.files} files (${s.compressed} compressed, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
+    `precompress: ${s.files} files (${s.compressed - s.quick} compressed at maximum effort, ${s.quick} quickly as they change on every edit, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
     `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
     `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})`
