@@ -13,6 +13,6 @@ export default defineConfig({
     timezone: 'Europe/Amsterdam',
     hardware: 'Olimex A20 single-board computer, 50 W solar panel, lithium-polymer battery',
   },
-  budgets: { pageKB: 200, assetsKB: 20 },
+  budgets: { pageKB: 200, assetsKB: 17 },
   deploy: { host: 'solar.homebrewserver.club', user: 'solarpress', path: '/var/www/solarpress' },
 });

@@ -242,7 +242,10 @@ export class SiteBuilder {
       });
 
       const assets = themeAssets(theme);
-      for (const asset of assets) output.emitFile(asset.url.slice(1), asset.absolutePath);
+      for (const asset of assets) {
+        if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
+        else output.emit(asset.url.slice(1), asset.data);
+      }
       const assetUrls = new Map(assets.map((a) => [a.name, a.url]));
       const asset = (name: string) => {
         const url = assetUrls.get(name);

@@ -1,20 +1,28 @@
 // Bundling with esbuild, in plain JavaScript so the launcher can run it before any TypeScript loads.
 //
 // Loading ~400 TypeScript and package modules one by one through a loader took most of a second at
-// every start; one bundle per entry loads in a fifth of that. Bundles are cached by a hash of their
-// sources, so an edited source is never run stale and there is no build step to forget.
+// every start; one bundle per entry loads in a fifth of that. Bundles are kept in two stores of the
+// one cache layer (src/cache/): named by where this copy of solarpress is (a bundle holds absolute
+// paths: a copied or moved project makes its own), checked against their content hash at each start
+// (a damaged bundle is made again, with a warning), and made again after any change of the sources
+// they were made from, so an edited source is never run stale and there is no build step to forget.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { hashTree, isSolarpressCode } from './code-hash.js';
-import { pruneOlder } from './prune-older.js';
+import { FileCache } from './cache/file-cache.js';
+import { contentHash } from './cache/hash.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where bundles are kept: the usual place for tools' caches, removed with node_modules. */
-const CACHE = path.join(PACKAGE_ROOT, 'node_modules/.cache/solarpress');
+const CACHE = new FileCache(path.join(PACKAGE_ROOT, 'node_modules/.cache/solarpress'));
+/** Bump when bundles are made or stored differently. */
+const CORE = CACHE.store('core', '3');
+const MODULES = CACHE.store('modules', '3');
+/** This copy of solarpress: part of every bundle's key. */
+const LOCATION = contentHash(PACKAGE_ROOT);
 
 /**
  * Entry points of solarpress's own bundle: the CLI, and the threads and processes it starts that
@@ -76,43 +84,102 @@ const COMMON = {
 };
 
 /**
- * The folder holding solarpress's bundle for the code as it is now, built first if need be.
+ * @typedef {object} CoreManifest
+ * @property {string} bundle the folder entry holding the bundle
+ * @property {string} tools hash of package.json, package-lock.json and esbuild's version
+ * @property {Record<string, string>} inputs solarpress's own sources the bundle was made from (relative) → content hash
+ */
+
+/**
+ * The folder holding solarpress's bundle for the code as it is now, made first if need be. Sets
+ * SOLARPRESS_CODE_HASH (read by src/version.ts, inherited by the threads and processes started from
+ * the bundle): the hash of exactly the sources bundled, so that tests and test helpers, which no
+ * entry imports, are not part of any cache key.
  * @returns {Promise<string>}
  */
 export async function solarpressBundle() {
-  const key = createHash('sha256')
-    .update(hashTree(path.join(PACKAGE_ROOT, 'src'), isSolarpressCode))
-    .update(hashTree(path.join(PACKAGE_ROOT, 'plugins'), isSolarpressCode))
+  const tools = createHash('sha256')
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package.json')))
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package-lock.json')))
     .update(esbuild.version)
-    .digest('hex')
-    .slice(0, 16);
-  const dir = path.join(CACHE, `core-${key}`);
-  if (existsSync(path.join(dir, 'cli.mjs'))) return dir;
+    .digest('hex');
+  const key = `core-${LOCATION}`;
+  const found = currentBundle(key, tools);
+  if (found) return found;
 
-  // Built beside its final place and renamed in, so a concurrent start never sees half a bundle.
-  mkdirSync(CACHE, { recursive: true });
-  const staging = `${dir}.${process.pid}.tmp`;
-  await esbuild.build({
+  const result = await esbuild.build({
     ...COMMON,
     entryPoints: Object.entries(ENTRIES).map(([out, source]) => ({ in: path.join(PACKAGE_ROOT, source), out })),
-    outdir: staging,
+    outdir: '/', // not written: the output files go into the cache
+    write: false,
+    metafile: true,
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunk-[hash]',
     external: EXTERNAL,
-    define: { SOLARPRESS_BUNDLE_DIR: JSON.stringify(dir) },
+    define: { SOLARPRESS_BUNDLED: 'true' },
   });
-  try {
-    renameSync(staging, dir);
-  } catch (error) {
-    // Another process got there first with the same bundle.
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(path.join(dir, 'cli.mjs'))) throw error;
+  /** @type {Record<string, string>} */
+  const inputs = {};
+  for (const input of Object.keys(result.metafile.inputs).sort()) {
+    const file = path.resolve(input);
+    if (isOwnSource(file)) inputs[path.relative(PACKAGE_ROOT, file)] = contentHash(readFileSync(file));
   }
-  pruneOlder(CACHE, (name) => name.startsWith('core-'), dir, 2);
+  // A folder per version of the code: a process started earlier may still run (and start workers
+  // from) the last one, which goes when the store is pruned.
+  const files = result.outputFiles.map((file) => /** @type {[string, Uint8Array]} */ ([path.relative('/', file.path), file.contents]));
+  const bundle = CORE.putFolder(`bundle-${LOCATION}-${contentHash(tools + JSON.stringify(inputs))}`, files);
+  /** @type {CoreManifest} */
+  const manifest = { bundle: bundle.name, tools, inputs };
+  CORE.put(key, JSON.stringify(manifest));
+  CORE.prune();
+  // Bundles of the layout before the stores, `core-<hash>/` beside them.
+  for (const name of readdirSync(CACHE.root)) if (/^core-[0-9a-f]{16}$/.test(name)) rmSync(path.join(CACHE.root, name), { recursive: true, force: true });
+  return useBundle(bundle.file, manifest);
+}
+
+/**
+ * The bundle the manifest under key names, if it was made from the sources as they are now and its
+ * files are the ones written.
+ * @param {string} key
+ * @param {string} tools
+ * @returns {string | undefined}
+ */
+function currentBundle(key, tools) {
+  const data = CORE.get(key);
+  if (!data) return undefined;
+  /** @type {CoreManifest} */
+  let manifest;
+  try {
+    manifest = JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (manifest.tools !== tools) return undefined;
+  for (const [relative, hash] of Object.entries(manifest.inputs)) {
+    const file = path.join(PACKAGE_ROOT, relative);
+    if (!existsSync(file) || contentHash(readFileSync(file)) !== hash) return undefined;
+  }
+  const bundle = CORE.find(manifest.bundle.split('.')[0]);
+  if (bundle?.name !== manifest.bundle || !CORE.verifyFolder(bundle)) return undefined;
+  return useBundle(bundle.file, manifest);
+}
+
+/**
+ * @param {string} dir
+ * @param {CoreManifest} manifest
+ */
+function useBundle(dir, manifest) {
+  process.env.SOLARPRESS_CODE_HASH = contentHash(JSON.stringify(manifest.inputs));
   return dir;
+}
+
+/**
+ * solarpress's own code (not a package's): what the bundle's key follows file by file.
+ * @param {string} file
+ */
+function isOwnSource(file) {
+  return file.startsWith(PACKAGE_ROOT) && !path.relative(PACKAGE_ROOT, file).split(path.sep).includes('node_modules');
 }
 
 /**
@@ -128,24 +195,22 @@ export async function bundleModule(file) {
     entryPoints: [file],
     write: false,
     // Where it will be written, so the source map's paths are right.
-    outfile: path.join(CACHE, 'modules', 'module.mjs'),
+    outfile: path.join(MODULES.dir, 'module.mjs'),
     // A site's packages resolve from the site; only tools and native code stay outside.
     external: EXTERNAL,
     sourcemap: 'inline',
     sourcesContent: false,
   });
   const code = result.outputFiles[0].contents;
-  const base = path.basename(file).replace(/\.[^.]+$/, '');
-  const name = `${base}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
-  const target = path.join(CACHE, 'modules', name);
-  if (!existsSync(target)) {
-    mkdirSync(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, code);
-    renameSync(temp, target);
-    pruneOlder(path.dirname(target), (other) => other.startsWith(`${base}-`) && other.endsWith('.mjs'), target, 10);
-  }
-  return target;
+  // One slot per source file (a new version replaces the last), named by the code's hash: a
+  // long-running preview imports edited code afresh. A damaged file is written again.
+  const key = `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-')}-${contentHash(path.resolve(file))}`;
+  const hash = contentHash(code);
+  const known = MODULES.find(key);
+  if (known?.hash === hash && MODULES.read(known)) return known.file;
+  const entry = MODULES.put(key, code, { suffix: 'mjs' });
+  MODULES.prune();
+  return entry.file;
 }
 
 /** @param {string} file */

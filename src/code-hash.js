@@ -36,8 +36,12 @@ export function hashTree(dir, include) {
   return hash.digest('hex');
 }
 
+/** Tests and what only they use: test files, test helpers, fixtures, harnesses. */
+const TEST_SUPPORT = /(^|\/)(fixtures?|harness|test-helpers)(\/|\.)|\.test\./;
+
 /**
- * solarpress's own code: what the launcher bundles and what every cache key includes.
+ * Code whose change may change a build's output (solarpress's, when it runs from its sources, and a
+ * theme's): tests and test helpers left out, so editing one does not throw away every cached page.
  * @param {string} relative
  */
-export const isSolarpressCode = (relative) => /\.(ts|mjs|js)$/.test(relative) && !relative.includes('.test.') && !relative.split('/').includes('fixtures');
+export const isCode = (relative) => /\.(ts|mjs|js)$/.test(relative) && !TEST_SUPPORT.test(relative);

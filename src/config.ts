@@ -55,8 +55,8 @@ export const coreSchema = z.strictObject({
     .strictObject({
       /** Warn when a page (HTML + CSS + JS + images, compressed) weighs more than this many KB. */
       pageKB: z.number().positive().default(200),
-      /** Fail when the theme's CSS + JS (uncompressed) exceed this many KB. */
-      assetsKB: z.number().positive().default(20),
+      /** Fail when the theme's CSS + JS as published (minified, uncompressed) exceed this many KB. */
+      assetsKB: z.number().positive().default(17),
     })
     .prefault({}),
   /** Local preview server. */

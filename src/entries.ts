@@ -2,13 +2,18 @@
  * Where the threads and processes that run solarpress's TypeScript start: from the bundle when the
  * CLI runs from one (bin/solarpress.js), from the sources through tsx otherwise (tests, benchmarks).
  */
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { solarpressBundle, type ENTRIES } from './bundle.js';
 
 /** Set by esbuild's `define` in a bundled run (src/bundle.js). */
-declare const SOLARPRESS_BUNDLE_DIR: string | undefined;
+declare const SOLARPRESS_BUNDLED: boolean | undefined;
 
-const BUNDLE_DIR = typeof SOLARPRESS_BUNDLE_DIR === 'string' ? SOLARPRESS_BUNDLE_DIR : undefined;
+/**
+ * The bundle's folder: where this chunk runs from. (Spelt import.meta['url'], which the bundler's
+ * keep-import-meta-url plugin leaves alone: the chunk's own URL, not this source file's.)
+ */
+const BUNDLE_DIR = typeof SOLARPRESS_BUNDLED !== 'undefined' && SOLARPRESS_BUNDLED ? path.dirname(fileURLToPath(import.meta['url'])) : undefined;
 
 /** True when this code runs from the bundle: its entries need no TypeScript loader. */
 export const BUNDLED = BUNDLE_DIR !== undefined;

@@ -1,13 +1,14 @@
 /**
- * Loads the theme and publishes its assets. CSS and JS get a content hash in their file name
- * (cacheable for a year); other assets keep their names.
+ * Loads the theme and publishes its assets. CSS and JS are minified and get a content hash in their
+ * file name (cacheable for a year); other assets keep their names and bytes.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hashTree, listFiles } from './code-hash.js';
+import { hashTree, isCode, listFiles } from './code-hash.js';
 import { ContentError } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
+import { minifyAsset } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
 import type { Theme } from './types.ts';
 
@@ -25,13 +26,15 @@ export async function loadTheme(root: string, themeDir: string | undefined): Pro
   const mod = await importFresh(entry);
   const theme = mod.default as Theme;
   if (!theme?.layouts) throw new ContentError('does not default-export a Theme', { file: entry });
-  return { theme, dir, codeHash: hashTree(dir, (name) => /\.(ts|js|mjs)$/.test(name) && !name.includes('.test.')) };
+  return { theme, dir, codeHash: hashTree(dir, isCode) };
 }
 
 export interface PublishedAsset {
   name: string;
   url: string;
   absolutePath: string;
+  /** The published bytes when they differ from the file's (minified CSS and JS). */
+  data?: string;
 }
 
 export function themeAssets(theme: Theme): PublishedAsset[] {
@@ -39,11 +42,9 @@ export function themeAssets(theme: Theme): PublishedAsset[] {
   return listFiles(theme.assetsDir).map((relative) => {
     const absolutePath = path.join(theme.assetsDir, relative);
     const ext = path.extname(relative);
-    let published = relative;
-    if (ext === '.css' || ext === '.js') {
-      const hash = createHash('sha256').update(readFileSync(absolutePath)).digest('hex').slice(0, 10);
-      published = `${relative.slice(0, -ext.length)}.${hash}${ext}`;
-    }
-    return { name: relative, url: `/assets/${published}`, absolutePath };
+    if (ext !== '.css' && ext !== '.js') return { name: relative, url: `/assets/${relative}`, absolutePath };
+    const data = minifyAsset(absolutePath, readFileSync(absolutePath, 'utf8'));
+    const hash = createHash('sha256').update(data).digest('hex').slice(0, 10);
+    return { name: relative, url: `/assets/${relative.slice(0, -ext.length)}.${hash}${ext}`, absolutePath, data };
   });
 }

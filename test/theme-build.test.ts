@@ -1,0 +1,73 @@
+/**
+ * The solar theme on a small built site: what the Markdown turns into, as a browser shows it with the
+ * stylesheet the build published.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { PROJECT_ROOT, removeSite, runCliAsync, tempSite } from './support/site.ts';
+import { requireTools } from './support/tools.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const haveChromium = requireTools('/usr/bin/chromium');
+
+let root: string;
+const dist = (...parts: string[]) => path.join(root, 'dist', ...parts);
+const asset = (ext: string) => readFileSync(dist('assets', readdirSync(dist('assets')).find((f) => f.endsWith(ext))!), 'utf8');
+
+beforeAll(async () => {
+  root = tempSite({
+    'site.config.ts': `export default { title: 'Fixture', url: 'https://example.org', author: { name: 'Tester' },
+      license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+      theme: ${JSON.stringify(path.join(PROJECT_ROOT, 'theme'))}, precompress: false };\n`,
+    'content/articles/table.md': '---\ntitle: Table\ndate: 2020-01-03\n---\n\n| left | middle | right |\n|:-----|:------:|------:|\n| a | b | 1.30 s |\n| a longer cell | b | 12.5 s |\n',
+  });
+  const run = await runCliAsync(root, ['build']);
+  expect(run.code, run.stderr).toBe(0);
+}, 120_000);
+afterAll(() => removeSite(root));
+
+describe('tables', () => {
+  it('keep the alignment Markdown gives their columns', async () => {
+    const html = readFileSync(dist('table/index.html'), 'utf8');
+    const table = html.slice(html.indexOf('<table'), html.indexOf('</table>') + 8);
+    expect(table).toMatch(/<th align="right">right<\/th>/);
+    expect(table).toMatch(/<td align="center">b<\/td>/);
+    if (!haveChromium) return;
+    const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(`<!doctype html><style>${asset('.css')}</style><main class="prose">${table}</main>`);
+      const aligns = await page.$$eval('tr:first-child > *, tbody tr:first-child > *', (cells) => cells.map((c) => getComputedStyle(c).textAlign));
+      expect(aligns).toEqual(['left', 'center', 'right', 'left', 'center', 'right']);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('theme assets as published', () => {
+  it('are minified, together under the lowered budget, from readable sources', () => {
+    const css = asset('.css');
+    const js = asset('.js');
+    const source = readFileSync(path.join(PROJECT_ROOT, 'theme/assets/solar.css'), 'utf8');
+    expect(css.length).toBeLessThan(source.length * 0.9);
+    expect(css).not.toContain('/*');
+    expect(css).toContain('image-rendering:-moz-crisp-edges'); // fallbacks kept for old browsers
+    expect(Buffer.byteLength(css) + Buffer.byteLength(js)).toBeLessThanOrEqual(17 * 1024);
+    expect(() => new Function(js)).not.toThrow();
+  });
+
+  it('each footer states the weight of the page as served, minified assets included', () => {
+    for (const route of ['table/index.html', 'index.html']) {
+      const html = readFileSync(dist(route), 'utf8');
+      const stated = html.match(/This page weighs (\d+) KB\./)?.[1];
+      const resources = [...html.matchAll(/<(?:link rel="stylesheet"|script)[^>]* (?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]).filter((url) => url.startsWith("/assets/")); // the board's live /api files are not counted
+      expect(resources.some((url) => url.endsWith('.css')) && resources.some((url) => url.endsWith('.js')), route).toBe(true);
+      const bytes = gzipSync(html, { level: 9 }).length + resources.reduce((sum, url) => sum + gzipSync(readFileSync(dist(url.slice(1))), { level: 9 }).length, 0);
+      expect(Number(stated), route).toBe(Math.max(1, Math.round(bytes / 1024)));
+    }
+  });
+});
