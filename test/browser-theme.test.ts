@@ -4,13 +4,12 @@
  * Checker and runs axe-core on the key pages. Screenshots go to test-output/theme/ (look at them).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { requireTools } from './support/tools.ts';
-import { PROJECT_ROOT } from './support/site.ts';
+import { buildDirs, PROJECT_ROOT } from './support/site.ts';
 import { serveStatic, type StaticServer } from '../theme/test/static-server.ts';
 import { batteryCss, statsJson } from '../theme/test/stats.ts';
 
@@ -19,6 +18,7 @@ const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'theme');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 let out: string;
+let dirs: ReturnType<typeof buildDirs> | undefined;
 let server: StaticServer;
 /** The core's page weight (bytes) of every built page, by URL. */
 let weights: Map<string, number>;
@@ -74,8 +74,9 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
   beforeAll(async () => {
     const { build } = await import('../src/build.ts');
     const { createLogger } = await import('../src/log.ts');
-    out = mkdtempSync(path.join(tmpdir(), 'solarpress-theme-'));
-    const result = await build({ root: PROJECT_ROOT, outDir: out, log: createLogger({ quiet: true }) });
+    dirs = buildDirs('theme');
+    out = dirs.outDir;
+    const result = await build({ root: PROJECT_ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
     const pages = result.site.pages;
     const first = (pred: (p: (typeof pages)[number]) => boolean) => {
       const p = pages.find(pred);
@@ -98,12 +99,12 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (out) rmSync(out, { recursive: true, force: true });
+    dirs?.remove();
   });
 
   it('renders every kind of page with no console errors and no request leaving 127.0.0.1', async () => {

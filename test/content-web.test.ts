@@ -10,8 +10,7 @@
  * that every URL is in a seed or on a short list of well-known hosts; and that the real site builds
  * these pages.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
@@ -24,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { frontMatterSchema } from '../src/content/frontmatter.ts';
 import { createLogger } from '../src/log.ts';
 import { decodeEntities, elements, markdown } from './support/markdown.ts';
+import { buildDirs } from './support/site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTENT = path.join(ROOT, 'content');
@@ -456,9 +456,10 @@ describe('website content (guides, articles, pages)', () => {
 
   it('builds into the real site: every page at its permalink, with its headings and code', async () => {
     const { build } = (await import(path.join(ROOT, 'src/build.ts'))) as typeof import('../src/build.ts');
-    const out = mkdtempSync(path.join(tmpdir(), 'solarpress-web-'));
+    const dirs = buildDirs('web');
+    const out = dirs.outDir;
     try {
-      await build({ root: ROOT, outDir: out, log: createLogger({ quiet: true }) });
+      await build({ root: ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
       for (const e of ALL) {
         const { data, mdast } = parse(e.category, e.file);
         const slug = typeof data.slug === 'string' ? data.slug : e.file.replace(/\.md$/, '');
@@ -472,7 +473,7 @@ describe('website content (guides, articles, pages)', () => {
         if (e.tables) expect(html.match(/<table>/g)?.length).toBe(e.tables);
       }
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      dirs.remove();
     }
-  });
+  }, 300_000);
 });

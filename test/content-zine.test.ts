@@ -8,8 +8,7 @@
  * every URL is one the print listed (or a well-known project home), and that the real site builds
  * the issue's pages.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
@@ -19,7 +18,9 @@ import type { Code, Heading, Root as MdastRoot } from 'mdast';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.ts';
 import { decodeEntities, elements, markdown } from './support/markdown.ts';
+import { buildDirs } from './support/site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ISSUE = 'ilu-9';
@@ -398,9 +399,10 @@ describe(`content/zine/${ISSUE}`, () => {
 
   it('builds into the real site with every part at its permalink', async () => {
     const { build } = (await import(path.join(ROOT, 'src/build.ts'))) as typeof import('../src/build.ts');
-    const out = mkdtempSync(path.join(tmpdir(), 'solarpress-zine-'));
+    const dirs = buildDirs('zine');
+    const out = dirs.outDir;
     try {
-      await build({ root: ROOT, outDir: out });
+      await build({ root: ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
       for (const e of EXPECTED) {
         const slug = e.file === 'index.md' ? '' : `${e.file.replace(/^\d\d-/, '').replace(/\.md$/, '')}/`;
         const file = path.join(out, 'zine', ISSUE, slug, 'index.html');
@@ -420,7 +422,7 @@ describe(`content/zine/${ISSUE}`, () => {
       const glossary = readFileSync(path.join(out, 'zine', ISSUE, 'beginners-guide-to-xmpp-speak', 'index.html'), 'utf8');
       expect(glossary.match(/<dt>/g)?.length ?? 0).toBeGreaterThanOrEqual(GLOSSARY_TERMS.length);
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      dirs.remove();
     }
-  });
+  }, 300_000);
 });

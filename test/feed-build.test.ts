@@ -8,8 +8,7 @@ import matter from 'gray-matter';
 import type { Image, Paragraph, Root as MdastRoot } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { remarkDefinitionList } from 'remark-definition-list';
@@ -21,10 +20,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed } from '../plugins/feed/fixtures/xml.ts';
 import { jsonFeed11Problems } from '../plugins/feed/fixtures/json-feed.ts';
 import { serve, subscribe } from '../plugins/feed/fixtures/newsboat.ts';
-import { PROJECT_ROOT } from './support/site.ts';
+import { buildDirs, PROJECT_ROOT } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
 
 const run = promisify(execFile);
+/** A cold build of the real site with a cache of its own: seconds idle, minutes on a loaded 2-core machine. */
+const COLD_BUILD_MS = 300_000;
 const hasBuild = existsSync(path.join(PROJECT_ROOT, 'src/build.ts'));
 const xmllint = requireTools('xmllint');
 const newsboat = requireTools('newsboat', 'sqlite3');
@@ -100,6 +101,7 @@ function sources(contentDir: string): Source[] {
 
 describe.skipIf(!hasBuild)('feeds of the real site', () => {
   let out = '';
+  let dirs: ReturnType<typeof buildDirs> | undefined;
   let siteUrl = '';
   let rssXml = '';
   const expected = sources(path.join(PROJECT_ROOT, 'content'));
@@ -107,14 +109,15 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
   beforeAll(async () => {
     const { build } = (await import('../src/build.ts')) as typeof import('../src/build.ts');
     const { createLogger } = (await import('../src/log.ts')) as typeof import('../src/log.ts');
-    out = mkdtempSync(path.join(tmpdir(), 'solarpress-feed-'));
-    const result = await build({ root: PROJECT_ROOT, outDir: out, log: createLogger({ quiet: true }) });
+    dirs = buildDirs('feed');
+    out = dirs.outDir;
+    const result = await build({ root: PROJECT_ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
     siteUrl = result.config.url;
     rssXml = readFileSync(path.join(out, 'feed.xml'), 'utf8');
-  });
+  }, COLD_BUILD_MS);
 
   afterAll(() => {
-    if (out) rmSync(out, { recursive: true, force: true });
+    dirs?.remove();
   });
 
   it('holds every article, guide and zine part, and nothing else', () => {
@@ -210,21 +213,22 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
     const script = path.join(PROJECT_ROOT, 'plugins/feed/fixtures/build-site.ts');
     // +14 h and −11 h: a date read as local time would land on another day in one of them.
     for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
-      const other = mkdtempSync(path.join(tmpdir(), 'solarpress-feed-tz-'));
+      // A cold build of its own: feeds from a shared cache would hide a time-zone-dependent date.
+      const other = buildDirs('feed-tz');
       try {
-        await run(process.execPath, ['--import', 'tsx', script, PROJECT_ROOT, other], {
+        await run(process.execPath, ['--import', 'tsx', script, PROJECT_ROOT, other.outDir, other.cacheDir], {
           cwd: PROJECT_ROOT,
           env: { ...process.env, TZ: tz },
           timeout: 300_000,
         });
         for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
-          expect(readFileSync(path.join(other, file), 'utf8'), `${file} under TZ=${tz}`).toBe(
+          expect(readFileSync(path.join(other.outDir, file), 'utf8'), `${file} under TZ=${tz}`).toBe(
             readFileSync(path.join(out, file), 'utf8'),
           );
         }
       } finally {
-        rmSync(other, { recursive: true, force: true });
+        other.remove();
       }
     }
-  });
+  }, 3 * COLD_BUILD_MS);
 });
