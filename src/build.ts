@@ -37,8 +37,6 @@ export interface BuildOptions {
   root: string;
   /** Overrides config.outDir (tests build into temp folders). */
   outDir?: string;
-  /** Overrides config.cacheDir (each test builds with a cache of its own). */
-  cacheDir?: string;
   drafts?: boolean;
   mode?: 'build' | 'dev';
   log?: Logger;
@@ -120,7 +118,7 @@ export class SiteBuilder {
     this.code ??= await loadCode(root);
     const { config, theme, codeHash, plugins } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
-    const cacheRoot = path.resolve(root, this.options.cacheDir ?? config.cacheDir);
+    const cacheRoot = path.resolve(root, config.cacheDir);
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
     cache.startBuild();
     const output = new Output(cache);

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { requireTools } from './support/tools.ts';
-import { buildDirs, PROJECT_ROOT } from './support/site.ts';
+import { copyRealSite } from './support/real-site.ts';
+import { PROJECT_ROOT, removeSite } from './support/site.ts';
 import { serveStatic, type StaticServer } from '../theme/test/static-server.ts';
 import { batteryCss, statsJson } from '../theme/test/stats.ts';
 
@@ -18,7 +19,8 @@ const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'theme');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 let out: string;
-let dirs: ReturnType<typeof buildDirs> | undefined;
+/** The real site copied for this test: its own output and cache folders. */
+let site = '';
 let server: StaticServer;
 /** The core's page weight (bytes) of every built page, by URL. */
 let weights: Map<string, number>;
@@ -74,9 +76,9 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
   beforeAll(async () => {
     const { build } = await import('../src/build.ts');
     const { createLogger } = await import('../src/log.ts');
-    dirs = buildDirs('theme');
-    out = dirs.outDir;
-    const result = await build({ root: PROJECT_ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
+    site = copyRealSite('theme-');
+    out = path.join(site, 'dist');
+    const result = await build({ root: site, log: createLogger({ quiet: true }) });
     const pages = result.site.pages;
     const first = (pred: (p: (typeof pages)[number]) => boolean) => {
       const p = pages.find(pred);
@@ -104,7 +106,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    dirs?.remove();
+    if (site) removeSite(site);
   });
 
   it('renders every kind of page with no console errors and no request leaving 127.0.0.1', async () => {

@@ -23,7 +23,8 @@ import { describe, expect, it } from 'vitest';
 import { frontMatterSchema } from '../src/content/frontmatter.ts';
 import { createLogger } from '../src/log.ts';
 import { decodeEntities, elements, markdown } from './support/markdown.ts';
-import { buildDirs } from './support/site.ts';
+import { copyRealSite } from './support/real-site.ts';
+import { removeSite } from './support/site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTENT = path.join(ROOT, 'content');
@@ -456,10 +457,11 @@ describe('website content (guides, articles, pages)', () => {
 
   it('builds into the real site: every page at its permalink, with its headings and code', async () => {
     const { build } = (await import(path.join(ROOT, 'src/build.ts'))) as typeof import('../src/build.ts');
-    const dirs = buildDirs('web');
-    const out = dirs.outDir;
+    // A copy of the real site: its own output and cache folders.
+    const site = copyRealSite('web-');
+    const out = path.join(site, 'dist');
     try {
-      await build({ root: ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
+      await build({ root: site, log: createLogger({ quiet: true }) });
       for (const e of ALL) {
         const { data, mdast } = parse(e.category, e.file);
         const slug = typeof data.slug === 'string' ? data.slug : e.file.replace(/\.md$/, '');
@@ -473,7 +475,7 @@ describe('website content (guides, articles, pages)', () => {
         if (e.tables) expect(html.match(/<table>/g)?.length).toBe(e.tables);
       }
     } finally {
-      dirs.remove();
+      removeSite(site);
     }
   }, 300_000);
 });

@@ -20,7 +20,8 @@ import { SKIP, visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { decodeEntities, elements, markdown } from './support/markdown.ts';
-import { buildDirs } from './support/site.ts';
+import { copyRealSite } from './support/real-site.ts';
+import { removeSite } from './support/site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ISSUE = 'ilu-9';
@@ -399,10 +400,11 @@ describe(`content/zine/${ISSUE}`, () => {
 
   it('builds into the real site with every part at its permalink', async () => {
     const { build } = (await import(path.join(ROOT, 'src/build.ts'))) as typeof import('../src/build.ts');
-    const dirs = buildDirs('zine');
-    const out = dirs.outDir;
+    // A copy of the real site: its own output and cache folders.
+    const site = copyRealSite('zine-');
+    const out = path.join(site, 'dist');
     try {
-      await build({ root: ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
+      await build({ root: site, log: createLogger({ quiet: true }) });
       for (const e of EXPECTED) {
         const slug = e.file === 'index.md' ? '' : `${e.file.replace(/^\d\d-/, '').replace(/\.md$/, '')}/`;
         const file = path.join(out, 'zine', ISSUE, slug, 'index.html');
@@ -422,7 +424,7 @@ describe(`content/zine/${ISSUE}`, () => {
       const glossary = readFileSync(path.join(out, 'zine', ISSUE, 'beginners-guide-to-xmpp-speak', 'index.html'), 'utf8');
       expect(glossary.match(/<dt>/g)?.length ?? 0).toBeGreaterThanOrEqual(GLOSSARY_TERMS.length);
     } finally {
-      dirs.remove();
+      removeSite(site);
     }
   }, 300_000);
 });

@@ -20,11 +20,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertWellFormed } from '../plugins/feed/fixtures/xml.ts';
 import { jsonFeed11Problems } from '../plugins/feed/fixtures/json-feed.ts';
 import { serve, subscribe } from '../plugins/feed/fixtures/newsboat.ts';
-import { buildDirs, PROJECT_ROOT } from './support/site.ts';
+import { copyRealSite } from './support/real-site.ts';
+import { PROJECT_ROOT, removeSite } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
 
 const run = promisify(execFile);
-/** A cold build of the real site with a cache of its own: seconds idle, minutes on a loaded 2-core machine. */
+/** A cold build of the real site: seconds on an idle machine, minutes on a loaded 2-core one. */
 const COLD_BUILD_MS = 300_000;
 const hasBuild = existsSync(path.join(PROJECT_ROOT, 'src/build.ts'));
 const xmllint = requireTools('xmllint');
@@ -101,7 +102,8 @@ function sources(contentDir: string): Source[] {
 
 describe.skipIf(!hasBuild)('feeds of the real site', () => {
   let out = '';
-  let dirs: ReturnType<typeof buildDirs> | undefined;
+  /** The real site copied for this test: its own output and cache folders. */
+  let site = '';
   let siteUrl = '';
   let rssXml = '';
   const expected = sources(path.join(PROJECT_ROOT, 'content'));
@@ -109,15 +111,15 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
   beforeAll(async () => {
     const { build } = (await import('../src/build.ts')) as typeof import('../src/build.ts');
     const { createLogger } = (await import('../src/log.ts')) as typeof import('../src/log.ts');
-    dirs = buildDirs('feed');
-    out = dirs.outDir;
-    const result = await build({ root: PROJECT_ROOT, outDir: out, cacheDir: dirs.cacheDir, log: createLogger({ quiet: true }) });
+    site = copyRealSite('feed-');
+    out = path.join(site, 'dist');
+    const result = await build({ root: site, log: createLogger({ quiet: true }) });
     siteUrl = result.config.url;
     rssXml = readFileSync(path.join(out, 'feed.xml'), 'utf8');
   }, COLD_BUILD_MS);
 
   afterAll(() => {
-    dirs?.remove();
+    if (site) removeSite(site);
   });
 
   it('holds every article, guide and zine part, and nothing else', () => {
@@ -213,21 +215,22 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
     const script = path.join(PROJECT_ROOT, 'plugins/feed/fixtures/build-site.ts');
     // +14 h and −11 h: a date read as local time would land on another day in one of them.
     for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
-      // A cold build of its own: feeds from a shared cache would hide a time-zone-dependent date.
-      const other = buildDirs('feed-tz');
+      // A copy with a cold cache of its own: feeds from a shared cache would hide a date that
+      // depends on the time zone.
+      const other = copyRealSite('feed-tz-');
       try {
-        await run(process.execPath, ['--import', 'tsx', script, PROJECT_ROOT, other.outDir, other.cacheDir], {
+        await run(process.execPath, ['--import', 'tsx', script, other, path.join(other, 'dist')], {
           cwd: PROJECT_ROOT,
           env: { ...process.env, TZ: tz },
-          timeout: 300_000,
+          timeout: COLD_BUILD_MS,
         });
         for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
-          expect(readFileSync(path.join(other.outDir, file), 'utf8'), `${file} under TZ=${tz}`).toBe(
+          expect(readFileSync(path.join(other, 'dist', file), 'utf8'), `${file} under TZ=${tz}`).toBe(
             readFileSync(path.join(out, file), 'utf8'),
           );
         }
       } finally {
-        other.remove();
+        removeSite(other);
       }
     }
   }, 3 * COLD_BUILD_MS);

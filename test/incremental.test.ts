@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photo } from '../plugins/dither/test-helpers.ts';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
-import { buildDirs, PROJECT_ROOT, removeSite, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { PROJECT_ROOT, removeSite, snapshotDir, tempSite, writeFiles } from './support/site.ts';
 
 const quiet = () => createLogger({ quiet: true });
 
 let root = '';
-let cold: ReturnType<typeof buildDirs> | undefined;
+/** The copy the last cold build ran in. */
+let cold: string | undefined;
 
 const article = (title: string, date: string, body: string, extra = '') => `---\ntitle: ${title}\ndate: ${date}\n${extra}---\n\n${body}\n`;
 
@@ -32,18 +33,19 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  cold?.remove();
+  if (cold) removeSite(cold);
   if (root) removeSite(root);
 });
 
-/** The incremental build (the project's own cache in the copy, kept across edits) against a cold one. */
+/** The incremental build (its cache kept across edits) against a cold build of a copy of the same tree. */
 async function expectSameAsCold(step: string): Promise<void> {
   await build({ root, log: quiet() });
-  cold?.remove();
-  cold = buildDirs('incremental-cold');
-  await build({ root, outDir: cold.outDir, cacheDir: cold.cacheDir, log: quiet() });
+  if (cold) removeSite(cold);
+  cold = `${root}-cold`;
+  cpSync(root, cold, { recursive: true, filter: (src) => !/\/(dist|\.solarpress-cache)$/.test(src) });
+  await build({ root: cold, log: quiet() });
   const incremental = snapshotDir(path.join(root, 'dist'));
-  const fresh = snapshotDir(cold.outDir);
+  const fresh = snapshotDir(path.join(cold, 'dist'));
   expect([...incremental.keys()], `${step}: the same files`).toEqual([...fresh.keys()]);
   const differing = [...fresh].filter(([file, bytes]) => !incremental.get(file)!.equals(bytes)).map(([file]) => file);
   expect(differing, `${step}: files whose bytes differ from a cold build`).toEqual([]);

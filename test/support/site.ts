@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,14 +81,4 @@ export function snapshotDir(dir: string): Map<string, Buffer> {
   };
   walk('');
   return out;
-}
-
-/**
- * A temp folder of a test's own holding one build's output and cache: builds of the project's
- * real site pass these as outDir and cacheDir, so that no test reads or writes the project's
- * .solarpress-cache (results would depend on its state, and test files running at once race).
- */
-export function buildDirs(label: string): { dir: string; outDir: string; cacheDir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), `solarpress-${label}-`));
-  return { dir, outDir: path.join(dir, 'dist'), cacheDir: path.join(dir, 'cache'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
