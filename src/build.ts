@@ -53,6 +53,10 @@ export interface BuildStats {
   bytes: number;
   ms: number;
   renderedBodies: number;
+  /** Pages laid out by this build (the others were published from the page cache). */
+  laidOut: number;
+  /** Draft pages left out (a build without --drafts). */
+  draftsLeftOut: number;
   /** Milliseconds per phase: config, bodies (content + Markdown), layouts, plugins (buildEnd), write (with outputReady hooks). */
   phases: Record<string, number>;
   /** 'unchanged': the output folder already held exactly this build. */
@@ -176,7 +180,9 @@ export class SiteBuilder {
         `make it and write pages there (content/articles/, content/pages/; solarpress init makes a first article), or set contentDir in ${CONFIG_FILE}`,
       );
     }
+    const leftOut = { drafts: 0 };
     const files = loadContent({
+      leftOut,
       contentDir,
       drafts: ctx.drafts,
       layouts: new Set(Object.keys(theme.layouts)),
@@ -314,6 +320,8 @@ export class SiteBuilder {
         },
         ms: Math.round(performance.now() - started),
         renderedBodies: counts.fresh,
+        laidOut: laidOut.filter((l) => l.fresh).length,
+        draftsLeftOut: leftOut.drafts,
         written,
       };
       return { config, site, output, laidOut, stats, outDir };

@@ -93,7 +93,9 @@ old one only when the whole build succeeds. Unchanged pages and images come from
       const s = result.stats;
       return (
         `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
-        `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache) → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`
+        `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache; ${s.laidOut} laid out)` +
+        `${s.draftsLeftOut ? `, ${s.draftsLeftOut} draft${s.draftsLeftOut === 1 ? '' : 's'} left out (--drafts to include)` : ''}` +
+        ` → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`
       );
     };
     if (values.watch) {

@@ -124,9 +124,11 @@ describe('building a site', () => {
 
   it('leaves drafts out of the build unless asked', async () => {
     const root = site({ 'content/articles/wip.md': '---\ntitle: Work in progress\ndraft: true\n---\n\nSoon.\n' });
-    await build({ root, log: quiet() });
+    expect((await build({ root, log: quiet() })).stats.draftsLeftOut).toBe(1);
     expect(existsSync(path.join(root, 'dist/wip/index.html'))).toBe(false);
-    await build({ root, drafts: true, log: quiet() });
+    const cli = runCli(root, ['build']);
+    expect(cli.stderr + cli.stdout).toContain('1 draft left out (--drafts to include)');
+    expect((await build({ root, drafts: true, log: quiet() })).stats.draftsLeftOut).toBe(0);
     expect(existsSync(path.join(root, 'dist/wip/index.html'))).toBe(true);
   });
 });

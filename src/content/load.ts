@@ -35,6 +35,8 @@ export interface LoadOptions {
   memo?: SourceMemo;
   /** Collect the problems here and return the files that loaded, instead of throwing them. */
   errors?: ContentError[];
+  /** Counts what was left out (drafts without `drafts`), for the build summary. */
+  leftOut?: { drafts: number };
 }
 
 /**
@@ -58,7 +60,10 @@ export function loadContent(options: LoadOptions): SourceFile[] {
       const file =
         memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs ? memoed.file : readSource(absolute, id, options.layouts, options.pluginKeys ?? new Map());
       options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
-      if (file.page.draft && !options.drafts) continue;
+      if (file.page.draft && !options.drafts) {
+        if (options.leftOut) options.leftOut.drafts++;
+        continue;
+      }
       files.push(file);
     } catch (error) {
       if (error instanceof ContentError) errors.push(error);
