@@ -8,9 +8,11 @@ import { build, formatBytes, type BuildResult } from './build.ts';
 import { CONFIG_FILE } from './config-file.ts';
 import { loadConfig } from './config-load.ts';
 import { ContentErrors, contentErrorsOf, UsageError } from './errors.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { createLogger, errorText } from './log.ts';
 import { setupPlugins } from './plugins.ts';
 import type { CommandEnv, CommandSpec } from './types.ts';
+import { VERSION } from './version.ts';
 
 const HELP = `solarpress — a low-tech static site generator for solar-powered websites
 
@@ -25,7 +27,7 @@ Commands:
   serve     serve the built site on http://127.0.0.1:8080 as the board will
   theme     theme eject: copy the solar theme into the site to edit it
 %PLUGINS%
-Run 'solarpress <command> --help' for a command's options.`;
+Run 'solarpress <command> --help' for a command's options, 'solarpress --version' for the version.`;
 
 export async function main(argv: string[], root = process.cwd()): Promise<number> {
   const log = createLogger({ root });
@@ -36,8 +38,15 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
       process.stdout.write(HELP.replace('%PLUGINS%', await pluginCommandList(root)) + '\n');
       return name ? 0 : 2;
     }
+    if (name === '--version' || name === '-V' || name === 'version') {
+      process.stdout.write(`solarpress ${VERSION}\n`);
+      return 0;
+    }
     const command = coreCommands[name] ?? (await pluginCommand(name, root));
-    if (!command) throw new UsageError(`unknown command "${name}" (see solarpress --help)`);
+    if (!command) {
+      const known = [...Object.keys(coreCommands), ...(await pluginCommands(root)).map((c) => c.name)];
+      throw new UsageError(`unknown command "${name}"${didYouMean(name, known)} (see solarpress --help)`);
+    }
     if ((args.includes('--help') || args.includes('-h')) && command.usage) {
       process.stdout.write(command.usage.trimEnd() + '\n');
       return 0;
@@ -68,6 +77,11 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
+    const unknown = /^Unknown option '(-?-[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown?.startsWith('--')) {
+      const known = Object.keys(options).map((name) => `--${name}`);
+      throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, known)}`);
+    }
     throw new UsageError((error as Error).message);
   }
 }

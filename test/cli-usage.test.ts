@@ -1,0 +1,35 @@
+/** The command line's own help: --version, and "did you mean" for a mistyped command or option. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { didYouMean } from '../src/did-you-mean.ts';
+import { PROJECT_ROOT, removeSite, runCliAsync, tempSite } from './support/site.ts';
+
+const root = tempSite();
+afterAll(() => removeSite(root));
+
+describe('command line usage', () => {
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    const result = await runCliAsync(root, ['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(`solarpress ${version}`);
+  });
+
+  it('a mistyped command gets the closest one', async () => {
+    const result = await runCliAsync(root, ['biuld']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "biuld" (did you mean "build"?)');
+  });
+
+  it('a mistyped option gets the closest one of that command', async () => {
+    const result = await runCliAsync(root, ['build', '--drfts']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown option --drfts (did you mean "--drafts"?)');
+  });
+
+  it('suggests nothing for a word far from every name', () => {
+    expect(didYouMean('zzzzzz', ['build', 'dev'])).toBe('');
+    expect(didYouMean('chek', ['build', 'check'])).toBe(' (did you mean "check"?)');
+  });
+});
