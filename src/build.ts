@@ -30,6 +30,7 @@ import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import { themeDirOf } from './package-root.ts';
+import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { CODE_HASH, VERSION } from './version.ts';
 
@@ -191,6 +192,12 @@ export class SiteBuilder {
       errors: loadErrors,
     });
     const urls = new Map([...placeholderUrls(loadErrors, contentDir), ...files.map((f): [string, string] => [f.page.id, f.page.url])]);
+    const knownKeys = new Set([...CORE_KEYS, ...plugins.flatMap((p) => Object.keys(p.frontMatter ?? {})), ...(theme.frontMatter ?? [])]);
+    for (const file of files) {
+      for (const { key, line, suggestion } of unknownKeys(file, knownKeys)) {
+        log.warn(`unknown front-matter key "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ' (no plugin or theme reads it)'}`, { file: file.page.source!, line });
+      }
+    }
 
     for (const plugin of plugins) await plugin.buildStart?.(ctx);
     const counts = { fresh: 0 };

@@ -227,6 +227,8 @@ export interface Theme {
   routes?(site: Site): Page[];
   /** Optional body transforms the theme needs (e.g. figures from image paragraphs). */
   rehypePlugins?: PluggableList;
+  /** Front-matter keys the theme reads from page.data (`nav`, `bio`…): not warned as unknown. */
+  frontMatter?: readonly string[];
 }
 
 /**

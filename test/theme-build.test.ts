@@ -14,6 +14,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const haveChromium = requireTools('/usr/bin/chromium');
 
 let root: string;
+let buildOutput: string;
 const dist = (...parts: string[]) => path.join(root, 'dist', ...parts);
 const asset = (ext: string) => readFileSync(dist('assets', readdirSync(dist('assets')).find((f) => f.endsWith(ext))!), 'utf8');
 
@@ -22,10 +23,12 @@ beforeAll(async () => {
     'site.config.ts': `export default { title: 'Fixture', url: 'https://example.org', author: { name: 'Tester' },
       license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
       theme: ${JSON.stringify(path.join(PROJECT_ROOT, 'theme'))}, precompress: false };\n`,
+    'content/articles/typos.md': '---\ntitle: Typos\ndate: 2020-01-04\ndraf: true\ntgas: [xmpp]\nbio: Read by the theme.\ndither: none\nxyzzy: 1\n---\n\nText.\n',
     'content/articles/table.md': '---\ntitle: Table\ndate: 2020-01-03\n---\n\n| left | middle | right |\n|:-----|:------:|------:|\n| a | b | 1.30 s |\n| a longer cell | b | 12.5 s |\n',
   });
   const run = await runCliAsync(root, ['build']);
   expect(run.code, run.stderr).toBe(0);
+  buildOutput = run.stdout + run.stderr;
 }, 120_000);
 afterAll(() => removeSite(root));
 
@@ -69,5 +72,16 @@ describe('theme assets as published', () => {
       const bytes = gzipSync(html, { level: 9 }).length + resources.reduce((sum, url) => sum + gzipSync(readFileSync(dist(url.slice(1))), { level: 9 }).length, 0);
       expect(Number(stated), route).toBe(Math.max(1, Math.round(bytes / 1024)));
     }
+  });
+});
+
+describe('unknown front-matter keys', () => {
+  it('are warned at their line with the nearest known key; keys the theme or a plugin reads are not', () => {
+    const warnings = buildOutput.split('\n').filter((line) => line.includes('unknown front-matter key'));
+    expect(warnings).toEqual([
+      expect.stringMatching(/content\/articles\/typos\.md:4\b.*unknown front-matter key "draf": did you mean "draft"\?/),
+      expect.stringMatching(/content\/articles\/typos\.md:5\b.*unknown front-matter key "tgas": did you mean "tags"\?/),
+      expect.stringMatching(/content\/articles\/typos\.md:8\b.*unknown front-matter key "xyzzy" \(no plugin or theme reads it\)/),
+    ]);
   });
 });

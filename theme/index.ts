@@ -32,6 +32,8 @@ const theme: Theme = {
   },
   routes,
   rehypePlugins: [rehypeFigures, rehypeTableHeaders, rehypeScrollables],
+  // Keys the layouts read from page.data (lib/site-map.ts, lib/components.ts).
+  frontMatter: ['nav', 'bio'],
 };
 
 export default theme;
