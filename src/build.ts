@@ -167,6 +167,7 @@ export class SiteBuilder {
         output.emitFile(outputPath, file);
       },
       emitted: () => output.files.keys(),
+      read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
     };
 
     const settingsHash = hashOf(VERSION, CODE_HASH, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);

@@ -9,6 +9,7 @@ import type { FeedOptionsInput } from '../plugins/feed/options.ts';
 import type { ServerOptionsInput } from '../plugins/nginx/options.ts';
 import type { SitemapOptionsInput } from '../plugins/sitemap/options.ts';
 import type { precompressSchema } from '../plugins/precompress/options.ts';
+import type { ZineEditionsOptionsInput } from '../plugins/zine-editions/options.ts';
 
 const person = z.strictObject({
   name: z.string().min(1),
@@ -102,4 +103,5 @@ export type SiteConfigInput = CoreConfigInput & {
   server?: ServerOptionsInput | false;
   precompress?: z.input<typeof precompressSchema> | false;
   sitemap?: SitemapOptionsInput | false;
+  zine?: ZineEditionsOptionsInput | false;
 };

@@ -7,11 +7,15 @@ import feed from '../plugins/feed/index.ts';
 import nginx from '../plugins/nginx/index.ts';
 import precompress from '../plugins/precompress/index.ts';
 import sitemap from '../plugins/sitemap/index.ts';
+import zineEditions from '../plugins/zine-editions/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { PluginDefinition, SolarpressPlugin } from './types.ts';
 
-/** In the order their hooks run: precompression last, over everything the others emitted. */
-export const builtinPlugins: PluginDefinition[] = [dither, feed, nginx, sitemap, precompress];
+/**
+ * In the order their hooks run: the zine's editions before the feeds (which list them as
+ * enclosures), precompression last, over everything the others emitted.
+ */
+export const builtinPlugins: PluginDefinition[] = [dither, zineEditions, feed, nginx, sitemap, precompress];
 
 /** Instantiate every enabled built-in plugin from the validated config. */
 export function setupPlugins(config: ResolvedConfig): SolarpressPlugin[] {

@@ -55,6 +55,7 @@ export function assembleSite(config: ResolvedConfig, contentPages: Page[], theme
     zines,
     categories,
     tags,
+    attachments: new Map(),
   };
   for (const generated of theme.routes?.(site) ?? []) {
     const clash = site.byUrl.get(generated.url);

@@ -90,6 +90,21 @@ export interface Site {
   zines: ZineIssue[];
   categories: Map<string, Page[]>;
   tags: Map<string, Page[]>;
+  /**
+   * Files a plugin publishes for a page, by page id (the zine issue's EPUB): filled in buildEnd by
+   * plugins that run earlier; feeds list them as enclosures.
+   */
+  attachments?: Map<string, Attachment[]>;
+}
+
+/** A file published for a page (a download), as feeds list it. */
+export interface Attachment {
+  /** Site-absolute URL. */
+  url: string;
+  /** MIME type. */
+  type: string;
+  bytes: number;
+  title: string;
 }
 
 export interface SourceLocation {
@@ -128,6 +143,8 @@ export interface BuildContext {
   emitFile(outputPath: string, absolutePath: string): void;
   /** Output paths emitted so far; in buildEnd, every page's (also those replayed from the cache). */
   emitted(): Iterable<string>;
+  /** The bytes of a file emitted so far (e.g. a dithered image a book includes), or undefined. */
+  read(outputPath: string): Uint8Array | undefined;
 }
 
 /**

@@ -123,6 +123,10 @@ describe('the plugin', () => {
       // Feeds are published from their cache files: what a file holds when emitted is what ships.
       emitFile: (path: string, file: string) => emitted.set(path, readFileSync(file, 'utf8')),
       emitted: () => emitted.keys(),
+      read: (path: string) => {
+        const data = emitted.get(path);
+        return typeof data === 'string' ? Buffer.from(data) : data;
+      },
     } satisfies BuildContext;
     return { ctx, emitted, info, warnings };
   }

@@ -56,6 +56,7 @@ export async function runTextStage(page: Page, markdown: string, processor: Text
     emit: notHere('emit()'),
     emitFile: notHere('emitFile()'),
     emitted: notHere('emitted()'),
+    read: notHere('read()'),
   };
   const api: FileApi = {
     page,

@@ -1,0 +1,86 @@
+/**
+ * The zine-editions plugin: each zine issue as an EPUB to carry on an e-reader, and, when switched
+ * on, as an A5 PDF and a booklet to fold and staple — from the same Markdown as the website. See
+ * README.md.
+ */
+import { statSync } from 'node:fs';
+import type { Attachment, BuildContext, Page, PluginDefinition, ResolvedConfig, Site } from '../../src/types.ts';
+import { zineCommand } from './command.ts';
+import { makeEditions, type Made } from './make.ts';
+import { zineEditionsOptionsOf, zineEditionsSchema, type ZineEditionsOptions } from './options.ts';
+import { editionPaths } from './paths.ts';
+
+export { zineEditionsSchema, type ZineEditionsOptions, type ZineEditionsOptionsInput } from './options.ts';
+
+/** Part of every cache key of the editions: bump it when what they hold changes. */
+export const EDITIONS_VERSION = '1';
+
+export interface EditionLink {
+  /** Site-absolute URL. */
+  href: string;
+  type: string;
+  /** Link text ('EPUB'). */
+  label: string;
+  /** What it is for ('for e-readers'). */
+  note: string;
+}
+
+/**
+ * The downloads the build publishes for a zine issue's cover page, from the config (layouts run
+ * before the books are made, so this is what the build will publish, not what it did).
+ */
+export function editionLinks(ctx: { config: ResolvedConfig; page: Page }): EditionLink[] {
+  const options = zineEditionsOptionsOf(ctx.config);
+  if (!options || ctx.page.kind !== 'zine-issue') return [];
+  const paths = editionPaths(ctx.page.url);
+  const links: EditionLink[] = [];
+  if (options.epub) links.push({ href: '/' + paths.epub, type: 'application/epub+zip', label: 'EPUB', note: 'for e-readers' });
+  if (options.pdf) links.push({ href: '/' + paths.pdf, type: 'application/pdf', label: 'PDF', note: 'A5, to read or print' });
+  if (options.booklet) links.push({ href: '/' + paths.booklet, type: 'application/pdf', label: 'Booklet', note: 'A4, print double-sided, fold and staple' });
+  return links;
+}
+
+function attach(site: Site, page: Page, attachment: Attachment): void {
+  site.attachments ??= new Map();
+  site.attachments.set(page.id, [...(site.attachments.get(page.id) ?? []), attachment]);
+}
+
+async function buildEnd(ctx: BuildContext, site: Site, options: ZineEditionsOptions): Promise<void> {
+  const started = performance.now();
+  const made: Made[] = await makeEditions(ctx, site, {
+    epub: options.epub,
+    pdf: options.pdf,
+    booklet: options.booklet,
+    guides: options.guides,
+    printerMargin: options.printerMargin,
+    chromium: options.chromium,
+  });
+  for (const book of made) {
+    ctx.emitFile(book.outputPath, book.file);
+    if (book.page) {
+      attach(site, book.page, { url: '/' + book.outputPath, type: book.type, bytes: statSync(book.file).size, title: book.title });
+    }
+  }
+  if (made.length > 0) {
+    const fresh = made.filter((m) => m.fresh).length;
+    ctx.log.info(`zine: ${made.length} editions (${fresh} made, ${made.length - fresh} cached) in ${Math.round(performance.now() - started)} ms`);
+  }
+}
+
+const zineEditions: PluginDefinition<ZineEditionsOptions> = {
+  name: 'zine-editions',
+  configKey: 'zine',
+  schema: zineEditionsSchema,
+  setup(options) {
+    return {
+      name: 'zine-editions',
+      version: EDITIONS_VERSION,
+      async buildEnd(ctx, site) {
+        await buildEnd(ctx, site, options);
+      },
+      commands: [zineCommand],
+    };
+  },
+};
+
+export default zineEditions;
