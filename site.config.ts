@@ -14,5 +14,10 @@ export default defineConfig({
     hardware: 'Olimex A20 single-board computer, 50 W solar panel, lithium-polymer battery',
   },
   budgets: { pageKB: 200, assetsKB: 17 },
+  // The zine issue's cover page is a feed item too: it carries the issue's EPUB as its enclosure.
+  feed: { kinds: ['article', 'guide', 'zine-issue', 'zine-part'] },
+  // The EPUB of each issue is published; the print edition (PDF, booklet) needs Chromium at build
+  // time, so it is made on demand: `npx solarpress zine ilu-9 --out print/`.
+  zine: { epub: true, pdf: false, booklet: false, guides: '/guides.epub' },
   deploy: { host: 'solar.homebrewserver.club', user: 'solarpress', path: '/var/www/solarpress' },
 });

@@ -93,6 +93,8 @@ function sources(contentDir: string): Source[] {
   }
   for (const issue of readdirSync(path.join(contentDir, 'zine'))) {
     const dir = path.join(contentDir, 'zine', issue);
+    // The issue's cover page is an item too (site.config.ts lists 'zine-issue' in feed.kinds): it carries the EPUB.
+    add(path.join(dir, 'index.md'), () => `/zine/${issue}/`);
     for (const name of readdirSync(dir).filter((n) => /^\d+-.*\.md$/.test(n))) {
       add(path.join(dir, name), (slug) => `/zine/${issue}/${slug}/`);
     }
@@ -122,7 +124,7 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
     if (site) removeSite(site);
   });
 
-  it('holds every article, guide and zine part, and nothing else', () => {
+  it('holds every article, guide, zine issue and zine part, and nothing else', () => {
     expect(expected.length).toBeGreaterThan(10);
     const feed = parseFeed(rssXml);
     expect(feed.items.map((i) => i.url).sort()).toEqual(expected.map((s) => siteUrl + s.url).sort());
@@ -173,6 +175,21 @@ describe.skipIf(!hasBuild)('feeds of the real site', () => {
       const file = path.join(out, new URL(media!.url).pathname);
       expect(media!.length).toBe(statSync(file).size);
       expect(media!.mimeType).toBe(file.endsWith('.svg') ? 'image/svg+xml' : 'image/png');
+    }
+  });
+
+  it("gives each zine issue's item its EPUB as the enclosure, with the real byte length", () => {
+    const feed = parseFeed(rssXml);
+    const issues = expected.filter((s) => s.file.endsWith(`${path.sep}index.md`));
+    expect(issues.length).toBeGreaterThan(0);
+    for (const source of issues) {
+      const item = feed.items.find((i) => i.url === siteUrl + source.url)!;
+      expect(item.media, source.file).toHaveLength(1);
+      const [media] = item.media;
+      const slug = source.url.split('/').filter(Boolean).pop();
+      expect(new URL(media!.url).pathname).toBe(`${source.url}${slug}.epub`);
+      expect(media!.mimeType).toBe('application/epub+zip');
+      expect(media!.length).toBe(statSync(path.join(out, new URL(media!.url).pathname)).size);
     }
   });
 

@@ -15,7 +15,7 @@
  */
 import { Feed, type Author, type Item } from 'feed';
 import type { ResolvedConfig } from '../../src/types.ts';
-import type { FeedAuthor, FeedEntry } from './items.ts';
+import { enclosureOf, type FeedAuthor, type FeedEntry } from './items.ts';
 import type { FeedFormat, FeedSet } from './links.ts';
 import { cleanText, escapeHtml } from './text.ts';
 
@@ -89,7 +89,8 @@ export function renderRss({ config, set, entries }: FeedDocument): string {
         { name: 'dc:creator', objects: entry.authors.map((a) => ({ _text: xmlText(a.name) })) as unknown as Record<string, unknown> },
       ],
     };
-    if (entry.image) item.enclosure = { url: entry.image.url, type: entry.image.type, length: entry.image.bytes };
+    const enclosure = enclosureOf(entry);
+    if (enclosure) item.enclosure = { url: enclosure.url, type: enclosure.type, length: enclosure.bytes };
     feed.addItem(item);
   }
   return feed.rss2();
@@ -124,11 +125,11 @@ export function renderAtom({ config, set, entries }: FeedDocument): string {
       content: entry.html,
       author: authorsFor(entry.authors, xmlText),
       category: entry.categories.map((name) => ({ term: attributeText(name) })),
-      enclosure: entry.image && { url: entry.image.url, type: entry.image.type, length: entry.image.bytes },
+      enclosure: ((e) => e && { url: e.url, type: e.type, length: e.bytes })(enclosureOf(entry)),
     });
   }
   let xml = feed.atom1();
-  for (const { image } of entries) {
+  for (const image of entries.map(enclosureOf)) {
     if (!image || guessedType(image.url) === image.type) continue;
     const href = `href="${new URL(image.url).href.replace(/&/g, '&amp;')}"`;
     xml = xml.replaceAll(`${href} type="${guessedType(image.url)}"`, `${href} type="${escapeHtml(image.type)}"`);
@@ -174,8 +175,8 @@ export function renderJson({ config, set, entries }: FeedDocument): string {
       ...item,
       authors,
       author: authors[0], // JSON Feed 1.0 readers know only this one
-      attachments: entry.image
-        ? [{ url: entry.image.url, mime_type: entry.image.type, size_in_bytes: entry.image.bytes }]
+      attachments: entry.image || entry.attachments.length
+        ? [...entry.attachments, ...(entry.image ? [entry.image] : [])].map((a) => ({ url: a.url, mime_type: a.type, size_in_bytes: a.bytes }))
         : undefined,
     };
   });

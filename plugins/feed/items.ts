@@ -39,8 +39,15 @@ export interface FeedEntry {
   authors: FeedAuthor[];
   /** The page's category then its tags, without duplicates. */
   categories: string[];
-  /** The lead image, as an enclosure. */
+  /** The lead image. */
   image?: FeedEnclosure;
+  /** Files published for the page (a zine issue's EPUB), from `site.attachments`. */
+  attachments: FeedEnclosure[];
+}
+
+/** The item's one RSS/Atom enclosure: a published download if the page has one, else its lead image. */
+export function enclosureOf(entry: FeedEntry): FeedEnclosure | undefined {
+  return entry.attachments[0] ?? entry.image;
 }
 
 const SUMMARY_LENGTH = 280;
@@ -163,6 +170,10 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
     authors: authorsOf(page, config),
     categories,
     image: lead && leadUrl ? { url: leadUrl, type: lead.type, bytes: lead.bytes } : undefined,
+    attachments: (site.attachments?.get(page.id) ?? []).flatMap((a) => {
+      const href = absoluteUrl(a.url, { pageUrl: url, siteUrl: config.url });
+      return href ? [{ url: href, type: a.type, bytes: a.bytes }] : [];
+    }),
   };
 }
 
@@ -171,7 +182,7 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
  * preview server's rebuilds make an entry only for the saved page (a zine part's also depends on its
  * issue's page, for the date).
  */
-const entryMemo = new WeakMap<Page, { config: ResolvedConfig; issue: Page | undefined; entry: FeedEntry }>();
+const entryMemo = new WeakMap<Page, { config: ResolvedConfig; issue: Page | undefined; attachments: string; entry: FeedEntry }>();
 
 /** Every page that goes into the feeds, as entries, newest first (not limited: see `limitEntries`). */
 export function feedEntries(context: EntryContext): FeedEntry[] {
@@ -182,10 +193,11 @@ export function feedEntries(context: EntryContext): FeedEntry[] {
     if (page.kind === 'generated' || !kinds.has(page.kind) || (page.draft && !drafts)) continue;
     const issue = page.issue === undefined ? undefined : site.byId.get(page.issue);
     const known = entryMemo.get(page);
-    let entry = known && known.config === site.config && known.issue === issue ? known.entry : undefined;
+    const attachments = JSON.stringify(site.attachments?.get(page.id) ?? []);
+    let entry = known && known.config === site.config && known.issue === issue && known.attachments === attachments ? known.entry : undefined;
     if (!entry) {
       entry = entryOf(page, context);
-      if (entry) entryMemo.set(page, { config: site.config, issue, entry });
+      if (entry) entryMemo.set(page, { config: site.config, issue, attachments, entry });
     }
     if (entry) entries.push(entry);
   }

@@ -128,6 +128,8 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   for (const page of site.pages) {
     if (page.kind === 'generated') continue;
     hash.update(pageMetadata(page)).update('\0').update(page.contentHash ?? '').update('\0');
+    // Enclosures of files other plugins publish for the page (the zine's EPUB: its size changes with it).
+    hash.update(JSON.stringify(site.attachments?.get(page.id) ?? [])).update('\0');
   }
   const state = hash.digest('hex').slice(0, 32);
   const store = ctx.cache('feed', FEED_VERSION);

@@ -47,10 +47,26 @@ export function rehypeBookLinks(options: BookLinkOptions) {
   };
 }
 
+/**
+ * unified plugin: HTML that browsers forgive but EPUB's XHTML schema rejects, made valid. GFM writes
+ * a table column's alignment as the obsolete `align` attribute: it becomes a class ('align-right').
+ */
+export function rehypeBookMarkup() {
+  return (tree: Root): void => {
+    visit(tree, 'element', (node: Element) => {
+      const align = node.properties.align;
+      if (typeof align !== 'string') return;
+      delete node.properties.align;
+      node.properties.className = [...classesOf(node), `align-${align}`];
+    });
+  };
+}
+
 /** A page body ready for a book: a clone, so the page keeps its own tree. */
 export function bookTree(body: Root, options: BookLinkOptions): Root {
   const tree = feedTree(body, { pageUrl: options.siteUrl + options.pageUrl, siteUrl: options.siteUrl });
   rehypeBookLinks(options)(tree);
+  rehypeBookMarkup()(tree);
   return tree;
 }
 

@@ -18,6 +18,7 @@ pre { font-family: monospace; font-size: .8em; white-space: pre-wrap; word-wrap:
 code { font-family: monospace }
 table { border-collapse: collapse }
 th, td { border: 1px solid black; padding: .2em .4em; text-align: left; vertical-align: top }
+.align-center { text-align: center } .align-right { text-align: right }
 dt { font-weight: bold; margin-top: .6em }
 dd { margin: 0 0 0 1.2em }
 .byline, .dek { font-style: italic }

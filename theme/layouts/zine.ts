@@ -7,6 +7,7 @@ import { byline, listNames } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { showing } from '../lib/reads.ts';
 import { zineOf } from '../lib/site-map.ts';
+import { editionLinks } from '../../plugins/zine-editions/index.ts';
 
 const isWhitespace = (n: ElementContent) => n.type === 'text' && !n.value.trim();
 
@@ -55,6 +56,15 @@ export const zineIssue: Layout = showing((ctx) => {
     ),
   ]);
   const first = parts[0];
+  // The issue to take along (EPUB, and the print edition when the site publishes it).
+  const downloads = editionLinks(ctx);
+  const take = downloads.length
+    ? h('p.zine-downloads', [
+        'Take this issue with you: ',
+        ...downloads.flatMap((l, i) => [i ? '; ' : '', h('a', { href: l.href, type: l.type }, l.label), ` (${l.note})`]),
+        '.',
+      ])
+    : undefined;
   return documentLayout(ctx, {
     title: page.title,
     description: page.summary,
@@ -69,6 +79,7 @@ export const zineIssue: Layout = showing((ctx) => {
         ]),
         h('div.prose', bodyWithContents(page, parts, contents)),
         first ? h('p.zine-start', h('a.button', { href: first.url }, `Start reading: ${first.title}`)) : undefined,
+        take,
       ].filter((e): e is Element => !!e)),
     ],
   });

@@ -29,6 +29,7 @@ img { max-width: 100%; height: auto; image-rendering: pixelated; break-inside: a
 figure { margin: 3mm 0; break-inside: avoid } figcaption { font-size: 7.5pt; font-style: italic }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; margin: 0 0 3mm }
 th, td { border: .5pt solid #000; padding: .8mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere }
+.align-center { text-align: center } .align-right { text-align: right }
 .sr-only { display: none }
 .cover { page: cover; height: 186mm; display: flex; flex-direction: column; justify-content: space-between }
 .cover-frame { border: 2.5pt solid #000; padding: 6mm; flex: 1 1 auto }
