@@ -1,25 +1,36 @@
 /**
- * The editions' cache: one file per edition and key in the plugin's cache folder. A book is made
- * only when its key is new; an unchanged issue is published from here by hard link.
+ * The editions' cache: one entry per book in the build's `zine-editions` store (src/cache/store.js),
+ * keyed by everything the book is made from. A book is made only when its key is new; an unchanged
+ * issue is published from the store. The store prunes what no build used.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { pruneOlder } from '../../src/prune-older.js';
+import type { CacheStore } from '../../src/cache/store.js';
 
-/**
- * The cached file of `name` (e.g. 'ilu-9.epub') for this key, made by `make` when missing. Older
- * files of the same name are pruned (the newest two kept: another build may still publish one).
- */
-export async function cachedFile(dir: string, name: string, key: string, make: () => Promise<Uint8Array>): Promise<{ file: string; fresh: boolean }> {
-  const ext = path.extname(name);
-  const stem = name.slice(0, name.length - ext.length);
-  const file = path.join(dir, `${stem}.${key}${ext}`);
-  if (existsSync(file)) return { file, fresh: false };
-  const bytes = await make();
-  // Written beside and renamed in: a concurrent build never publishes half a file.
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, bytes);
-  renameSync(temp, file);
-  pruneOlder(dir, (n) => n.startsWith(`${stem}.`) && n.endsWith(ext) && n.split('.').length === stem.split('.').length + 2, file, 2);
-  return { file, fresh: true };
+/** Bump when what the store holds changes shape. */
+export const STORE_VERSION = '1';
+
+export interface CachedBook {
+  file: string;
+  /** Made now (not from the cache). */
+  fresh: boolean;
+  /** The bytes, verified (read only when asked). */
+  bytes(): Uint8Array;
+}
+
+/** The book stored under key, made by `make` and stored when missing; `label` is kept in the entry's name ('ilu-9-epub'). */
+export async function cachedBook(store: CacheStore, key: string, label: string, make: () => Promise<Uint8Array>): Promise<CachedBook> {
+  const found = store.find(key);
+  if (found) {
+    return {
+      file: found.file,
+      fresh: false,
+      bytes: () => {
+        const data = store.read(found);
+        if (!data) throw new Error(`the cached ${label} went missing while the build used it; build again`);
+        return data;
+      },
+    };
+  }
+  const data = await make();
+  const entry = store.put(key, data, { suffix: label });
+  return { file: entry.file, fresh: true, bytes: () => data };
 }

@@ -2,6 +2,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CacheStore } from '../../src/cache/store.js';
 import { ContentError, UsageError } from '../../src/errors.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { makeEditions } from './make.ts';
@@ -82,11 +83,7 @@ export const zineCommand: CommandSpec = {
       {
         config,
         drafts: flags.drafts ?? false,
-        cacheDir: (name) => {
-          const dir = path.resolve(env.root, config.cacheDir, name);
-          mkdirSync(dir, { recursive: true });
-          return dir;
-        },
+        cache: (name, version) => new CacheStore({ root: path.resolve(env.root, config.cacheDir), name, version }),
         read: (p) => (result.output.has(p) ? result.output.read(p) : undefined),
         log: env.log,
       },

@@ -3,10 +3,11 @@
  * issue (and of the guides), and the print edition (A5 PDF, booklet) when switched on. Chromium is
  * loaded only for the print edition.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import type { CacheStore } from '../../src/cache/store.js';
 import { ContentError } from '../../src/errors.ts';
 import type { Logger, Page, ResolvedConfig, Site } from '../../src/types.ts';
-import { cachedFile } from './cache.ts';
+import { cachedBook, STORE_VERSION } from './cache.ts';
 import { editionKey, guidesEdition, issueEditions, type Edition } from './edition.ts';
 import { makeEpub, MissingImageError, type ReadOutput } from './epub.ts';
 import { editionPaths } from './paths.ts';
@@ -42,7 +43,8 @@ export interface Made {
 export interface MakeContext {
   config: ResolvedConfig;
   drafts: boolean;
-  cacheDir(name: string): string;
+  /** A store of the build's cache (BuildContext.cache). */
+  cache(name: string, version: string): CacheStore;
   read: ReadOutput;
   log: Logger;
 }
@@ -66,7 +68,7 @@ export function checkChromium(chromium: string): void {
 
 export async function makeEditions(ctx: MakeContext, site: Site, wanted: Wanted): Promise<Made[]> {
   const { config } = site;
-  const dir = ctx.cacheDir('zine-editions');
+  const store = ctx.cache('zine-editions', STORE_VERSION);
   const made: Made[] = [];
   const issues = issueEditions(site, ctx.drafts).filter((e) => wanted.issue === undefined || e.slug === wanted.issue);
   if (wanted.issue !== undefined && issues.length === 0) {
@@ -75,7 +77,7 @@ export async function makeEditions(ctx: MakeContext, site: Site, wanted: Wanted)
   }
   const epub = async (edition: Edition, page?: Page) => {
     const key = editionKey(edition, site, BOOKS_VERSION, 'epub');
-    const { file, fresh } = await cachedFile(dir, `${edition.slug}.epub`, key, () => makeEpub(edition, config, ctx.read).catch((e) => explain(e, edition)));
+    const { file, fresh } = await cachedBook(store, key, `${edition.slug}-epub`, () => makeEpub(edition, config, ctx.read).catch((e) => explain(e, edition)));
     made.push({ outputPath: edition.epubPath, file, fresh, type: 'application/epub+zip', title: `${edition.title} (EPUB)`, page });
   };
   for (const edition of issues) {
@@ -90,12 +92,12 @@ export async function makeEditions(ctx: MakeContext, site: Site, wanted: Wanted)
           chromium: wanted.chromium,
           overflow: (what) => ctx.log.warn(`zine: wider than the A5 page, clipped in print: ${what}`, { file: edition.index?.source ?? edition.slug }),
         }).catch((e) => explain(e, edition));
-      const pdf = await cachedFile(dir, `${edition.slug}-a5.pdf`, key, makePdf);
+      const pdf = await cachedBook(store, key, `${edition.slug}-a5-pdf`, makePdf);
       if (wanted.pdf) made.push({ outputPath: paths.pdf, file: pdf.file, fresh: pdf.fresh, type: 'application/pdf', title: `${edition.title} (PDF, A5)`, page: edition.index });
       if (wanted.booklet) {
         const bookletKey = `${key.slice(0, 24)}m${Math.round(wanted.printerMargin * 100)}`;
-        const booklet = await cachedFile(dir, `${edition.slug}-booklet.pdf`, bookletKey, () =>
-          bookletPdf(readFileSync(pdf.file), { printerMargin: wanted.printerMargin }),
+        const booklet = await cachedBook(store, bookletKey, `${edition.slug}-booklet-pdf`, () =>
+          bookletPdf(pdf.bytes(), { printerMargin: wanted.printerMargin }),
         );
         made.push({ outputPath: paths.booklet, file: booklet.file, fresh: booklet.fresh, type: 'application/pdf', title: `${edition.title} (booklet to print)`, page: edition.index });
       }
