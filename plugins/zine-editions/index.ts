@@ -4,41 +4,16 @@
  * README.md.
  */
 import { statSync } from 'node:fs';
-import type { Attachment, BuildContext, Page, PluginDefinition, ResolvedConfig, Site } from '../../src/types.ts';
+import type { Attachment, BuildContext, Page, PluginDefinition, Site } from '../../src/types.ts';
 import { zineCommand } from './command.ts';
 import { makeEditions, type Made } from './make.ts';
-import { zineEditionsOptionsOf, zineEditionsSchema, type ZineEditionsOptions } from './options.ts';
-import { editionPaths } from './paths.ts';
+import { zineEditionsSchema, type ZineEditionsOptions } from './options.ts';
 
 export { zineEditionsSchema, type ZineEditionsOptions, type ZineEditionsOptionsInput } from './options.ts';
+export { editionLinks, type EditionLink } from './links.ts';
 
 /** Part of every cache key of the editions: bump it when what they hold changes. */
 export const EDITIONS_VERSION = '1';
-
-export interface EditionLink {
-  /** Site-absolute URL. */
-  href: string;
-  type: string;
-  /** Link text ('EPUB'). */
-  label: string;
-  /** What it is for ('for e-readers'). */
-  note: string;
-}
-
-/**
- * The downloads the build publishes for a zine issue's cover page, from the config (layouts run
- * before the books are made, so this is what the build will publish, not what it did).
- */
-export function editionLinks(ctx: { config: ResolvedConfig; page: Page }): EditionLink[] {
-  const options = zineEditionsOptionsOf(ctx.config);
-  if (!options || ctx.page.kind !== 'zine-issue') return [];
-  const paths = editionPaths(ctx.page.url);
-  const links: EditionLink[] = [];
-  if (options.epub) links.push({ href: '/' + paths.epub, type: 'application/epub+zip', label: 'EPUB', note: 'for e-readers' });
-  if (options.pdf) links.push({ href: '/' + paths.pdf, type: 'application/pdf', label: 'PDF', note: 'A5, to read or print' });
-  if (options.booklet) links.push({ href: '/' + paths.booklet, type: 'application/pdf', label: 'Booklet', note: 'A4, print double-sided, fold and staple' });
-  return links;
-}
 
 function attach(site: Site, page: Page, attachment: Attachment): void {
   site.attachments ??= new Map();

@@ -7,7 +7,7 @@ import { byline, listNames } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { showing } from '../lib/reads.ts';
 import { zineOf } from '../lib/site-map.ts';
-import { editionLinks } from '../../plugins/zine-editions/index.ts';
+import { editionLinks } from '../../plugins/zine-editions/links.ts';
 
 const isWhitespace = (n: ElementContent) => n.type === 'text' && !n.value.trim();
 
