@@ -98,7 +98,7 @@ describe('the packed package', () => {
     expect(readdirSync(path.join(site, 'dist/assets')).some((name) => name.endsWith('.css'))).toBe(true);
     expect(existsSync(path.join(site, 'dist/feed.xml'))).toBe(true);
     // The CLI's bundle is cached inside the installed package, not in this repository.
-    expect(readdirSync(path.join(site, 'node_modules/solarpress/node_modules/.cache/solarpress')).some((name) => name.startsWith('core-'))).toBe(true);
+    expect(readdirSync(path.join(site, 'node_modules/solarpress/node_modules/.cache/solarpress')).length).toBeGreaterThan(0);
 
     const check = await run('npm', ['run', 'check']);
     expect(check.code, check.stderr).toBe(0);
