@@ -8,6 +8,7 @@ import { parseFlags } from '../cli.ts';
 import { BUNDLED, currentEntryUrl } from '../entries.ts';
 import { UsageError } from '../errors.ts';
 import { TSX_EXEC_ARGV } from '../tsx-loader.ts';
+import { choosePort } from './port-check.ts';
 import type { CommandSpec } from '../types.ts';
 
 /** Exit code of the child asking to be started again. */
@@ -21,14 +22,20 @@ export const devCommand: CommandSpec = {
 Serves the site on http://127.0.0.1:4000 (config dev.port / dev.host), built in memory with
 drafts. Saving a file in content/, theme/ or plugins/ rebuilds what changed and reloads the
 open pages; a build error shows in the page while the last good version is still served.
+When the port is taken (another \`npm run dev\`?), says so before building and offers the next
+free one.
 /api/stats.json and /api/battery.css serve sample power figures unless content provides them.`,
   async run(args, env) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-drafts': { type: 'boolean' } });
     if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
+    // Said before anything is built: a second preview on the same port would only fail at the end.
+    const config = await env.loadConfig();
+    const port = await choosePort(values.host ?? config.dev.host, values.port ? Number(values.port) : config.dev.port, env.log);
+    if (port === undefined) return 1;
     for (;;) {
       const child = fileURLToPath(await currentEntryUrl('dev-server', new URL('./main.ts', import.meta.url)));
       const code = await new Promise<number>((resolve) => {
-        const proc = fork(child, [JSON.stringify({ root: env.root, port: values.port ? Number(values.port) : undefined, host: values.host, drafts: !values['no-drafts'] })], {
+        const proc = fork(child, [JSON.stringify({ root: env.root, port, host: values.host, drafts: !values['no-drafts'] })], {
           execArgv: BUNDLED ? [] : TSX_EXEC_ARGV,
           stdio: 'inherit',
         });

@@ -1,0 +1,56 @@
+/**
+ * A second `npm run dev` while one runs: it says so before building anything and offers the next
+ * free port (printed as the command to run when not on a terminal), then exits 1.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../plugins/nginx/harness.ts';
+import { CLI, removeSite, runCliAsync, tempSite } from './support/site.ts';
+
+const sites: string[] = [];
+afterAll(() => sites.forEach(removeSite));
+
+describe('a second preview on a taken port', () => {
+  it('names the running preview, or the other program, and offers the next free port before building', async () => {
+    const root = tempSite();
+    sites.push(root);
+    const [port, otherPort] = await freePorts(2);
+    const first = spawn(process.execPath, [CLI, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes('previewing on')) resolve();
+        };
+        first.stdout.on('data', onData);
+        first.stderr.on('data', onData);
+        first.once('exit', (code) => reject(new Error(`the first preview exited ${code}:\n${output}`)));
+      });
+
+      const second = await runCliAsync(root, ['dev', '--port', String(port)]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`a solarpress preview is already running on http://127.0.0.1:${port}/`);
+      const offered = /Port (\d+) is free: npm run dev -- --port (\d+)/.exec(second.stderr);
+      expect(offered, second.stderr).not.toBeNull();
+      expect(Number(offered![1])).toBeGreaterThan(port);
+      // Before building: no build ran, nothing was served.
+      expect(second.stdout + second.stderr).not.toMatch(/rebuilt|previewing on/);
+    } finally {
+      first.kill('SIGTERM');
+    }
+
+    // Another program: accepts, reads and never answers.
+    const other = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => other.listen(otherPort, '127.0.0.1', resolve));
+    try {
+      const blocked = await runCliAsync(root, ['dev', '--port', String(otherPort)]);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toContain(`port ${otherPort} on 127.0.0.1 is used by another program`);
+      expect(blocked.stderr).toMatch(/npm run dev -- --port \d+/);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  }, 180_000);
+});
