@@ -82,6 +82,8 @@ export class CacheStore {
     this.listing = undefined;
     /** @type {Promise<void>[]} */
     this.pending = [];
+    /** @type {Map<string, Buffer>} entries put later whose files are not written yet, by name: read() answers from them */
+    this.writing = new Map();
     /** @type {Promise<unknown> | undefined} */
     this.madeDir = undefined;
     /** @type {Warn} */
@@ -112,6 +114,11 @@ export class CacheStore {
    * @returns {Buffer | undefined}
    */
   read(entry) {
+    const waiting = this.writing.get(entry.name);
+    if (waiting) {
+      this.used.add(entry.name);
+      return Buffer.from(waiting);
+    }
     let data;
     try {
       data = readFileSync(entry.file);
@@ -166,9 +173,11 @@ export class CacheStore {
     const entry = this.entryFor(key, contentHash(data), options.suffix);
     const replaced = this.replaced(entry);
     this.madeDir ??= mkdir(this.dir, { recursive: true });
+    this.writing.set(entry.name, Buffer.from(data));
     this.pending.push(
       this.madeDir
         .then(() => writeAtomicAsync(entry.file, data))
+        .then(() => this.writing.delete(entry.name))
         .then(() => Promise.all(replaced.map((old) => rm(old.file, { recursive: true, force: true }))))
         .then(() => undefined),
     );
