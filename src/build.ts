@@ -39,6 +39,8 @@ export interface BuildOptions {
   /** Overrides config.outDir (tests build into temp folders). */
   outDir?: string;
   drafts?: boolean;
+  /** Include pages dated in the future (a build holds them back by default). */
+  future?: boolean;
   mode?: 'build' | 'dev';
   log?: Logger;
   /** Write the output folder (default true). The preview server serves from memory instead. */
@@ -58,6 +60,8 @@ export interface BuildStats {
   laidOut: number;
   /** Draft pages left out (a build without --drafts). */
   draftsLeftOut: number;
+  /** Pages dated in the future left out (a build without --future). */
+  futureLeftOut: number;
   /** Milliseconds per phase: config, bodies (content + Markdown), layouts, plugins (buildEnd), write (with outputReady hooks). */
   phases: Record<string, number>;
   /** 'unchanged': the output folder already held exactly this build. */
@@ -182,9 +186,11 @@ export class SiteBuilder {
         `make it and write pages there (content/articles/, content/pages/; solarpress init makes a first article), or set contentDir in ${CONFIG_FILE}`,
       );
     }
-    const leftOut = { drafts: 0 };
+    const leftOut = { drafts: 0, future: 0 };
     const files = loadContent({
       leftOut,
+      // The preview shows future-dated pages (marked by the theme); a build holds them back.
+      holdBackAfter: mode === 'build' && !this.options.future ? new Date() : undefined,
       contentDir,
       drafts: ctx.drafts,
       layouts: new Set(Object.keys(theme.layouts)),
@@ -330,6 +336,7 @@ export class SiteBuilder {
         renderedBodies: counts.fresh,
         laidOut: laidOut.filter((l) => l.fresh).length,
         draftsLeftOut: leftOut.drafts,
+        futureLeftOut: leftOut.future,
         written,
       };
       return { config, site, output, laidOut, stats, outDir };

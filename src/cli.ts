@@ -89,19 +89,20 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 const buildCommand: CommandSpec = {
   name: 'build',
   summary: 'build the site',
-  usage: `Usage: solarpress build [--drafts] [--out DIR] [--quiet] [--watch]
+  usage: `Usage: solarpress build [--drafts] [--future] [--out DIR] [--quiet] [--watch]
 
 Builds the site into the output folder (config outDir, default dist/). The new output replaces the
 old one only when the whole build succeeds. Unchanged pages and images come from the cache.
 
   --drafts     include pages with draft: true
+  --future     include pages whose date is still to come (held back by default)
   --out DIR    write here instead of the configured outDir: a new or empty folder, or one an
                earlier build wrote (never the project, content, theme or cache folder)
   --quiet      print only problems
   --watch      build again on every save to content, theme, static files or site.config.ts
                (no server: for serving dist/ with your own; a failed build keeps the last good dist/)`,
   async run(args, env) {
-    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
+    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, future: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
     const log = createLogger({ root: env.root, quiet: values.quiet });
     const summary = (result: BuildResult) => {
       const s = result.stats;
@@ -109,12 +110,13 @@ old one only when the whole build succeeds. Unchanged pages and images come from
         `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
         `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache; ${s.laidOut} laid out)` +
         `${s.draftsLeftOut ? `, ${s.draftsLeftOut} draft${s.draftsLeftOut === 1 ? '' : 's'} left out (--drafts to include)` : ''}` +
+        `${s.futureLeftOut ? `, ${s.futureLeftOut} future-dated page${s.futureLeftOut === 1 ? '' : 's'} left out (--future to include)` : ''}` +
         ` → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`
       );
     };
     if (values.watch) {
       const { watchBuild } = await import('./watch-build.ts');
-      const watching = await watchBuild({ root: env.root, outDir: values.out, drafts: values.drafts, log, summary, report: (text) => process.stderr.write(text + '\n') });
+      const watching = await watchBuild({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log, summary, report: (text) => process.stderr.write(text + '\n') });
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop).off('SIGTERM', stop);
@@ -124,7 +126,7 @@ old one only when the whole build succeeds. Unchanged pages and images come from
       });
       return 0;
     }
-    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, log });
+    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log });
     if (!values.quiet) log.info(summary(result));
     return 0;
   },
@@ -162,7 +164,7 @@ Exits 1 when there are errors.
     if (!values.external && (values.timeout !== undefined || values['per-host'] !== undefined)) throw new UsageError('--timeout and --per-host go with --external');
     const drafts = !values['no-drafts'];
     const log = createLogger({ root: env.root });
-    const result = await build({ root: env.root, drafts, log, write: false });
+    const result = await build({ root: env.root, drafts, future: true, log, write: false });
     let external = '';
     if (values.external) {
       const { checkExternalLinks, externalLinks } = await import('./check/external-links.ts');

@@ -18,6 +18,7 @@ export interface WatchOptions {
   root: string;
   outDir?: string;
   drafts?: boolean;
+  future?: boolean;
   log: Logger;
   /** The build summary line (the CLI's). */
   summary(result: BuildResult): string;
@@ -42,7 +43,7 @@ export async function watchBuild(options: WatchOptions): Promise<Watching> {
     static: path.resolve(root, config.staticDir),
   };
   const ignored = [path.resolve(root, options.outDir ?? config.outDir), path.resolve(root, config.cacheDir)];
-  const newBuilder = () => new SiteBuilder({ root, outDir: options.outDir, drafts: options.drafts, log, mode: 'build' });
+  const newBuilder = () => new SiteBuilder({ root, outDir: options.outDir, drafts: options.drafts, future: options.future, log, mode: 'build' });
   let builder = newBuilder();
   let running: Promise<void> | undefined;
   let again = false;

@@ -2,7 +2,7 @@
  * The solar theme on a small built site: what the Markdown turns into, as a browser shows it with the
  * stylesheet the build published.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ beforeAll(async () => {
       license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
       theme: ${JSON.stringify(path.join(PROJECT_ROOT, 'theme'))}, precompress: false };\n`,
     'content/articles/typos.md': '---\ntitle: Typos\ndate: 2020-01-04\ndraf: true\ntgas: [xmpp]\nbio: Read by the theme.\ndither: none\nxyzzy: 1\n---\n\nText.\n',
+    'content/articles/later.md': '---\ntitle: Later\ndate: 2999-01-01\n---\n\nNot yet.\n',
     'content/articles/table.md': '---\ntitle: Table\ndate: 2020-01-03\n---\n\n| left | middle | right |\n|:-----|:------:|------:|\n| a | b | 1.30 s |\n| a longer cell | b | 12.5 s |\n',
   });
   const run = await runCliAsync(root, ['build']);
@@ -84,4 +85,19 @@ describe('unknown front-matter keys', () => {
       expect.stringMatching(/content\/articles\/typos\.md:8\b.*unknown front-matter key "xyzzy" \(no plugin or theme reads it\)/),
     ]);
   });
+});
+
+describe('future-dated pages', () => {
+  it('are held back by the build, with a line in its summary', () => {
+    expect(buildOutput).toMatch(/, 1 future-dated page left out \(--future to include\)/);
+    expect(existsSync(dist('later/index.html'))).toBe(false);
+    expect(existsSync(dist('table/index.html'))).toBe(true);
+  });
+
+  it('are built with --future', async () => {
+    const run = await runCliAsync(root, ['build', '--future', '--out', 'dist-future']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toMatch(/future-dated/);
+    expect(existsSync(path.join(root, 'dist-future/later/index.html'))).toBe(true);
+  }, 120_000);
 });

@@ -35,8 +35,10 @@ export interface LoadOptions {
   memo?: SourceMemo;
   /** Collect the problems here and return the files that loaded, instead of throwing them. */
   errors?: ContentError[];
-  /** Counts what was left out (drafts without `drafts`), for the build summary. */
-  leftOut?: { drafts: number };
+  /** Pages dated after this are held back (a build without --future); unset: all are kept. */
+  holdBackAfter?: Date;
+  /** Counts what was left out (drafts without `drafts`, future-dated pages), for the build summary. */
+  leftOut?: { drafts: number; future: number };
 }
 
 /**
@@ -62,6 +64,10 @@ export function loadContent(options: LoadOptions): SourceFile[] {
       options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
       if (file.page.draft && !options.drafts) {
         if (options.leftOut) options.leftOut.drafts++;
+        continue;
+      }
+      if (options.holdBackAfter && file.page.date && file.page.date > options.holdBackAfter) {
+        if (options.leftOut) options.leftOut.future++;
         continue;
       }
       files.push(file);
