@@ -362,7 +362,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
         }
       }
     }
-  });
+  }, 300_000); // 24 fresh pages, each screenshotted whole
 
   it('the print stylesheet hides the chrome and prints link URLs', async () => {
     const v = await visit(urls.article);
