@@ -1,10 +1,11 @@
 /**
  * `solarpress dither`: dither image files on their own, outside a site build.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeAtomic } from '../../src/cache/atomic.js';
 import { FileCache } from '../../src/cache/file-cache.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { PLUGIN_VERSION, STORE } from './cache.ts';
@@ -143,10 +144,8 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
       }
       const entry = result.value;
       const target = path.join(out, outputName(file));
-      // Inputs with the same bytes share one cache entry: copy it (then rename into place), never move it.
-      const staged = path.join(scratch, `out-${i}.png`);
-      copyFileSync(entry.png.file, staged);
-      renameSync(staged, target);
+      // Inputs with the same bytes share one cache entry: copied into place, never moved.
+      writeAtomic(target, readFileSync(entry.png.file));
       const saving = (1 - entry.png.bytes / entry.sourceBytes) * 100;
       env.stdout.write(`${file} → ${target}  ${entry.width}×${entry.height}  ${formatBytes(entry.sourceBytes)} → ${formatBytes(entry.png.bytes)} (${saving >= 0 ? '−' : '+'}${Math.abs(saving).toFixed(1)} %)\n`);
     });

@@ -1,7 +1,7 @@
 /** `solarpress nginx`: print the site file (or a standalone nginx.conf) for the board. */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeAtomic } from '../../src/cache/atomic.js';
 import { errorText } from '../../src/log.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { detectStandaloneEnvironment, systemNginxLoadsBrotli } from './environment.ts';
@@ -128,18 +128,6 @@ function overrideOptions(base: ServerOptions, flags: ReturnType<typeof parse>): 
   return result.data;
 }
 
-/** Write next to the target and rename, so a failed run never leaves half a config behind. */
-function writeAtomically(file: string, text: string): void {
-  const tmpDir = mkdtempSync(join(dirname(file), '.solarpress-nginx-'));
-  const tmp = join(tmpDir, 'conf');
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmpDir, { recursive: true, force: true });
-  }
-}
-
 export interface NginxCommandContext {
   /** The validated `server` section. */
   options: ServerOptions;
@@ -185,7 +173,7 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
       }
       const out = resolve(flags.out);
       try {
-        writeAtomically(out, text);
+        writeAtomic(out, text);
       } catch (error) {
         env.log.info(`${errorText('error:')} solarpress nginx: cannot write ${out}: ${(error as Error).message}. Check that its folder exists and is writable.`);
         return 1;
