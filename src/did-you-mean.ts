@@ -12,8 +12,8 @@ export function didYouMean(typed: string, known: Iterable<string>): string {
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(typed.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
-/** Levenshtein distance, with a transposition counting as one edit ("biuld"). */
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, with a transposition counting as one edit ("biuld", `tgas`). */
+export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

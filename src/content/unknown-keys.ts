@@ -5,6 +5,9 @@
  */
 import { frontMatterSchema } from './frontmatter.ts';
 import type { SourceFile } from './load.ts';
+import { editDistance } from '../did-you-mean.ts';
+
+export { editDistance };
 
 export const CORE_KEYS: readonly string[] = Object.keys(frontMatterSchema.shape);
 
@@ -30,17 +33,4 @@ function nearest(key: string, known: ReadonlySet<string>): string | undefined {
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best;
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) from a to b: `tgas` is one from `tags`. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }
