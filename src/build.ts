@@ -254,7 +254,7 @@ export class SiteBuilder {
         // The same page object while source and body are: what is worked out per page (fingerprints) is then kept.
         const known = this.pages.get(file.page);
         if (known?.body === body) return known.page;
-        const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.key };
+        const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.contentHash };
         // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
         Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
         this.pages.set(file.page, { body, page });

@@ -12,6 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const body = (key: string, text: string): BodyResult => ({
   key,
+  contentHash: `content-${key}`,
   body: { type: 'root', children: [{ type: 'element', tagName: 'p', properties: {}, children: [{ type: 'text', value: text }] }] },
   headings: [{ depth: 2, id: 'part', text: 'Part' }],
   wordCount: 1,
@@ -50,7 +51,7 @@ describe('the body store', () => {
     second.use('a');
     second.put('c', body('c', 'Gamma'));
     await finish(opened);
-    expect(readdirSync(path.join(dir, 'bodies', 'v2'))).toHaveLength(1);
+    expect(readdirSync(path.join(dir, 'bodies', 'v3'))).toHaveLength(1);
 
     const third = open(dir).store;
     expect(third.get('a')).toBeDefined();
@@ -64,7 +65,7 @@ describe('the body store', () => {
       const first = open(other);
       first.store.put('a', body('a', 'Alpha'));
       await finish(first);
-      const packs = path.join(other, 'bodies', 'v2');
+      const packs = path.join(other, 'bodies', 'v3');
       const [pack] = readdirSync(packs);
       const written = readFileSync(path.join(packs, pack));
       writeFileSync(path.join(packs, pack), written.subarray(0, written.length - 10));

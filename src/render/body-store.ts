@@ -20,7 +20,7 @@ import type { BodyResult } from './body.ts';
 
 const STORE = 'bodies';
 /** Bump when the records change shape. */
-const VERSION = '2';
+const VERSION = '3';
 const PACK = 'pack';
 
 type StoredBody = Omit<BodyResult, 'body'> & { tree: Uint8Array };

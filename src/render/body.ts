@@ -23,6 +23,8 @@ import type { BodyStore } from './body-store.ts';
 
 export interface BodyResult {
   key: string;
+  /** Hash of everything the body was rendered from: its key, the permalinks it linked to and the files it used. */
+  contentHash: string;
   body: HastRoot;
   headings: Heading[];
   leadImage?: ImageInfo;
@@ -76,7 +78,7 @@ export async function renderBody(file: SourceFile, options: BodyRendererOptions)
 
 async function publish(file: SourceFile, key: string, text: TextStageResult, options: BodyRendererOptions): Promise<BodyResult> {
   const source = file.page.source!;
-  const result: BodyResult = { key, body: text.tree, headings: [], wordCount: 0, links: text.links, files: text.files, siteLinks: text.siteLinks, emits: [], warnings: [] };
+  const result: BodyResult = { key, contentHash: '', body: text.tree, headings: [], wordCount: 0, links: text.links, files: text.files, siteLinks: text.siteLinks, emits: [], warnings: [] };
   for (const w of text.warnings) {
     result.warnings.push(w);
     options.ctx.log.warn(w.message, { file: source, line: w.line });
@@ -121,7 +123,16 @@ async function publish(file: SourceFile, key: string, text: TextStageResult, opt
   Object.assign(result, summarize(tree));
   result.leadImage = frontImage ?? result.leadImage;
   result.wordCount = toString(tree).split(/\s+/).filter(Boolean).length;
+  result.contentHash = contentHashOf(result);
   return result;
+}
+
+/** The key alone misses inputs outside the source: a linked page's new slug changes this body. */
+function contentHashOf(result: BodyResult): string {
+  const hash = createHash('sha256').update(result.key);
+  for (const [id, url] of Object.entries(result.links).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`\0${id}\0${url ?? ''}`);
+  for (const [file, { hash: bytes }] of Object.entries(result.files).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`\0${file}\0${bytes}`);
+  return hash.digest('hex');
 }
 
 function stillValid(cached: BodyResult, options: Pick<BodyRendererOptions, 'urls'>): boolean {
