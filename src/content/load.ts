@@ -43,7 +43,8 @@ export interface LoadOptions {
 
 /**
  * A whole book is 1–3 MB of Markdown; a file much bigger is an export gone wrong, and would need
- * gigabytes of memory to render (about 200 bytes per byte of Markdown, in syntax trees and HTML).
+ * gigabytes of memory to render (micromark holds 500–1,000 bytes of tokens per byte of Markdown
+ * while it parses; bench/long-post.ts).
  */
 const MAX_MARKDOWN_BYTES = 10e6;
 
