@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { PROJECT_ROOT, removeSite, runCliAsync, tempSite } from './support/site.ts';
 import { requireTools } from './support/tools.ts';
+import { createLogger } from '../src/log.ts';
+import { startDevServer } from '../src/dev/server.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const haveChromium = requireTools('/usr/bin/chromium');
@@ -25,6 +27,7 @@ beforeAll(async () => {
       theme: ${JSON.stringify(path.join(PROJECT_ROOT, 'theme'))}, precompress: false };\n`,
     'content/articles/typos.md': '---\ntitle: Typos\ndate: 2020-01-04\ndraf: true\ntgas: [xmpp]\nbio: Read by the theme.\ndither: none\nxyzzy: 1\n---\n\nText.\n',
     'content/articles/later.md': '---\ntitle: Later\ndate: 2999-01-01\n---\n\nNot yet.\n',
+    'content/articles/unfinished.md': '---\ntitle: Unfinished\ndate: 2020-01-02\ndraft: true\n---\n\nHalf a thought.\n',
     'content/articles/table.md': '---\ntitle: Table\ndate: 2020-01-03\n---\n\n| left | middle | right |\n|:-----|:------:|------:|\n| a | b | 1.30 s |\n| a longer cell | b | 12.5 s |\n',
   });
   const run = await runCliAsync(root, ['build']);
@@ -99,5 +102,28 @@ describe('future-dated pages', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).not.toMatch(/future-dated/);
     expect(existsSync(path.join(root, 'dist-future/later/index.html'))).toBe(true);
+  }, 120_000);
+});
+
+describe('preview marks', () => {
+  it('the preview marks a draft and a future-dated page; a build with --drafts --future does not', async () => {
+    const server = await startDevServer({ root, port: 0, log: createLogger({ quiet: true }) });
+    let later: string, unfinished: string, table: string;
+    try {
+      const get = async (url: string) => (await fetch(new URL(url, server.url))).text();
+      [later, unfinished, table] = [await get('/later/'), await get('/unfinished/'), await get('/table/')];
+    } finally {
+      await server.close();
+    }
+    expect(later).toMatch(/<p class="preview-mark" role="note"><strong>Dated <time datetime="2999-01-01">1 January 2999<\/time><\/strong><span> — held back by build until then/);
+    expect(unfinished).toMatch(/<p class="preview-mark" role="note"><strong>Draft — not published<\/strong>/);
+    expect(table).not.toContain('preview-mark');
+    const run = await runCliAsync(root, ['build', '--drafts', '--future', '--out', 'dist-all']);
+    expect(run.code, run.stderr).toBe(0);
+    for (const route of ['later', 'unfinished']) {
+      const html = readFileSync(path.join(root, 'dist-all', route, 'index.html'), 'utf8');
+      expect(html, route).toContain('<h1');
+      expect(html, route).not.toContain('preview-mark');
+    }
   }, 120_000);
 });

@@ -220,3 +220,46 @@ describe('generated pages', () => {
     expect(routes.find((p) => p.layout === 'not-found')).toMatchObject({ url: '/404.html', outputPath: '404.html' });
   });
 });
+
+describe('preview marks', () => {
+  const mark = (s: Site, page: Page, mode: 'build' | 'dev') => {
+    const tree = theme.layouts[page.layout]({ ...layoutContext(s, page), mode });
+    return select(tree, 'main .preview-mark');
+  };
+  const variants = async () => {
+    const s = await site();
+    const base = s.byUrl.get('/own-server/')!;
+    const draft: Page = { ...base, draft: true };
+    const future: Page = { ...base, date: new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 5)) };
+    const both: Page = { ...future, draft: true };
+    return { s, base, draft, future, both };
+  };
+
+  it('mark drafts and future-dated pages in the preview', async () => {
+    const { s, base, draft, future, both } = await variants();
+    expect(mark(s, base, 'dev')).toBeUndefined();
+    expect(toHtml(mark(s, draft, 'dev')!)).toMatch(/Draft — not published/);
+    const year = future.date!.getUTCFullYear();
+    const dated = toHtml(mark(s, future, 'dev')!);
+    expect(dated).toContain(`Dated <time datetime="${year}-03-05">5 March ${year}</time>`);
+    expect(dated).toMatch(/held back by build until then/);
+    expect(dated).not.toMatch(/Draft/);
+    expect(toHtml(mark(s, both, 'dev')!)).toMatch(/Draft — not published.*held back by build/);
+    // Every layout of a content page shows it (the zine issue and a plain page too).
+    for (const url of ['/about/', '/zine/ilu-9/']) {
+      const page = s.byUrl.get(url);
+      expect(mark(s, { ...s.byUrl.get(url)!, draft: true }, 'dev'), url).toBeDefined();
+    }
+  });
+
+  it('never in a build', async () => {
+    const { s, draft, future, both } = await variants();
+    for (const page of [draft, future, both]) expect(mark(s, page, 'build')).toBeUndefined();
+  });
+
+  it('a layout laid out while the date was ahead is laid out again when it has passed', async () => {
+    const { s, future, base } = await variants();
+    const reads = theme.layouts[future.layout].reads!;
+    expect(reads(future, s).shared).not.toBe(reads(base, s).shared);
+  });
+});

@@ -9,6 +9,7 @@ import { feedLinks, formatLabel, siteFeedLinks } from './feeds.ts';
 import { formatKB, pageWeight } from './weight.ts';
 import { isCurrent, mainNav, powerPage } from './site-map.ts';
 import { absoluteUrl, batteryCssUrl, powerChartUrl } from './urls.ts';
+import { previewMark } from './preview-mark.ts';
 
 export interface DocumentOptions {
   /** The document title's own part (the site title is added). Undefined on the home page. */
@@ -114,7 +115,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
     h('body', { className: [o.bodyClass] }, [
       h('a.skip-link', { href: '#main' }, 'Skip to content'),
       masthead,
-      h('main', { id: 'main' }, o.main),
+      h('main', { id: 'main' }, [previewMark(ctx), ...o.main]),
       footer,
     ]),
   ]);

@@ -6,6 +6,7 @@
 import type { Layout, LayoutContext, Page, Site } from '../../src/types.ts';
 import type { Root } from 'hast';
 import { chromeFingerprint } from './site-map.ts';
+import { isFutureDated } from './preview-mark.ts';
 
 /** The pages a layout shows for a page, and any other fact of the site it shows (JSON-serializable). */
 export type Shown = Iterable<Page> | { pages: Iterable<Page>; facts: unknown };
@@ -18,8 +19,10 @@ export function showing(layout: (ctx: LayoutContext) => Root, shown: (page: Page
   return Object.assign(layout, {
     reads(page: Page, site: Site) {
       const s = shown(page, site);
-      if (Symbol.iterator in s) return { pages: s, shared: chromeFingerprint(site) };
-      return { pages: s.pages, shared: `${chromeFingerprint(site)}\0${JSON.stringify(s.facts)}` };
+      // The preview's "held back" mark goes when the date passes, with nothing else changed.
+      const chrome = `${chromeFingerprint(site)}${isFutureDated(page) ? '\0future' : ''}`;
+      if (Symbol.iterator in s) return { pages: s, shared: chrome };
+      return { pages: s.pages, shared: `${chrome}\0${JSON.stringify(s.facts)}` };
     },
   });
 }
