@@ -108,6 +108,17 @@ describe('local files a page publishes stay inside the site', () => {
     expect(errors).toMatch(/^content\/articles\/demo\.md:5:5: link demo\.html is a web document: published under \/media\/ it would run on the site's address/m);
   });
 
+  it('a query and a fragment stay on the published link; the file is found without them', async () => {
+    const root = site({
+      'content/articles/query.md': md('title: Query', 'The [leaflet](leaflet.pdf?download#page=2) and [the other](hello.md?ref=query#part).\n'),
+      'content/articles/leaflet.pdf': '%PDF-1.4 leaflet',
+    });
+    expect(await errorsOf(root)).toBe('');
+    const html = page(root, 'query');
+    expect(html).toMatch(/href="\/media\/leaflet\.[0-9a-f]{16}\.pdf\?download#page=2"/);
+    expect(html).toContain('href="/hello/?ref=query#part"');
+  });
+
   it('a malformed percent escape names the line and the reason', async () => {
     const root = site({ 'content/articles/pct.md': md('title: Pct', 'One [x](foo%zz.md), one ![y](a%zz.png), one [z](/a%zz/).\n') });
     const errors = await errorsOf(root);

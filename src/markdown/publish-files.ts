@@ -16,6 +16,8 @@ import type { ImageInfo } from '../types.ts';
 
 export interface PublishData {
   source?: string;
+  /** The reference's `?query#fragment` (resolve-links.ts), kept on a link. */
+  suffix?: string;
   published?: ImageInfo;
 }
 
@@ -34,7 +36,7 @@ export default function rehypePublishFiles() {
       const ext = path.extname(data.source).toLowerCase();
       const url = `/media/${path.basename(data.source, ext)}.${hash}${ext}`;
       api.emitFile(url.slice(1), data.source);
-      node.properties[node.tagName === 'img' ? 'src' : 'href'] = url;
+      node.properties[node.tagName === 'img' ? 'src' : 'href'] = node.tagName === 'img' ? url : url + (data.suffix ?? '');
       if (node.tagName === 'img' && IMAGE_EXTENSIONS.has(ext)) images.push(describe(node, url, contentTypeOf(ext).split(';')[0], bytes));
     });
     await Promise.all(images);

@@ -20,6 +20,8 @@ import { ContentError } from '../errors.ts';
 
 export interface LocalSource {
   source?: string;
+  /** The reference's `?query#fragment`, kept on the published URL. */
+  suffix?: string;
 }
 
 /** Another site, without a scheme ('//host/x'); browsers read a backslash as a slash here. */
@@ -52,7 +54,7 @@ export default function rehypeResolveLinks() {
         api.linksTo(value, line);
         return;
       }
-      const [rawPath, hash] = splitHash(value);
+      const [rawPath, suffix] = splitReference(value);
       const target = path.resolve(path.dirname(from), decodeReference(rawPath, where));
       if (target.endsWith('.md')) {
         const id = path.relative(contentDir, target).split(path.sep).join('/');
@@ -65,17 +67,18 @@ export default function rehypeResolveLinks() {
             exists ? 'publish the target or remove the link' : 'fix the path (it is relative to this file) or remove the link',
           );
         }
-        node.properties[attribute] = hash ? `${url}#${hash}` : url;
+        node.properties[attribute] = url + suffix;
         return;
       }
       const local = resolveLocalFile(target, rawPath, what, roots, api.ctx.root, where);
       api.dependOn(local.path);
-      node.data = { ...node.data, source: local.real } as Element['data'];
+      node.data = { ...node.data, source: local.real, suffix } as Element['data'];
     });
   };
 }
 
-function splitHash(value: string): [string, string | undefined] {
-  const at = value.indexOf('#');
-  return at === -1 ? [value, undefined] : [value.slice(0, at), value.slice(at + 1)];
+/** `file.pdf?download#page=2` → the file's path, and the query and fragment the published link keeps. */
+function splitReference(value: string): [path: string, suffix: string] {
+  const at = value.search(/[?#]/);
+  return at === -1 ? [value, ''] : [value.slice(0, at), value.slice(at)];
 }
