@@ -4,12 +4,12 @@
  * cache makes a fresh process just as incremental.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
 import { CONFIG_FILE } from './config-file.ts';
-import { loadConfig } from './config-load.ts';
+import { loadSiteConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
 import { loadContent, type SourceMemo } from './content/load.ts';
@@ -125,7 +125,7 @@ export class SiteBuilder {
     const log = this.options.log ?? createLogger({ root });
     // Code (config, theme, plugins) loads once per builder: the preview server restarts when it changes.
     this.code ??= await loadCode(root);
-    const { config, theme, codeHash, plugins } = this.code;
+    const { config, theme, codeHash, plugins, configModule } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
     const cacheRoot = path.resolve(root, config.cacheDir);
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
@@ -221,7 +221,7 @@ export class SiteBuilder {
         staging.prepare(files.map((f) => f.page.outputPath));
       }
       const workerCount = this.textWorkerCount(misses.length);
-      const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
+      const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
       const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
       let fresh: Settled<BodyResult>[];
       // A counter only when there is a wait worth showing.
@@ -392,12 +392,24 @@ interface LoadedCode {
   theme: Theme;
   codeHash: string;
   plugins: SolarpressPlugin[];
+  /** The config's bundled module, which text workers import to set up the same plugins. */
+  configModule: string;
 }
 
 async function loadCode(root: string): Promise<LoadedCode> {
-  const config = await loadConfig(root);
+  const loaded = await loadSiteConfig(root);
+  const { config } = loaded;
   const { theme, codeHash } = await loadTheme(root, config.theme);
-  return { config, theme, codeHash, plugins: setupPlugins(config) };
+  return { config, theme, codeHash: hashOf(codeHash, configCodeHash(loaded.module)), plugins: setupPlugins(loaded), configModule: loaded.module };
+}
+
+/**
+ * The config's code with the plugins it imports, part of every cache key as the theme's is: an
+ * edited plugin of the site's re-renders what it touched. Without the source map, whose paths say
+ * where the site is, not what it does.
+ */
+function configCodeHash(module: string): string {
+  return hashOf(readFileSync(module, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, ''));
 }
 
 /** One build in a fresh builder: what `solarpress build` and tests call. */

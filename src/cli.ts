@@ -3,10 +3,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { build, formatBytes, type BuildResult } from './build.ts';
+import { parseFlags } from './cli/flags.ts';
 import { CONFIG_FILE } from './config-file.ts';
-import { loadConfig } from './config-load.ts';
+import { loadConfig, loadSiteConfig } from './config-load.ts';
 import { ContentErrors, contentErrorsOf, UsageError } from './errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { createLogger, errorText } from './log.ts';
@@ -70,20 +70,6 @@ export function reportError(error: unknown, root: string): number {
   }
   process.stderr.write(errorText('internal error: ') + ((error as Error).stack ?? String(error)) + '\n');
   return 1;
-}
-
-/** parseArgs with usage errors instead of exceptions a person can't read. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (error) {
-    const unknown = /^Unknown option '(-?-[^']+)'/.exec((error as Error).message)?.[1];
-    if (unknown?.startsWith('--')) {
-      const known = Object.keys(options).map((name) => `--${name}`);
-      throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, known)}`);
-    }
-    throw new UsageError((error as Error).message);
-  }
 }
 
 const buildCommand: CommandSpec = {
@@ -213,7 +199,7 @@ function lazyCommand(name: string, summary: string, load: () => Promise<Record<s
 
 async function pluginCommands(root: string): Promise<CommandSpec[]> {
   try {
-    return setupPlugins(await loadConfig(root)).flatMap((p) => p.commands ?? []);
+    return setupPlugins(await loadSiteConfig(root)).flatMap((p) => p.commands ?? []);
   } catch {
     return [];
   }
@@ -222,12 +208,14 @@ async function pluginCommands(root: string): Promise<CommandSpec[]> {
 /** A plugin's command; a site.config.ts with errors is reported as such, not as an unknown command. */
 async function pluginCommand(name: string, root: string): Promise<CommandSpec | undefined> {
   if (!existsSync(path.join(root, CONFIG_FILE))) return undefined;
-  return setupPlugins(await loadConfig(root))
+  return setupPlugins(await loadSiteConfig(root))
     .flatMap((p) => p.commands ?? [])
     .find((c) => c.name === name);
 }
 
 async function pluginCommandList(root: string): Promise<string> {
   const listed = [coreCommands.deploy, ...(await pluginCommands(root))];
-  return listed.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n');
+  // The built-ins' column, wider only for a longer name a plugin brings.
+  const width = Math.max(9, ...listed.map((c) => c.name.length));
+  return listed.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`).join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * site.config.ts: its schema, defaults, and loading with errors that name the key.
- * Plugin sections (dither, feed, server) are validated by the plugins' own schemas,
- * registered in src/plugins.ts.
+ * Plugin sections (dither, feed, server) and the plugins a site lists in `plugins` are validated by
+ * the plugins' own schemas (src/config-load.ts).
  */
 import { z } from 'zod';
 import type { DitherOptionsInput } from '../plugins/dither/options.ts';
@@ -10,6 +10,7 @@ import type { ServerOptionsInput } from '../plugins/nginx/options.ts';
 import type { SitemapOptionsInput } from '../plugins/sitemap/options.ts';
 import type { precompressSchema } from '../plugins/precompress/options.ts';
 import type { ZineEditionsOptionsInput } from '../plugins/zine-editions/options.ts';
+import type { PluginUse } from './define-plugin.ts';
 
 const person = z.strictObject({
   name: z.string().min(1),
@@ -92,12 +93,19 @@ export type CoreConfigInput = z.input<typeof coreSchema>;
 export type ResolvedConfig = CoreConfig & {
   /** Absolute project root. */
   root: string;
-  /** Each plugin's validated section by its config key ('dither', 'feed', 'server'). */
-  plugins: Record<string, unknown>;
+  /**
+   * Each enabled plugin's validated options by its config key: a built-in's section ('dither',
+   * 'feed', 'server'), a listed plugin's name. Data only (hashed, sent to worker threads).
+   */
+  pluginOptions: Record<string, unknown>;
 };
 
-/** What site.config.ts may hold: the core keys, and each built-in plugin's section (or false to turn it off). */
+/**
+ * What site.config.ts may hold: the core keys, each built-in plugin's section (or false to turn it
+ * off), and the site's own plugins, `plugins: [myPlugin({ … })]`, whose options their factories type.
+ */
 export type SiteConfigInput = CoreConfigInput & {
+  plugins?: PluginUse[];
   dither?: DitherOptionsInput | false;
   feed?: FeedOptionsInput | false;
   server?: ServerOptionsInput | false;

@@ -4,7 +4,23 @@
  */
 import type { SourceLocation } from './types.ts';
 
+/**
+ * instanceof that also knows these errors when thrown by another copy of this module: a site's
+ * plugin imports 'solarpress/plugin', which its config's bundle holds apart from the core's.
+ * Subclasses keep plain instanceof.
+ */
+function branded(brand: symbol) {
+  return function (this: Function, value: unknown): boolean {
+    if (this.prototype[brand] !== true || Object.getPrototypeOf(this.prototype) !== Error.prototype) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  };
+}
+const CONTENT_ERROR = Symbol.for('solarpress.ContentError');
+const CONTENT_ERRORS = Symbol.for('solarpress.ContentErrors');
+const USAGE_ERROR = Symbol.for('solarpress.UsageError');
+
 export class ContentError extends Error {
+  static [Symbol.hasInstance] = branded(CONTENT_ERROR);
   readonly where?: SourceLocation;
   readonly hint?: string;
 
@@ -22,6 +38,7 @@ export class ContentError extends Error {
 }
 
 export class UsageError extends Error {
+  static [Symbol.hasInstance] = branded(USAGE_ERROR);
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -30,6 +47,7 @@ export class UsageError extends Error {
 
 /** Several content errors found in one pass: reported together, so an author fixes them in one go. */
 export class ContentErrors extends Error {
+  static [Symbol.hasInstance] = branded(CONTENT_ERRORS);
   readonly errors: ContentError[];
   constructor(errors: ContentError[]) {
     super(errors.map((e) => e.message).join('\n'));
@@ -55,4 +73,8 @@ export function contentErrorsOf(error: unknown): ContentError[] | undefined {
   if (error instanceof ContentErrors) return error.errors;
   if (error instanceof ContentError) return [error];
   return undefined;
+}
+
+for (const [type, brand] of [[ContentError, CONTENT_ERROR], [ContentErrors, CONTENT_ERRORS], [UsageError, USAGE_ERROR]] as const) {
+  Object.defineProperty(type.prototype, brand, { value: true });
 }

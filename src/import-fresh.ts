@@ -11,9 +11,13 @@ import { ContentError } from './errors.ts';
  * Code that does not compile is a ContentError at its file, line and column.
  */
 export async function importFresh(file: string): Promise<Record<string, any>> {
-  let bundled: string;
+  return importBundled(await bundleFresh(file));
+}
+
+/** The bundled file of a site's module (see importFresh): a worker thread can import the same one. */
+export async function bundleFresh(file: string): Promise<string> {
   try {
-    bundled = await bundleModule(file);
+    return await bundleModule(file);
   } catch (error) {
     const first = (error as { errors?: Message[] }).errors?.[0];
     if (!first) throw error;
@@ -24,5 +28,8 @@ export async function importFresh(file: string): Promise<Record<string, any>> {
       'fix the TypeScript here',
     );
   }
+}
+
+export function importBundled(bundled: string): Promise<Record<string, any>> {
   return import(pathToFileURL(bundled).href);
 }

@@ -3,7 +3,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags } from './cli.ts';
+import { parseFlags } from './cli/flags.ts';
 import { UsageError } from './errors.ts';
 import type { CommandSpec } from './types.ts';
 

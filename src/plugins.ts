@@ -1,6 +1,7 @@
 /**
- * The built-in plugins, each configured by its own section of site.config.ts.
- * A plugin is self-contained in plugins/<name>/ and default-exports a PluginDefinition.
+ * The built-in plugins, each configured by its own section of site.config.ts (on unless set to
+ * false). Each is self-contained in plugins/<name>/ and default-exports the factory definePlugin
+ * made: the same API as a site's own plugins, which run after these (src/config-load.ts).
  */
 import dither from '../plugins/dither/index.ts';
 import feed from '../plugins/feed/index.ts';
@@ -9,17 +10,16 @@ import precompress from '../plugins/precompress/index.ts';
 import sitemap from '../plugins/sitemap/index.ts';
 import zineEditions from '../plugins/zine-editions/index.ts';
 import type { ResolvedConfig } from './config.ts';
-import type { PluginDefinition, SolarpressPlugin } from './types.ts';
+import type { PluginFactory } from './define-plugin.ts';
+import type { SolarpressPlugin } from './types.ts';
 
 /**
  * In the order their hooks run: the zine's editions before the feeds (which list them as
  * enclosures), precompression last, over everything the others emitted.
  */
-export const builtinPlugins: PluginDefinition[] = [dither, zineEditions, feed, nginx, sitemap, precompress];
+export const builtinPlugins: PluginFactory<any>[] = [dither, zineEditions, feed, nginx, sitemap, precompress];
 
-/** Instantiate every enabled built-in plugin from the validated config. */
-export function setupPlugins(config: ResolvedConfig): SolarpressPlugin[] {
-  return builtinPlugins
-    .filter((definition) => definition.configKey in config.plugins)
-    .map((definition) => definition.setup(config.plugins[definition.configKey], config));
+/** Instantiate the plugins of a loaded config (src/config-load.ts), in order. */
+export function setupPlugins({ config, plugins }: { config: ResolvedConfig; plugins: Array<{ definition: { setup(options: any, config: ResolvedConfig): SolarpressPlugin }; options: unknown }> }): SolarpressPlugin[] {
+  return plugins.map(({ definition, options }) => definition.setup(options, config));
 }

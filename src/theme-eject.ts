@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { listFiles } from './code-hash.js';
-import { parseFlags } from './cli.ts';
+import { parseFlags } from './cli/flags.ts';
 import { CONFIG_FILE } from './config-file.ts';
 import { UsageError } from './errors.ts';
 import { PACKAGE_ROOT, PACKAGE_THEME } from './package-root.ts';

@@ -24,7 +24,7 @@ function config(deploy: Record<string, unknown>): ResolvedConfig {
     license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
     deploy,
   });
-  return { ...core, root, plugins: {} };
+  return { ...core, root, pluginOptions: {} };
 }
 
 const resolve = (args: string[], deploy: Record<string, unknown> = { host: 'board.local' }) =>

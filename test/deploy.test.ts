@@ -133,7 +133,7 @@ function configFor(root: string, board: string, deploy: Record<string, unknown> 
     license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
     deploy: { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 5, ...deploy },
   });
-  return { ...core, root, plugins: {} };
+  return { ...core, root, pluginOptions: {} };
 }
 
 class Collect extends Writable {

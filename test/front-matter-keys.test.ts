@@ -1,7 +1,7 @@
 /** Unknown front-matter keys: the suggestion's distance, and the real site's content has none. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config-load.ts';
+import { validateSiteConfig } from '../src/config-load.ts';
 import { loadContent } from '../src/content/load.ts';
 import { CORE_KEYS, editDistance, unknownKeys } from '../src/content/unknown-keys.ts';
 import { setupPlugins } from '../src/plugins.ts';
@@ -18,7 +18,7 @@ describe('unknown front-matter keys', () => {
   });
 
   it('the real site uses none: every key is solarpress\'s, a plugin\'s or the theme\'s', () => {
-    const config = validateConfig(siteConfig, PROJECT_ROOT);
+    const config = validateSiteConfig(siteConfig, PROJECT_ROOT);
     const plugins = setupPlugins(config);
     const known = new Set([...CORE_KEYS, ...plugins.flatMap((p) => Object.keys(p.frontMatter ?? {})), ...(theme.frontMatter ?? [])]);
     const files = loadContent({ contentDir: path.join(PROJECT_ROOT, 'content'), drafts: true, layouts: new Set(Object.keys(theme.layouts)) });

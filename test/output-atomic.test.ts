@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
 import { builtinPlugins } from '../src/plugins.ts';
-import type { PluginDefinition } from '../src/types.ts';
+import { definePlugin } from '../src/define-plugin.ts';
 import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, startCli, tempSite, writeFiles } from './support/site.ts';
 
 /** Makes the rename of a staging folder fail while set: the swap's second rename. */
@@ -64,7 +64,7 @@ describe('dist/ stays as it was', () => {
     const dist = path.join(root, 'dist');
     const before = snapshotDir(dist);
 
-    const failing: PluginDefinition = {
+    const failing = definePlugin({
       name: 'fails-at-the-end',
       configKey: 'failsAtTheEnd',
       schema: z.object({}),
@@ -77,7 +77,7 @@ describe('dist/ stays as it was', () => {
           throw new Error('the plugin failed');
         },
       }),
-    };
+    });
     builtinPlugins.push(failing);
     try {
       edit(root);

@@ -17,8 +17,8 @@ afterEach(() => tmp.remove());
 
 describe('dither plugin definition', () => {
   it('fills in the defaults', () => {
-    expect(dither.configKey).toBe('dither');
-    expect(dither.schema.parse({})).toEqual({
+    expect(dither.definition.configKey).toBe('dither');
+    expect(dither.definition.schema.parse({})).toEqual({
       palette: 6,
       threshold: 96,
       maxSize: 800,
@@ -31,7 +31,7 @@ describe('dither plugin definition', () => {
   });
 
   it('accepts colour lists and per-channel thresholds', () => {
-    const parsed = dither.schema.parse({ palette: ['#000000', [255, 255, 255]], threshold: [10, 20, 30], categories: { zine: 3, hardware: ['#112233', '#445566'] } });
+    const parsed = dither.definition.schema.parse({ palette: ['#000000', [255, 255, 255]], threshold: [10, 20, 30], categories: { zine: 3, hardware: ['#112233', '#445566'] } });
     expect(parsed.palette).toEqual(['#000000', [255, 255, 255]]);
     expect(parsed.categories.hardware).toEqual(['#112233', '#445566']);
   });
@@ -47,7 +47,7 @@ describe('dither plugin definition', () => {
     ['a bad background', { background: 'white' }, 'background'],
   ] as [string, unknown, string][]) {
     it(`rejects ${why}, naming the key`, () => {
-      const result = dither.schema.safeParse(input);
+      const result = dither.definition.schema.safeParse(input);
       expect(result.success).toBe(false);
       // zod names an unknown key in the issue's keys, a bad value by its path.
       const paths = result.error!.issues.flatMap((i) => ('keys' in i ? (i.keys as string[]) : [i.path.join('.')]));
@@ -56,7 +56,7 @@ describe('dither plugin definition', () => {
   }
 
   it('sets up a plugin with a rehype plugin, build hooks and the dither command', () => {
-    const plugin = dither.setup(dither.schema.parse({}), {} as never);
+    const plugin = dither.definition.setup(dither.definition.schema.parse({}), {} as never);
     expect(plugin.name).toBe('dither');
     expect(plugin.version).toMatch(/^\d+$/);
     expect(plugin.rehypePlugins).toHaveLength(1);
@@ -68,7 +68,7 @@ describe('dither plugin definition', () => {
     mkdirSync(content, { recursive: true });
     for (const [name, seed] of [['a.jpg', 1], ['b.jpg', 2]] as const) writeFileSync(path.join(content, name), await photo(300, 200, seed).jpeg().toBuffer());
     const cache = new FileCache(path.join(tmp.dir, 'cache'));
-    const plugin = dither.setup(dither.schema.parse({ webp: false, workers: 0 }), {} as never);
+    const plugin = dither.definition.setup(dither.definition.schema.parse({ webp: false, workers: 0 }), {} as never);
     const [[rehype, rehypeOptions]] = plugin.rehypePlugins as [[(o: unknown) => (tree: Root, file: VFile) => Promise<void>, unknown]];
 
     const renderPage = async (image: string) => {

@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
-import type { BuildContext, PluginDefinition, Site, SolarpressPlugin } from '../../src/types.ts';
+import type { BuildContext, Site, SolarpressPlugin } from '../../src/types.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema, type DitherOptions } from './options.ts';
@@ -17,7 +18,7 @@ import { DitherService, summary, type DitherStats } from './service.ts';
 
 const RASTER = /\.(jpe?g|png|webp|gif|tiff?|avif|heic|heif)$/i;
 
-const definition: PluginDefinition<DitherOptions> = {
+const definition = definePlugin({
   name: 'dither',
   configKey: 'dither',
   schema: ditherOptionsSchema,
@@ -56,7 +57,7 @@ const definition: PluginDefinition<DitherOptions> = {
     };
     return plugin;
   },
-};
+});
 
 export default definition;
 

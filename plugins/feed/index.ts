@@ -2,15 +2,15 @@
  * The feed plugin: full-content RSS, Atom and JSON Feed of every article, guide and zine part,
  * so the site can be read in full while the board is offline. See README.md.
  */
-import type { PluginDefinition } from '../../src/types.ts';
 import { feedSchema, type FeedOptions } from './options.ts';
 import { writeFeeds } from './write.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 
 export { feedLinkElements, feedLinks, feedOptionsOf, feedSetsFor, type FeedLink, type FeedLinkContext } from './links.ts';
 export { feedHtml, feedTree, rehypeFeedContent } from './content.ts';
 export { feedSchema, type FeedOptions, type FeedOptionsInput } from './options.ts';
 
-const feed: PluginDefinition<FeedOptions> = {
+const feed = definePlugin({
   name: 'feed',
   configKey: 'feed',
   schema: feedSchema,
@@ -23,6 +23,6 @@ const feed: PluginDefinition<FeedOptions> = {
       },
     };
   },
-};
+});
 
 export default feed;

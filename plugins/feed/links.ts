@@ -112,7 +112,7 @@ function linksOf(set: FeedSet, config: ResolvedConfig): FeedLink[] {
  * No schema here: the theme imports this module, and zod would weigh more than the theme itself.
  */
 export function feedOptionsOf(config: ResolvedConfig): FeedOptions | undefined {
-  return config.plugins?.feed as FeedOptions | undefined;
+  return config.pluginOptions?.feed as FeedOptions | undefined;
 }
 
 /**

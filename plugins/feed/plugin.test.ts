@@ -93,7 +93,7 @@ describe('feedLinks (for the theme)', () => {
   });
 
   it('links nothing when the plugin is off', () => {
-    const off = { ...config, plugins: {} };
+    const off = { ...config, pluginOptions: {} };
     expect(feedLinks({ config: off })).toEqual([]);
   });
 
@@ -133,13 +133,13 @@ describe('the plugin', () => {
 
   it('is registered under the feed key', () => {
     expect(feed.name).toBe('feed');
-    expect(feed.configKey).toBe('feed');
+    expect(feed.definition.configKey).toBe('feed');
   });
 
   it('emits every feed at buildEnd and reports their sizes', async () => {
     const { ctx, emitted, info } = fakeContext();
     const { site } = makeSite(ctx.config);
-    const plugin = feed.setup(feedSchema.parse({}), ctx.config);
+    const plugin = feed.definition.setup(feedSchema.parse({}), ctx.config);
     await plugin.buildEnd!(ctx, site);
     expect([...emitted.keys()]).toEqual([
       'feed.xml', 'atom.xml', 'feed.json', 'zine/ilu-9/feed.xml', 'zine/ilu-9/atom.xml', 'zine/ilu-9/feed.json',
@@ -155,7 +155,7 @@ describe('the plugin', () => {
     for (const drafts of [false, true]) {
       const { ctx, emitted } = fakeContext();
       const { site } = makeSite(ctx.config);
-      await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, drafts }, site);
+      await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, drafts }, site);
       expect((emitted.get('feed.xml') as string).includes('/draft/')).toBe(drafts);
     }
   });
@@ -166,7 +166,7 @@ describe('the plugin', () => {
       const { ctx, emitted, warnings } = fakeContext();
       const { site } = makeSite(ctx.config);
       edit?.(site);
-      await feed.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cache: (name, version) => cache.store(name, version) }, site);
+      await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cache: (name, version) => cache.store(name, version) }, site);
       return { emitted, warnings };
     };
     const first = await run();

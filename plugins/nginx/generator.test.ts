@@ -202,7 +202,7 @@ describe('solarpress nginx command', () => {
     return { e, out: () => out, warnings, infos };
   }
   const command = () =>
-    nginx.setup(serverSchema.parse({ serverName: 'hbsc.example' }), { url: 'https://homebrewserver.club' } as never).commands![0];
+    nginx.definition.setup(serverSchema.parse({ serverName: 'hbsc.example' }), { url: 'https://homebrewserver.club' } as never).commands![0];
 
   it('prints the site file, flags over config', async () => {
     const t = env();
@@ -303,7 +303,7 @@ describe('solarpress nginx command', () => {
   });
 
   it('the plugin registers under the `server` key and rejects unknown keys', () => {
-    expect(nginx.configKey).toBe('server');
+    expect(nginx.definition.configKey).toBe('server');
     const bad = serverSchema.safeParse({ sever_name: 'x' });
     expect(bad.success).toBe(false);
     expect(serverSchema.safeParse({ tls: 'modern' }).success).toBe(false);

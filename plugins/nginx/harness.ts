@@ -16,7 +16,7 @@ const run = promisify(execFile);
 
 /** Render a config through the real `solarpress nginx` command, as an admin would: config section + flags. */
 export async function renderThroughCommand(section: ServerOptionsInput, args: string[], siteUrl = 'https://homebrewserver.club'): Promise<void> {
-  const command = nginx.setup(serverSchema.parse(section), { url: siteUrl } as never).commands![0];
+  const command = nginx.definition.setup(serverSchema.parse(section), { url: siteUrl } as never).commands![0];
   const warnings: string[] = [];
   const env: CommandEnv = {
     root: process.cwd(),

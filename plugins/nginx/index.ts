@@ -2,7 +2,8 @@
  * The board's web server: `solarpress nginx` renders its nginx config from the `server` section
  * of site.config.ts. See README.md for the options and how to install the file on the board.
  */
-import type { PluginDefinition, SolarpressPlugin } from '../../src/types.ts';
+import type { SolarpressPlugin } from '../../src/types.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 import { nginxCommand } from './command.ts';
 import { serverSchema, type ServerOptions } from './options.ts';
 
@@ -10,7 +11,7 @@ export { serverSchema, resolveServerOptions, type ServerOptions, type ServerOpti
 export { renderSiteConfig } from './site.ts';
 export { renderStandaloneConfig } from './standalone.ts';
 
-const nginx: PluginDefinition<ServerOptions> = {
+const nginx = definePlugin({
   name: 'nginx',
   configKey: 'server',
   schema: serverSchema,
@@ -23,6 +24,6 @@ const nginx: PluginDefinition<ServerOptions> = {
       commands: [nginxCommand({ options, siteUrl: config.url })],
     };
   },
-};
+});
 
 export default nginx;

@@ -22,7 +22,7 @@ const debianNginx = requireTools('/etc/nginx/nginx.conf');
 
 /** Render through the real command, as an admin would: config section + flags. */
 async function render(section: ServerOptionsInput, args: string[]): Promise<void> {
-  const command = nginx.setup(serverSchema.parse(section), { url: 'https://homebrewserver.club' } as never).commands![0];
+  const command = nginx.definition.setup(serverSchema.parse(section), { url: 'https://homebrewserver.club' } as never).commands![0];
   const warnings: string[] = [];
   const env: CommandEnv = {
     root: process.cwd(),

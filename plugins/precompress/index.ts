@@ -2,14 +2,15 @@
  * Precompression at build: .gz (zopfli) and .br (brotli 11) siblings of every text file, so the
  * board's nginx serves them with gzip_static/brotli_static and never compresses on the fly.
  */
-import type { PluginDefinition, SolarpressPlugin } from '../../src/types.ts';
+import type { SolarpressPlugin } from '../../src/types.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 import { precompressSchema, type PrecompressOptions } from './options.ts';
 import { PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
 
 export { precompressSchema, type PrecompressOptions } from './options.ts';
 export { precompressDir, summarize, type PrecompressStats } from './precompress.ts';
 
-const precompress: PluginDefinition<PrecompressOptions> = {
+const precompress = definePlugin({
   name: 'precompress',
   configKey: 'precompress',
   schema: precompressSchema,
@@ -32,6 +33,6 @@ const precompress: PluginDefinition<PrecompressOptions> = {
       },
     };
   },
-};
+});
 
 export default precompress;

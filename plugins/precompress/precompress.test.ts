@@ -180,7 +180,7 @@ describe('precompress plugin', () => {
   }
 
   it('runs at build and logs its time and byte totals', async () => {
-    const plugin = precompress.setup(options(), {} as never);
+    const plugin = precompress.definition.setup(options(), {} as never);
     const lines: string[] = [];
     await plugin.outputReady!(fakeContext('build', lines), out);
     expect(existsSync(join(out, 'index.html.br'))).toBe(true);
@@ -190,8 +190,8 @@ describe('precompress plugin', () => {
 
   it('never runs in the preview (dev mode) or when disabled', async () => {
     const lines: string[] = [];
-    await precompress.setup(options(), {} as never).outputReady!(fakeContext('dev', lines), out);
-    await precompress.setup(options({ enabled: false }), {} as never).outputReady!(fakeContext('build', lines), out);
+    await precompress.definition.setup(options(), {} as never).outputReady!(fakeContext('dev', lines), out);
+    await precompress.definition.setup(options({ enabled: false }), {} as never).outputReady!(fakeContext('build', lines), out);
     expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
     expect(lines).toEqual([]);
   });

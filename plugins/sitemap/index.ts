@@ -2,14 +2,14 @@
  * The sitemap plugin: sitemap.xml of every page, and a robots.txt naming it when the site has none
  * of its own. See README.md.
  */
-import type { PluginDefinition } from '../../src/types.ts';
 import { sitemapSchema, type SitemapOptions } from './options.ts';
 import { robotsFor } from './robots.ts';
 import { renderSitemap, SITEMAP_PATH } from './sitemap.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 
 export { sitemapSchema, type SitemapOptions, type SitemapOptionsInput } from './options.ts';
 
-const sitemap: PluginDefinition<SitemapOptions> = {
+const sitemap = definePlugin({
   name: 'sitemap',
   configKey: 'sitemap',
   schema: sitemapSchema,
@@ -23,6 +23,6 @@ const sitemap: PluginDefinition<SitemapOptions> = {
       },
     };
   },
-};
+});
 
 export default sitemap;

@@ -4,7 +4,8 @@
  * README.md.
  */
 import { statSync } from 'node:fs';
-import type { Attachment, BuildContext, Page, PluginDefinition, Site } from '../../src/types.ts';
+import type { Attachment, BuildContext, Page, Site } from '../../src/types.ts';
+import { definePlugin } from '../../src/define-plugin.ts';
 import { zineCommand } from './command.ts';
 import { makeEditions, type Made } from './make.ts';
 import { zineEditionsSchema, type ZineEditionsOptions } from './options.ts';
@@ -42,7 +43,7 @@ async function buildEnd(ctx: BuildContext, site: Site, options: ZineEditionsOpti
   }
 }
 
-const zineEditions: PluginDefinition<ZineEditionsOptions> = {
+const zineEditions = definePlugin({
   name: 'zine-editions',
   configKey: 'zine',
   schema: zineEditionsSchema,
@@ -56,6 +57,6 @@ const zineEditions: PluginDefinition<ZineEditionsOptions> = {
       commands: [zineCommand],
     };
   },
-};
+});
 
 export default zineEditions;

@@ -21,7 +21,7 @@ export interface EditionLink {
  * before the books are made, so this is what the build will publish). Nothing when the plugin is off.
  */
 export function editionLinks(ctx: { config: ResolvedConfig; page: Page }): EditionLink[] {
-  const options = ctx.config.plugins?.zine as ZineEditionsOptions | undefined;
+  const options = ctx.config.pluginOptions?.zine as ZineEditionsOptions | undefined;
   if (!options || ctx.page.kind !== 'zine-issue') return [];
   const paths = editionPaths(ctx.page.url);
   const links: EditionLink[] = [];

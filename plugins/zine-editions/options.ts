@@ -26,6 +26,6 @@ export type ZineEditionsOptionsInput = z.input<typeof zineEditionsSchema>;
 
 /** The section of a resolved config, or undefined when the plugin is off (`zine: false`). */
 export function zineEditionsOptionsOf(config: ResolvedConfig): ZineEditionsOptions | undefined {
-  const section = config.plugins?.zine;
+  const section = config.pluginOptions?.zine;
   return section === undefined ? undefined : zineEditionsSchema.parse(section);
 }

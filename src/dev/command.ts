@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseFlags } from '../cli.ts';
+import { parseFlags } from '../cli/flags.ts';
 import { BUNDLED, currentEntryUrl } from '../entries.ts';
 import { UsageError } from '../errors.ts';
 import { TSX_EXEC_ARGV } from '../tsx-loader.ts';

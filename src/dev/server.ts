@@ -117,7 +117,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const host = options.host ?? config?.dev.host ?? '127.0.0.1';
   const allowedHosts = [host, ...(config?.dev.allowedHosts ?? [])];
   // The same policy as the board's nginx: what it would block, the preview blocks first.
-  const csp = (config?.plugins.server as ServerOptions | undefined)?.csp ?? DEFAULT_CSP;
+  const csp = (config?.pluginOptions.server as ServerOptions | undefined)?.csp ?? DEFAULT_CSP;
 
   const server = http.createServer((request, response) => {
     // No request may stop the server: whatever throws while answering is answered 500.

@@ -2,6 +2,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ContentError } from '../errors.ts';
 import { createTextProcessor } from '../markdown/processor.ts';
+import { validateSiteConfig } from '../config-load.ts';
+import { importBundled } from '../import-fresh.ts';
 import { setupPlugins } from '../plugins.ts';
 import type { Page } from '../types.ts';
 import { runTextStage, type TextStageEnv } from './text-stage.ts';
@@ -9,7 +11,10 @@ import type { WorkerInit, WorkerReply } from './text-workers.ts';
 
 const init = workerData as WorkerInit;
 const env: TextStageEnv = { ...init, urls: new Map(init.urls) };
-const processor = createTextProcessor(setupPlugins(init.config).flatMap((p) => p.remarkPlugins ?? []));
+// Plugins are code, which cannot be sent to a thread: the worker imports the config's module the
+// main thread bundled and sets up the same plugins from it.
+const loaded = validateSiteConfig((await importBundled(init.configModule)).default, init.root);
+const processor = createTextProcessor(setupPlugins(loaded).flatMap((p) => p.remarkPlugins ?? []));
 
 parentPort!.on('message', async ({ id, page, markdown }: { id: number; page: Page; markdown: string }) => {
   let reply: WorkerReply;

@@ -11,6 +11,8 @@ import type { TextStageResult } from './text-stage.ts';
 export interface WorkerInit {
   root: string;
   config: ResolvedConfig;
+  /** The config's bundled module (src/config-load.ts): imported again in the worker for the plugins' remark plugins. */
+  configModule: string;
   mode: 'build' | 'dev';
   drafts: boolean;
   urls: Array<[string, string]>;

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serverSchema, type ServerOptions } from '../../plugins/nginx/options.ts';
-import { parseFlags } from '../cli.ts';
+import { parseFlags } from '../cli/flags.ts';
 import { ContentError, UsageError } from '../errors.ts';
 import { nextFreePort, portTaken } from '../port.ts';
 import type { CommandSpec } from '../types.ts';
@@ -41,7 +41,7 @@ for /api/ unless the folder has its own.
       return 1;
     }
     // The board's settings when the nginx plugin is on; its defaults when it is off.
-    const server = (config.plugins.server as ServerOptions | undefined) ?? serverSchema.parse({});
+    const server = (config.pluginOptions.server as ServerOptions | undefined) ?? serverSchema.parse({});
     const running = await startStaticServer({
       dir,
       host,

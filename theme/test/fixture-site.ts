@@ -23,7 +23,7 @@ export function fixtureConfig(): ResolvedConfig {
     license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
     board: { location: 'Rotterdam, the Netherlands', hardware: 'Olimex A20-OLinuXino-LIME2, 50 W panel, 6.6 Ah battery' },
   });
-  return { ...core, root: '/nonexistent', plugins: { feed: feedSchema.parse({}) } };
+  return { ...core, root: '/nonexistent', pluginOptions: { feed: feedSchema.parse({}) } };
 }
 
 function page(p: Partial<Page> & Pick<Page, 'id' | 'kind' | 'url' | 'title' | 'layout'>): Page {
