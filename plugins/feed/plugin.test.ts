@@ -132,7 +132,7 @@ describe('the plugin', () => {
   }
 
   it('is registered under the feed key', () => {
-    expect(feed.name).toBe('feed');
+    expect(feed.definition.name).toBe('feed');
     expect(feed.definition.configKey).toBe('feed');
   });
 
