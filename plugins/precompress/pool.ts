@@ -1,15 +1,23 @@
 /** A fixed set of compression worker threads fed from one queue. */
 import { Worker } from 'node:worker_threads';
 
+/**
+ * How hard to compress (worker.mjs):
+ * - `max`: zopfli and brotli 11, for the files that rarely change;
+ * - `quick`: files that change on every edit (feeds, lists): zlib 9 and brotli 10, measured on the
+ *   club's feed at +4.4 % (.gz) and +2.4 % (.br) for a tenth of the time;
+ * - `large`: files above LARGE_FILE_BYTES, whatever they are: zlib 9 and brotli 9. Maximum effort
+ *   costs seconds per megabyte (zopfli ~0.2 MB/s, brotli 11 ~0.6 MB/s, brotli 10 ~1.4 MB/s on this
+ *   machine), so one multi-megabyte page or feed would cost minutes; brotli 9 runs at ~6 MB/s for
+ *   about 12 % more bytes than brotli 10 (BENCHMARKS.md §8).
+ */
+export type Effort = 'max' | 'quick' | 'large';
+
 export interface CompressJob {
   gzip: false | 'zopfli' | 'zlib';
   zopfliIterations: number;
   brotli: boolean;
-  /**
-   * For files that change on every edit (feeds, lists): brotli 10 instead of 11 and zlib 9 instead of
-   * zopfli, measured on the club's feed at +2.4 % (.br) and +4.4 % (.gz) for a tenth of the time.
-   */
-  quick?: boolean;
+  effort: Effort;
 }
 
 export interface Compressed {

@@ -7,7 +7,7 @@ import { FileCache } from '../../src/cache/file-cache.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext } from '../../src/types.ts';
 import precompress, { precompressDir, precompressSchema, summarize } from './index.ts';
-import { PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
+import { LARGE_FILE_BYTES, PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
 import { CompressionPool } from './pool.ts';
 
 let dir: string;
@@ -112,6 +112,22 @@ describe('precompressDir', () => {
     expect(summarize(stats)).toMatch(/4 compressed at maximum effort, 1 quickly/);
   });
 
+  it('compresses a file over LARGE_FILE_BYTES at the effort that keeps cost linear (zlib 9, brotli 9), even when it rarely changes', async () => {
+    // Prose that varies (numbers), so that zopfli would beat zlib on it.
+    let big = '';
+    for (let i = 0; big.length <= LARGE_FILE_BYTES; i++) big += `<p>Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.</p>\n`;
+    writeFileSync(join(out, 'long.html'), big);
+    const stats = await precompressDir({ outputDir: out, store, options: options() });
+    expect(stats.large).toBe(1);
+    expect(stats.compressed - stats.quick - stats.large).toBe(4);
+    const original = readFileSync(join(out, 'long.html'));
+    expect(readFileSync(join(out, 'long.html.gz')).equals(gzipSync(original, { level: 9, memLevel: 9 }))).toBe(true);
+    const br = readFileSync(join(out, 'long.html.br'));
+    expect(brotliDecompressSync(br).equals(original)).toBe(true);
+    expect(br.length).toBeLessThan(original.length / 4);
+    expect(summarize(stats)).toMatch(/1 over 512 KB quickly/);
+  });
+
   it('never recompresses an unchanged file, recompresses a changed one', async () => {
     await precompressDir({ outputDir: out, store, options: options() });
     const entriesBefore = readdirSync(store.dir).length;
@@ -160,9 +176,9 @@ describe('CompressionPool', () => {
     const pool = new CompressionPool(1);
     try {
       // Not bytes: fails before or inside the worker, and only this task fails.
-      await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false })).rejects.toThrow();
-      await expect(pool.compress({ buffer: new ArrayBuffer(4) } as never, { gzip: 'zlib', zopfliIterations: 1, brotli: true })).rejects.toThrow();
-      const ok = await pool.compress(new TextEncoder().encode('hello hello hello hello'), { gzip: 'zlib', zopfliIterations: 1, brotli: true });
+      await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false, effort: 'max' })).rejects.toThrow();
+      await expect(pool.compress({ buffer: new ArrayBuffer(4) } as never, { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'max' })).rejects.toThrow();
+      const ok = await pool.compress(new TextEncoder().encode('hello hello hello hello'), { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'max' });
       expect(gunzipSync(ok.gz!).toString()).toBe('hello hello hello hello');
     } finally {
       await pool.close();

@@ -9,10 +9,16 @@ import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises
 import { extname, join, relative, sep } from 'node:path';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { PrecompressOptions } from './options.ts';
-import { CompressionPool, type CompressJob } from './pool.ts';
+import { CompressionPool, type CompressJob, type Effort } from './pool.ts';
 
 /** Bump when the compressors' output changes, so old cache entries are not reused. */
-export const PRECOMPRESS_VERSION = '2';
+export const PRECOMPRESS_VERSION = '3';
+/**
+ * Files above this size are compressed with the `large` effort (zlib 9, brotli 9): cost then grows
+ * by ~0.2 s per MB, so one huge post and the feeds that carry it cannot take minutes. Pages the
+ * theme's budget allows (200 KB) stay far below it.
+ */
+export const LARGE_FILE_BYTES = 512 * 1024;
 /** The cache store's name. */
 export const STORE = 'precompress';
 
@@ -22,6 +28,8 @@ export interface PrecompressStats {
   compressed: number;
   /** Of those, compressed quickly (files that change on every edit), not at maximum effort. */
   quick: number;
+  /** Of those, larger than LARGE_FILE_BYTES: compressed at the effort that keeps their cost linear. */
+  large: number;
   cached: number;
   originalBytes: number;
   /** Bytes of the originals that got a .gz, and of their .gz. */
@@ -57,7 +65,7 @@ export async function listTextFiles(dir: string, extensions: string[]): Promise<
 
 function cacheKey(data: Uint8Array, job: CompressJob): string {
   const hash = createHash('sha256');
-  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.quick ? 'quick' : ''}\0`);
+  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.effort}\0`);
   hash.update(data);
   return hash.digest('hex').slice(0, 32);
 }
@@ -86,15 +94,17 @@ export interface PrecompressRun {
 /** Compress every text file under outputDir; returns byte and time totals. */
 export async function precompressDir({ outputDir, store, options, quick = () => false }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
-  const job: CompressJob = {
-    gzip: options.gzip ? options.gzipEncoder : false,
-    zopfliIterations: options.zopfliIterations,
-    brotli: options.brotli,
-  };
-  const quickJob: CompressJob = { ...job, quick: true };
+  const jobs = Object.fromEntries(
+    (['max', 'quick', 'large'] as const).map((effort) => [
+      effort,
+      { gzip: options.gzip ? options.gzipEncoder : false, zopfliIterations: options.zopfliIterations, brotli: options.brotli, effort },
+    ]),
+  ) as Record<Effort, CompressJob>;
+  // By size and path only, so that a cold build and an incremental one write the same bytes.
+  const effortOf = (path: string, size: number): Effort => (size > LARGE_FILE_BYTES ? 'large' : quick(path) ? 'quick' : 'max');
   const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
   const stats: PrecompressStats = {
-    files: 0, compressed: 0, quick: 0, cached: 0, originalBytes: 0,
+    files: 0, compressed: 0, quick: 0, large: 0, cached: 0, originalBytes: 0,
     gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
     wallMs: 0, workerMs: 0,
   };
@@ -109,7 +119,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     const result = await pool.compress(new Uint8Array(data), job);
     stats.workerMs += result.ms;
     stats.compressed++;
-    if (job.quick) stats.quick++;
+    if (job.effort !== 'max') stats[job.effort]++;
     const siblings: Siblings = {};
     for (const encoding of encodings) {
       const bytes = encoding === 'gz' ? result.gz : result.br;
@@ -162,7 +172,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     await Promise.all(
       files.map(async (file) => {
         const [data, info] = await Promise.all([readFile(file), stat(file, { bigint: true })]);
-        const fileJob = quick(relative(outputDir, file).split(sep).join('/')) ? quickJob : job;
+        const fileJob = jobs[effortOf(relative(outputDir, file).split(sep).join('/'), data.byteLength)];
         const key = cacheKey(data, fileJob);
         stats.files++;
         stats.originalBytes += data.byteLength;
@@ -202,7 +212,7 @@ function pct(part: number, whole: number): string {
 /** One log line with the run's time and byte totals. */
 export function summarize(s: PrecompressStats): string {
   return (
-    `precompress: ${s.files} files (${s.compressed - s.quick} compressed at maximum effort, ${s.quick} quickly as they change on every edit, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
+    `precompress: ${s.files} files (${s.compressed - s.quick - s.large} compressed at maximum effort, ${s.quick} quickly as they change on every edit, ${s.large} over ${LARGE_FILE_BYTES / 1024} KB quickly, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
     `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
     `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})`

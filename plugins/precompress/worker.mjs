@@ -4,17 +4,20 @@ import { parentPort } from 'node:worker_threads';
 import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
 import { gzipAsync } from '@gfx/zopfli';
 
-/** @param {Uint8Array} data @param {{ gzip: false | 'zopfli' | 'zlib', zopfliIterations: number, brotli: boolean, quick?: boolean }} job */
+/** Brotli quality per effort (see CompressJob in pool.ts). */
+const BROTLI_QUALITY = { max: constants.BROTLI_MAX_QUALITY, quick: 10, large: 9 };
+
+/** @param {Uint8Array} data @param {import('./pool.ts').CompressJob} job */
 async function compress(data, job) {
   let gz;
-  // A quick job (a file that changes on every edit): zlib instead of zopfli, brotli 10 with a 16 MB window.
-  if (job.gzip === 'zopfli' && !job.quick) gz = await gzipAsync(data, { numiterations: job.zopfliIterations });
+  // Below maximum effort: zlib instead of zopfli, and brotli with a 16 MB window.
+  if (job.gzip === 'zopfli' && job.effort === 'max') gz = await gzipAsync(data, { numiterations: job.zopfliIterations });
   else if (job.gzip) gz = gzipSync(data, { level: 9, memLevel: 9 });
   const br = job.brotli
     ? brotliCompressSync(data, {
         params: {
-          [constants.BROTLI_PARAM_QUALITY]: job.quick ? 10 : constants.BROTLI_MAX_QUALITY,
-          ...(job.quick ? { [constants.BROTLI_PARAM_LGWIN]: 24 } : {}),
+          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY[job.effort],
+          ...(job.effort === 'max' ? {} : { [constants.BROTLI_PARAM_LGWIN]: 24 }),
           [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
           [constants.BROTLI_PARAM_SIZE_HINT]: data.byteLength,
         },
