@@ -61,6 +61,8 @@ export const coreSchema = z.strictObject({
       assetsKB: z.number().positive().default(17),
     })
     .prefault({}),
+  /** Syntax highlighting of fenced code that names its language, at build time (classes the theme colours). */
+  highlight: z.boolean().default(true),
   /** Local preview server. */
   dev: z
     .strictObject({

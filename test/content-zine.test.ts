@@ -327,7 +327,7 @@ describe(`content/zine/${ISSUE}`, () => {
         const verbatim = Object.values(LINES).some((seedLines) => runIndex(lines, seedLines) !== -1);
         expect(verbatim || isRebuiltBlock(lines), `not in the seeds:\n${block.value}`).toBe(true);
       }
-      const rendered = [...p.html.matchAll(/<pre><code(?: class="[^"]*")?>([\s\S]*?)<\/code><\/pre>/g)].map((m) => decodeEntities(m[1]));
+      const rendered = [...p.html.matchAll(/<pre><code(?: class="[^"]*")?>([\s\S]*?)<\/code><\/pre>/g)].map((m) => decodeEntities(m[1].replace(/<[^>]+>/g, ''))); // highlighting's spans stripped
       expect(rendered).toEqual(blocks.map((b) => `${b.value}\n`));
     });
 

@@ -3,7 +3,7 @@
  *
  * 1. text stage (pure: may run in a worker thread):
  *    remark-parse → GFM → definition lists → raw HTML reported (remark-rehype leaves it out)
- *    → typographic quotes and dashes → [plugins' remark plugins] → remark-rehype
+ *    → typographic quotes and dashes → [plugins' remark plugins] → remark-rehype → code highlighted
  *    → heading ids and anchors → links checked (schemes, local files, site paths) and resolved
  * 2. publish stage (main thread: it emits files and uses the plugins' shared state):
  *    [plugins' rehype plugins] → [theme's rehype plugins] → publish remaining local files
@@ -18,6 +18,7 @@ import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import './micromark-edit-map.ts';
 import rehypeHeadingIds from './heading-ids.ts';
+import rehypeHighlight from './highlight.ts';
 import rehypePublishFiles from './publish-files.ts';
 import remarkRawHtml from './raw-html.ts';
 import rehypeResolveLinks from './resolve-links.ts';
@@ -35,6 +36,7 @@ export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor
     .use(remarkTypography)
     .use(remarkPlugins)
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })
+    .use(rehypeHighlight)
     .use(rehypeHeadingIds)
     .use(rehypeAutolinkHeadings, {
       behavior: 'append',
