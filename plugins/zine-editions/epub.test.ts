@@ -111,6 +111,27 @@ describe('the EPUB of a zine issue', () => {
     expect(part).toContain('role="doc-backlink"');
   });
 
+  it('lands every link inside the book on an element there: glossary terms keep their ids, lost pictures are marked', () => {
+    for (const book of [files, unzipSync(readFileSync(path.join(site.out, 'guides.epub')))]) {
+      const docs = Object.keys(book).filter((name) => name.endsWith('.xhtml'));
+      const ids = new Map(docs.map((name) => [name, new Set([...strFromU8(book[name]!).matchAll(/ id="([^"]+)"/g)].map((m) => m[1]))]));
+      for (const name of docs) {
+        const xhtml = strFromU8(book[name]!);
+        for (const [, href] of xhtml.matchAll(/<a [^>]*href="([^":]*)"/g)) {
+          const [file, id] = href!.split('#');
+          const target = file ? path.posix.join(path.posix.dirname(name), file) : name;
+          expect(ids.has(target), `${name}: ${href}`).toBe(true);
+          if (id) expect(ids.get(target)!.has(id), `${name}: ${href}`).toBe(true);
+        }
+        // A glossary's terms can be linked to, as on the site.
+        expect(xhtml.match(/<dt>/g), `${name}: terms without an id`).toBeNull();
+      }
+      const all = docs.map((name) => strFromU8(book[name]!)).join('\n');
+      expect(all).toMatch(/<dt id="omemo">/);
+      expect(all).toContain('[Image lost: Friend request]');
+    }
+  });
+
   it.runIf(requireTools(CHROMIUM))("holds every part's text exactly as its web page shows it", async () => {
     const zine = result.site.zines.find((z) => z.index.url === '/zine/ilu-9/')!;
     const unpacked = path.join(site.root, 'unpacked');

@@ -1,6 +1,8 @@
 /**
  * rehype plugin: an id on every heading, from its text as GitHub makes them (github-slugger), but
  * without footnote references: "The Wrong Signal[^10]" is #the-wrong-signal, not #the-wrong-signal10.
+ * A definition list's terms get one too (a glossary's entries are linked to: glossary.md#omemo), from
+ * the same slugger, so a term and a heading of the same words never share an id.
  */
 import GithubSlugger from 'github-slugger';
 import type { Element, ElementContent, Root } from 'hast';
@@ -29,7 +31,7 @@ export default function rehypeHeadingIds() {
   return (tree: Root) => {
     const slugger = new GithubSlugger();
     visit(tree, 'element', (node: Element) => {
-      if (headingRank(node) && node.properties.id === undefined) node.properties.id = slugger.slug(headingText(node));
+      if ((headingRank(node) || node.tagName === 'dt') && node.properties.id === undefined) node.properties.id = slugger.slug(headingText(node));
     });
   };
 }
