@@ -31,7 +31,8 @@ describe('building a site', () => {
     expect(second).toContain('<del>struck</del>');
     expect(second).toContain('<a href="https://example.org">https://example.org</a>');
     const part = readFileSync(path.join(root, 'dist/zine/one/intro/index.html'), 'utf8');
-    expect(part).toMatch(/<dl>\s*<dt>Term<\/dt>\s*<dd>Its definition.\s*<\/dd>\s*<\/dl>/);
+    // A definition list's term gets an id, like a heading (a glossary's entries are linked to), but no anchor link.
+    expect(part).toMatch(/<dl>\s*<dt id="term">Term<\/dt>\s*<dd>Its definition.\s*<\/dd>\s*<\/dl>/);
   });
 
   it('writes pretty permalinks and fingerprinted assets', async () => {
