@@ -1,6 +1,12 @@
 /**
  * RSS 2.0, Atom and JSON Feed 1.1 from the same entries, written by the `feed` package.
  *
+ * A document is its head and its items, and an item's bytes do not depend on the other items (xml-js
+ * writes each element on its own indented line; JSON.stringify indents an array element by its depth
+ * only). So each item is serialized on its own, once (`fragment`, cached by write.ts), and the document
+ * is put together around the items (`assemble`): the same bytes as `feed` writing it whole (`document`),
+ * which a test checks.
+ *
  * `feed` (v6, through xml-js) has quirks this module works around, each tested:
  * - text nodes are "desanitised" (`&amp;` → `&`) before escaping, so a literal "&amp;" would lose its
  *   escaping: text handed to it has `&` pre-escaped once (`xmlText`);
@@ -59,8 +65,14 @@ function authorsFor(authors: FeedAuthor[], text: (s: string) => string): Author[
   return authors.map((a) => ({ name: text(a.name), email: a.email && text(a.email), link: a.url }));
 }
 
-export function renderRss({ config, set, entries }: FeedDocument): string {
-  const feed = new Feed({
+/** What `feed` writes as an Atom enclosure's type: 'image/' and the file extension. */
+function guessedType(url: string): string {
+  return `image/${new URL(url).pathname.split('.').slice(-1)[0]}`;
+}
+
+/** The head of a document as `feed` takes it, without items. */
+function rssHead({ config, set, entries }: FeedDocument): Feed {
+  return new Feed({
     title: xmlText(set.title),
     description: xmlText(set.description),
     id: absolute(config, set.home),
@@ -71,38 +83,33 @@ export function renderRss({ config, set, entries }: FeedDocument): string {
     generator: GENERATOR,
     feedLinks: { rss: absolute(config, set.paths.rss) },
   });
-  for (const entry of entries) {
-    const item: Item = {
-      title: entry.title,
-      link: entry.url, // no id: the guid is the permalink, isPermaLink="true"
-      // RSS 2.0 has one date: pubDate, the publication (`feed` takes `published` over `date`).
-      date: entry.updated,
-      published: entry.date,
-      description: escapeHtml(entry.summary),
-      content: entry.html,
-      category: entry.categories.map((name) => ({ name: xmlText(name) })),
-      extensions: [
-        // Replaces the CDATA title `feed` writes (see the module comment).
-        { name: 'title', objects: { _text: xmlText(entry.title) } },
-        // RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
-        // (xml-js writes an array as repeated elements.)
-        { name: 'dc:creator', objects: entry.authors.map((a) => ({ _text: xmlText(a.name) })) as unknown as Record<string, unknown> },
-      ],
-    };
-    const enclosure = enclosureOf(entry);
-    if (enclosure) item.enclosure = { url: enclosure.url, type: enclosure.type, length: enclosure.bytes };
-    feed.addItem(item);
-  }
-  return feed.rss2();
 }
 
-/** What `feed` writes as an Atom enclosure's type: 'image/' and the file extension. */
-function guessedType(url: string): string {
-  return `image/${new URL(url).pathname.split('.').slice(-1)[0]}`;
+function rssItem(entry: FeedEntry): Item {
+  const item: Item = {
+    title: entry.title,
+    link: entry.url, // no id: the guid is the permalink, isPermaLink="true"
+    // RSS 2.0 has one date: pubDate, the publication (`feed` takes `published` over `date`).
+    date: entry.updated,
+    published: entry.date,
+    description: escapeHtml(entry.summary),
+    content: entry.html,
+    category: entry.categories.map((name) => ({ name: xmlText(name) })),
+    extensions: [
+      // Replaces the CDATA title `feed` writes (see the module comment).
+      { name: 'title', objects: { _text: xmlText(entry.title) } },
+      // RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
+      // (xml-js writes an array as repeated elements.)
+      { name: 'dc:creator', objects: entry.authors.map((a) => ({ _text: xmlText(a.name) })) as unknown as Record<string, unknown> },
+    ],
+  };
+  const enclosure = enclosureOf(entry);
+  if (enclosure) item.enclosure = { url: enclosure.url, type: enclosure.type, length: enclosure.bytes };
+  return item;
 }
 
-export function renderAtom({ config, set, entries }: FeedDocument): string {
-  const feed = new Feed({
+function atomHead({ config, set, entries }: FeedDocument): Feed {
+  return new Feed({
     id: absolute(config, set.home),
     title: xmlText(set.title),
     description: xmlText(set.description),
@@ -113,22 +120,26 @@ export function renderAtom({ config, set, entries }: FeedDocument): string {
     author: siteAuthor(config, xmlText),
     feedLinks: { atom: absolute(config, set.paths.atom) },
   });
-  for (const entry of entries) {
-    feed.addItem({
-      // type="html" in Atom: HTML-escaped text, which also keeps ']]>' out of the CDATA.
-      title: escapeHtml(entry.title),
-      id: entry.url,
-      link: entry.url,
-      date: entry.updated,
-      published: entry.date,
-      description: escapeHtml(entry.summary),
-      content: entry.html,
-      author: authorsFor(entry.authors, xmlText),
-      category: entry.categories.map((name) => ({ term: attributeText(name) })),
-      enclosure: ((e) => e && { url: e.url, type: e.type, length: e.bytes })(enclosureOf(entry)),
-    });
-  }
-  let xml = feed.atom1();
+}
+
+function atomItem(entry: FeedEntry): Item {
+  return {
+    // type="html" in Atom: HTML-escaped text, which also keeps ']]>' out of the CDATA.
+    title: escapeHtml(entry.title),
+    id: entry.url,
+    link: entry.url,
+    date: entry.updated,
+    published: entry.date,
+    description: escapeHtml(entry.summary),
+    content: entry.html,
+    author: authorsFor(entry.authors, xmlText),
+    category: entry.categories.map((name) => ({ term: attributeText(name) })),
+    enclosure: ((e) => e && { url: e.url, type: e.type, length: e.bytes })(enclosureOf(entry)),
+  };
+}
+
+/** Puts back the real type of the entries' enclosures where `feed` guessed another. */
+function atomTypes(xml: string, entries: FeedEntry[]): string {
   for (const image of entries.map(enclosureOf)) {
     if (!image || guessedType(image.url) === image.type) continue;
     const href = `href="${new URL(image.url).href.replace(/&/g, '&amp;')}"`;
@@ -146,28 +157,34 @@ function jsonAuthor(author: FeedAuthor | ResolvedConfig['author']): JsonAuthor {
   return { name: author.name, url: author.url ?? (author.email ? `mailto:${author.email}` : undefined) };
 }
 
-export function renderJson({ config, set, entries }: FeedDocument): string {
-  const feed = new Feed({
+function jsonHead({ config, set }: FeedDocument): Feed {
+  return new Feed({
     title: cleanText(set.title),
     description: cleanText(set.description),
     link: absolute(config, set.home),
     feedLinks: { json: absolute(config, set.paths.json) },
   });
-  for (const entry of entries) {
-    feed.addItem({
-      id: entry.url,
-      title: entry.title,
-      link: entry.url,
-      date: entry.updated,
-      published: entry.date,
-      description: entry.summary,
-      content: entry.html,
-      image: entry.image?.url,
-      category: entry.categories.map((name) => ({ name })),
-    });
-  }
-  // `feed` writes JSON Feed 1 with no authors: complete it to 1.1.
-  const doc = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[] };
+}
+
+function jsonItem(entry: FeedEntry): Item {
+  return {
+    id: entry.url,
+    title: entry.title,
+    link: entry.url,
+    date: entry.updated,
+    published: entry.date,
+    description: entry.summary,
+    content: entry.html,
+    image: entry.image?.url,
+    category: entry.categories.map((name) => ({ name })),
+  };
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** `feed` writes JSON Feed 1 with no authors: the document and its items completed to 1.1. */
+function jsonDocument(feed: Feed, config: ResolvedConfig, entries: FeedEntry[]): JsonObject {
+  const doc = JSON.parse(feed.json1()) as JsonObject & { items: JsonObject[] };
   const items = doc.items.map((item, i) => {
     const entry = entries[i]!;
     const authors = entry.authors.map(jsonAuthor);
@@ -181,15 +198,81 @@ export function renderJson({ config, set, entries }: FeedDocument): string {
     };
   });
   const authors = [jsonAuthor(config.author)];
-  return JSON.stringify(
-    { ...doc, version: 'https://jsonfeed.org/version/1.1', language: config.language, authors, author: authors[0], items },
-    null,
-    2,
-  );
+  return { ...doc, version: 'https://jsonfeed.org/version/1.1', language: config.language, authors, author: authors[0], items };
 }
 
-export const RENDERERS: Record<FeedFormat, (doc: FeedDocument) => string> = {
-  rss: renderRss,
-  atom: renderAtom,
-  json: renderJson,
+/** How a format's document is written whole, item by item, and put together from its items. */
+export interface FormatWriter {
+  /** The whole document, written by `feed` at once. */
+  document(doc: FeedDocument): string;
+  /** One entry's part of any document of the site (`doc` gives the head it is written under). */
+  fragment(doc: FeedDocument, entry: FeedEntry): string;
+  /** The document around its entries' fragments, in the entries' order: the bytes of `document(doc)`. */
+  assemble(doc: FeedDocument, fragments: string[]): string;
+}
+
+/** An XML format: a head, then each item as an `<element>` on its own line at the same depth. */
+function xmlWriter(
+  element: 'item' | 'entry',
+  head: (doc: FeedDocument) => Feed,
+  item: (entry: FeedEntry) => Item,
+  write: (feed: Feed) => string,
+  finish: (xml: string, entries: FeedEntry[]) => string = (xml) => xml,
+): FormatWriter {
+  const document = (doc: FeedDocument): string => {
+    const feed = head(doc);
+    for (const entry of doc.entries) feed.addItem(item(entry));
+    return finish(write(feed), doc.entries);
+  };
+  /** A document of one item, split around it: no head or tail text can hold the tags (text is escaped). */
+  const split = (doc: FeedDocument, entry: FeedEntry) => {
+    const feed = head(doc);
+    feed.addItem(item(entry));
+    const xml = write(feed);
+    const start = xml.lastIndexOf('\n', xml.indexOf(`<${element}>`));
+    const end = xml.lastIndexOf(`</${element}>`) + element.length + 3;
+    return { before: xml.slice(0, start), item: finish(xml.slice(start, end), [entry]), after: xml.slice(end) };
+  };
+  return {
+    document,
+    fragment: (doc, entry) => split({ ...doc, entries: [entry] }, entry).item,
+    assemble(doc, fragments) {
+      // With no item, the head differs (RSS declares its content namespaces only when an item uses them).
+      if (doc.entries.length === 0) return document(doc);
+      const { before, after } = split(doc, doc.entries[0]!);
+      return before + fragments.join('') + after;
+    },
+  };
+}
+
+/** The indentation of an element of the JSON document's `items`. */
+const JSON_ITEM_INDENT = '    ';
+
+const jsonWriter: FormatWriter = {
+  document: ({ config, set, entries }) => {
+    const feed = jsonHead({ config, set, entries });
+    for (const entry of entries) feed.addItem(jsonItem(entry));
+    return JSON.stringify(jsonDocument(feed, config, entries), null, 2);
+  },
+  fragment({ config, set }, entry) {
+    const feed = jsonHead({ config, set, entries: [entry] });
+    feed.addItem(jsonItem(entry));
+    const [item] = (jsonDocument(feed, config, [entry]) as { items: JsonObject[] }).items;
+    return JSON.stringify(item, null, 2).replaceAll('\n', `\n${JSON_ITEM_INDENT}`);
+  },
+  assemble(doc, fragments) {
+    const empty = JSON.stringify(jsonDocument(jsonHead(doc), doc.config, []), null, 2);
+    if (fragments.length === 0) return empty;
+    // The only `"items": []` at the document's first level (a string's quotes are escaped).
+    const place = '\n  "items": []';
+    const at = empty.lastIndexOf(place);
+    const items = `\n  "items": [\n${JSON_ITEM_INDENT}${fragments.join(`,\n${JSON_ITEM_INDENT}`)}\n  ]`;
+    return empty.slice(0, at) + items + empty.slice(at + place.length);
+  },
+};
+
+export const WRITERS: Record<FeedFormat, FormatWriter> = {
+  rss: xmlWriter('item', rssHead, rssItem, (feed) => feed.rss2()),
+  atom: xmlWriter('entry', atomHead, atomItem, (feed) => feed.atom1(), atomTypes),
+  json: jsonWriter,
 };

@@ -8,7 +8,7 @@ import { ContentError } from '../../src/errors.ts';
 import { pageMetadata } from '../../src/site.ts';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext, Site } from '../../src/types.ts';
-import { RENDERERS } from './formats.ts';
+import { ItemFragments } from './fragments.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
 import { categoryFeed, FEED_FORMATS, issueFeed, siteFeed, type FeedSet } from './links.ts';
 import type { FeedOptions } from './options.ts';
@@ -40,8 +40,16 @@ export function feedSets(site: Site, options: FeedOptions, entries: FeedEntry[])
   return sets;
 }
 
-/** Renders every feed (pure: nothing is written). A ContentError when two feeds would land on the same path. */
-export function buildFeeds(site: Site, options: FeedOptions, context: Omit<EntryContext, 'site' | 'options'>): FeedFile[] {
+/**
+ * Renders every feed (nothing is written but the items' fragments, when `fragments` has a store).
+ * A ContentError when two feeds would land on the same path.
+ */
+export function buildFeeds(
+  site: Site,
+  options: FeedOptions,
+  context: Omit<EntryContext, 'site' | 'options'>,
+  fragments = new ItemFragments(),
+): FeedFile[] {
   const entries = feedEntries({ ...context, site, options });
   const files: FeedFile[] = [];
   const seen = new Map<string, string>();
@@ -58,7 +66,7 @@ export function buildFeeds(site: Site, options: FeedOptions, context: Omit<Entry
         );
       }
       seen.set(file, set.title);
-      files.push({ path: file, data: RENDERERS[format]({ config: site.config, set, entries: limited }), items: limited.length });
+      files.push({ path: file, data: fragments.document(format, { config: site.config, set, entries: limited }), items: limited.length });
     }
   }
   return files;
@@ -118,8 +126,9 @@ interface CacheIndex {
 
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
- * metadata, the site settings and the options. A rebuild with no change then skips re-serializing
- * every item of the site. Per site state, an entry per feed file and, written last, an index of them.
+ * metadata, the site settings and the options. A rebuild with no change then reads none of it. Per
+ * site state, an entry per feed file and, written last, an index of them; and, in the same store, each
+ * item's fragment per format (fragments.ts).
  */
 function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
   const hash = createHash('sha256').update(JSON.stringify(options)).update(String(ctx.drafts));
@@ -140,7 +149,8 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   }
   const warnings: CacheIndex['warnings'] = [];
   const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
-  const files = buildFeeds(site, options, { drafts: ctx.drafts, log });
+  // A changed site state: the items that did not change are not serialized again.
+  const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(store));
   const feeds = files.map((f, i) => {
     const entry = store.put(`${state}-${i}`, f.data);
     return { path: f.path, items: f.items, bytes: Buffer.byteLength(f.data), entry: entry.name, file: entry.file };
