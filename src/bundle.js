@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import { FileCache } from './cache/file-cache.js';
 import { contentHash } from './cache/hash.js';
 
@@ -33,7 +33,22 @@ export const ENTRIES = {
   'text-worker': 'src/render/text-worker-main.ts',
   'dither-worker': 'plugins/dither/worker-main.ts',
   'dev-server': 'src/dev/main.ts',
+  'dither-cli': 'plugins/dither/cli-main.ts',
 };
+
+/**
+ * Commands the launcher starts from an entry of their own, which loads a fraction of the code
+ * (and hands anything unusual on to the full command line, cli.mjs).
+ * @type {Record<string, keyof typeof ENTRIES>}
+ */
+export const COMMAND_ENTRIES = { dither: 'dither-cli' };
+
+/**
+ * esbuild is loaded only to make a bundle: a start with current bundles does without its ~100 kB
+ * of JavaScript (its version, part of every key, is read from its package.json).
+ */
+const loadEsbuild = () => import('esbuild');
+const ESBUILD_VERSION = createRequire(import.meta.url)('esbuild/package.json').version;
 
 /** Left to Node: native code (sharp), WebAssembly loaded from beside its module (zopfli), and tools. */
 const EXTERNAL = ['sharp', '@gfx/zopfli', 'esbuild', 'tsx', 'playwright-core', 'lighthouse', 'vitest'];
@@ -44,7 +59,7 @@ const IMPORT_META_URL = /\bimport\.meta\.url\b/;
 /**
  * Modules keep the source file's own URL as import.meta.url, so files found relative to it
  * (package.json, client scripts, plain-JS workers, a theme's assets) are found as in the sources.
- * @type {esbuild.Plugin}
+ * @type {import('esbuild').Plugin}
  */
 const keepImportMetaUrl = {
   name: 'keep-import-meta-url',
@@ -70,6 +85,23 @@ function isOwnOrSiteCode(file) {
   return !file.includes(`${path.sep}node_modules${path.sep}`);
 }
 
+/**
+ * sharp is loaded as CommonJS, through the banner's require(): its ES module build took twice as long
+ * to load (Node's ES module loader lexes every CommonJS module it imports), a tenth of a second of
+ * each start that uses it. The same package, resolved from the same place.
+ * @type {import('esbuild').Plugin}
+ */
+const sharpAsCommonJs = {
+  name: 'sharp-as-commonjs',
+  setup(build) {
+    build.onResolve({ filter: /^sharp$/ }, (args) =>
+      // The require() inside the stand-in is sharp itself, left to Node.
+      args.namespace === 'sharp-as-commonjs' ? { path: 'sharp', external: true } : { path: 'sharp', namespace: 'sharp-as-commonjs' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'sharp-as-commonjs' }, () => ({ contents: "export default require('sharp');", loader: 'js' }));
+  },
+};
+
 /** Options shared by both kinds of bundle. */
 const COMMON = {
   bundle: true,
@@ -77,7 +109,7 @@ const COMMON = {
   format: 'esm',
   target: 'node20',
   logLevel: 'silent',
-  plugins: [keepImportMetaUrl],
+  plugins: [keepImportMetaUrl, sharpAsCommonJs],
   // Bundled CommonJS packages (gray-matter, js-yaml) call require() for Node's built-ins.
   // (Spelt import.meta['url'] so that keepImportMetaUrl leaves this string alone.)
   banner: { js: "import { createRequire as __solarpressRequire } from 'node:module'; const require = __solarpressRequire(import.meta['url']);" },
@@ -101,12 +133,13 @@ export async function solarpressBundle() {
   const tools = createHash('sha256')
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package.json')))
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package-lock.json')))
-    .update(esbuild.version)
+    .update(ESBUILD_VERSION)
     .digest('hex');
   const key = `core-${LOCATION}`;
   const found = currentBundle(key, tools);
   if (found) return found;
 
+  const esbuild = await loadEsbuild();
   const result = await esbuild.build({
     ...COMMON,
     entryPoints: Object.entries(ENTRIES).map(([out, source]) => ({ in: path.join(PACKAGE_ROOT, source), out })),
@@ -121,8 +154,7 @@ export async function solarpressBundle() {
   });
   /** @type {Record<string, string>} */
   const inputs = {};
-  for (const input of Object.keys(result.metafile.inputs).sort()) {
-    const file = path.resolve(input);
+  for (const file of fileInputs(result.metafile)) {
     if (isOwnSource(file)) inputs[path.relative(PACKAGE_ROOT, file)] = contentHash(readFileSync(file));
   }
   // A folder per version of the code: a process started earlier may still run (and start workers
@@ -175,6 +207,18 @@ function useBundle(dir, manifest) {
 }
 
 /**
+ * The files a bundle was made from, absolute and sorted (not modules a plugin made up, which esbuild
+ * lists as namespace:path).
+ * @param {import('esbuild').Metafile} metafile
+ */
+function fileInputs(metafile) {
+  return Object.keys(metafile.inputs)
+    .filter((input) => !/^[a-z][a-z-]+:/.test(input))
+    .map((input) => path.resolve(input))
+    .sort();
+}
+
+/**
  * solarpress's own code (not a package's): what the bundle's key follows file by file.
  * @param {string} file
  */
@@ -190,10 +234,17 @@ function isOwnSource(file) {
  * @returns {Promise<string>}
  */
 export async function bundleModule(file) {
+  // One slot per source file (a new version replaces the last), named by the code's hash: a
+  // long-running preview imports edited code afresh. A damaged file is written again.
+  const key = `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-')}-${contentHash(path.resolve(file))}`;
+  const unchanged = unchangedModule(key);
+  if (unchanged) return unchanged;
+  const esbuild = await loadEsbuild();
   const result = await esbuild.build({
     ...COMMON,
     entryPoints: [file],
     write: false,
+    metafile: true,
     // Where it will be written, so the source map's paths are right.
     outfile: path.join(MODULES.dir, 'module.mjs'),
     // A site's packages resolve from the site; only tools and native code stay outside.
@@ -202,15 +253,47 @@ export async function bundleModule(file) {
     sourcesContent: false,
   });
   const code = result.outputFiles[0].contents;
-  // One slot per source file (a new version replaces the last), named by the code's hash: a
-  // long-running preview imports edited code afresh. A damaged file is written again.
-  const key = `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-')}-${contentHash(path.resolve(file))}`;
   const hash = contentHash(code);
   const known = MODULES.find(key);
-  if (known?.hash === hash && MODULES.read(known)) return known.file;
-  const entry = MODULES.put(key, code, { suffix: 'mjs' });
+  const entry = known?.hash === hash && MODULES.read(known) ? known : MODULES.put(key, code, { suffix: 'mjs' });
+  /** @type {ModuleManifest} */
+  const manifest = { module: entry.name, esbuild: ESBUILD_VERSION, inputs: {} };
+  for (const file of fileInputs(result.metafile)) manifest.inputs[file] = contentHash(readFileSync(file));
+  MODULES.put(`${key}-inputs`, JSON.stringify(manifest));
   MODULES.prune();
   return entry.file;
+}
+
+/**
+ * @typedef {object} ModuleManifest
+ * @property {string} module the entry holding the bundled module
+ * @property {string} esbuild the version of esbuild that made it
+ * @property {Record<string, string>} inputs every file it was made from (absolute) → content hash
+ */
+
+/**
+ * The module bundled last under key, if every file it was made from is unchanged: a start that loads
+ * an unedited site.config.ts does without esbuild (loading it and starting its service took longer
+ * than the rest of a small command).
+ * @param {string} key
+ * @returns {string | undefined}
+ */
+function unchangedModule(key) {
+  const data = MODULES.get(`${key}-inputs`);
+  if (!data) return undefined;
+  /** @type {ModuleManifest} */
+  let manifest;
+  try {
+    manifest = JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (manifest.esbuild !== ESBUILD_VERSION) return undefined;
+  for (const [file, hash] of Object.entries(manifest.inputs)) {
+    if (!existsSync(file) || contentHash(readFileSync(file)) !== hash) return undefined;
+  }
+  const known = MODULES.find(key);
+  return known?.name === manifest.module && MODULES.read(known) ? known.file : undefined;
 }
 
 /** @param {string} file */

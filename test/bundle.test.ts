@@ -28,6 +28,10 @@ describe('bundles', () => {
     // The same code again is the same module.
     writeFileSync(entry, "import { where } from './part.ts';\nexport default { where, version: 1 };\n");
     expect((await importFresh(entry)).default).toBe(first.default);
+    // An edit of a file it imports is seen too (an unchanged module is reused without esbuild, by
+    // the hashes of every file it was made from).
+    writeFileSync(path.join(dir, 'part.ts'), "export const where: string = 'edited';\n");
+    expect((await importFresh(entry)).default).toEqual({ where: 'edited', version: 1 });
   });
 
   it('solarpress itself is bundled once per version of its code, with every entry', async () => {

@@ -7,6 +7,7 @@ import type { CommandEnv } from '../../src/types.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema } from './options.ts';
 import { photo, tempDir } from './test-helpers.ts';
+import { removeSite, runCliAsync, tempSite } from '../../test/support/site.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -103,4 +104,29 @@ describe('solarpress dither', () => {
     expect(readdirSync(at('out'))).toEqual(['good.png']);
     expect(existsSync(at('out', 'bad.png'))).toBe(false);
   });
+
+  // bin/solarpress.js starts `dither` from an entry of its own (cli-main.ts): the same command.
+  it('as a user runs it: the site\'s dither section applies, and a mistake in it is reported at site.config.ts', async () => {
+    const config = (dither: string) => `export default { title: 'T', url: 'https://example.org', author: { name: 'A' }, license: { name: 'CC0', url: 'https://example.org/cc0' }, ${dither} };\n`;
+    const site = tempSite({ 'site.config.ts': config("dither: { palette: 3, maxSize: 100 }"), 'one.jpg': await photo(300, 200, 4).jpeg().toBuffer() });
+    try {
+      const ok = await runCliAsync(site, ['dither', '--out', 'out', 'one.jpg']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/one\.jpg → out\/one\.png {2}100×67 /);
+      expect(ihdrDepth(path.join(site, 'out/one.png'))).toBe(2); // 3 greys
+
+      writeFileSync(path.join(site, 'site.config.ts'), config("dither: { palette: 7 }"));
+      const bad = await runCliAsync(site, ['dither', '--out', 'out', 'one.jpg']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/site\.config\.ts.*"dither\.palette"/);
+      expect(bad.stderr).not.toMatch(/internal error/);
+
+      writeFileSync(path.join(site, 'site.config.ts'), config('dither: false'));
+      const off = await runCliAsync(site, ['dither', '--out', 'out', 'one.jpg']);
+      expect(off.code).toBe(2);
+      expect(off.stderr).toMatch(/unknown command "dither"/);
+    } finally {
+      removeSite(site);
+    }
+  }, 120_000);
 });

@@ -1,17 +1,19 @@
 /**
  * `solarpress dither`: dither image files on their own, outside a site build.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeAtomic } from '../../src/cache/atomic.js';
-import { FileCache } from '../../src/cache/file-cache.js';
+import sharp from 'sharp';
+import { writeAtomicAsync } from '../../src/cache/atomic.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
-import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ImageError } from './image-error.ts';
 import { paletteSchema, settingsFor, thresholdSchema, type DitherOptions } from './options.ts';
-import { DitherService, formatBytes } from './service.ts';
+import { strategyFor } from './png.ts';
+import { ditherToPng } from './process.ts';
+import { formatBytes } from './service.ts';
+import type { DitherSettings } from './settings.ts';
 
 export const usage = `Usage: solarpress dither [--palette 3|6|11|FILE.json] [--threshold N|R,G,B] [--max-size N] --out DIR FILE...
 
@@ -120,38 +122,66 @@ function outputName(file: string): string {
   return `${path.basename(file, path.extname(file))}.png`;
 }
 
+/**
+ * Each image read, dithered and written in this thread, a few at a time: libvips works in libuv's
+ * thread pool, so the images in flight use the cores, without the start-up of worker threads or a
+ * cache (a one-off command has nothing to reuse). Only the PNG is made, with one filter strategy.
+ */
 async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promise<number> {
   mkdirSync(out, { recursive: true });
-  // Jobs write into a temporary folder inside DIR, then each PNG is renamed into place: no half-written file.
-  const scratch = mkdtempSync(path.join(out, '.tmp-dither-'));
-  const service = new DitherService({ store: new FileCache(scratch).store(STORE, PLUGIN_VERSION), workers: files.length > 1 ? Math.min(files.length, options.workers ?? availableParallelism()) : 0 });
   const settings = settingsFor(options);
+  settings.pngStrategies = [strategyFor(settings.palette.length)];
+  // One libvips thread per image: the images in flight share the cores between them.
+  sharp.concurrency(1);
+  const inFlight = Math.max(1, options.workers ?? availableParallelism());
+  const results: PromiseSettledResult<Written>[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < files.length; i = next++) {
+      results[i] = await ditherFile(files[i], path.join(out, outputName(files[i])), settings).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, files.length) }, worker));
   let failed = 0;
-  try {
-    const results = await Promise.allSettled(
-      files.map(async (file) => {
-        if (!existsSync(file)) throw new ImageError({ reason: 'no such file', hint: 'check the path' });
-        return service.dither(file, settings);
-      }),
-    );
-    results.forEach((result, i) => {
-      const file = files[i];
-      if (result.status === 'rejected') {
-        if (!(result.reason instanceof ImageError)) throw result.reason;
-        failed++;
-        env.log.info(`error ${file}: cannot dither: ${result.reason.reason}\n  → ${result.reason.hint}`);
-        return;
-      }
-      const entry = result.value;
-      const target = path.join(out, outputName(file));
-      // Inputs with the same bytes share one cache entry: copied into place, never moved.
-      writeAtomic(target, readFileSync(entry.png.file));
-      const saving = (1 - entry.png.bytes / entry.sourceBytes) * 100;
-      env.stdout.write(`${file} → ${target}  ${entry.width}×${entry.height}  ${formatBytes(entry.sourceBytes)} → ${formatBytes(entry.png.bytes)} (${saving >= 0 ? '−' : '+'}${Math.abs(saving).toFixed(1)} %)\n`);
-    });
-  } finally {
-    await service.close();
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  results.forEach((result, i) => {
+    const file = files[i];
+    if (result.status === 'rejected') {
+      if (!(result.reason instanceof ImageError)) throw result.reason;
+      failed++;
+      env.log.info(`error ${file}: cannot dither: ${result.reason.reason}\n  → ${result.reason.hint}`);
+      return;
+    }
+    const { target, width, height, sourceBytes, bytes } = result.value;
+    const saving = (1 - bytes / sourceBytes) * 100;
+    env.stdout.write(`${file} → ${target}  ${width}×${height}  ${formatBytes(sourceBytes)} → ${formatBytes(bytes)} (${saving >= 0 ? '−' : '+'}${Math.abs(saving).toFixed(1)} %)\n`);
+  });
   return failed > 0 ? 1 : 0;
+}
+
+interface Written {
+  target: string;
+  width: number;
+  height: number;
+  sourceBytes: number;
+  bytes: number;
+}
+
+async function ditherFile(file: string, target: string, settings: DitherSettings): Promise<Written> {
+  let bytes: Buffer;
+  try {
+    // Synchronous: fs/promises reads a large file in many small steps, several times slower.
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ImageError({ reason: 'no such file', hint: 'check the path' });
+    if (code === 'EISDIR') throw new ImageError({ reason: 'a folder, not an image file', hint: 'give the image files in it' });
+    throw new ImageError({ reason: `cannot read it (${(error as Error).message})`, hint: 'check the file and its permissions' });
+  }
+  const { decoded, png } = await ditherToPng(bytes, settings);
+  // Written whole or not at all: never a half-written PNG.
+  await writeAtomicAsync(target, png);
+  return { target, width: decoded.width, height: decoded.height, sourceBytes: bytes.length, bytes: png.length };
 }

@@ -68,14 +68,16 @@ function offsetsOf(threshold: RGB): Float64Array[] {
 
 function greyDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
   const offsets = offsetsOf(threshold);
-  const greys = palette.map(([v]) => v);
+  const greys = Float64Array.from(palette, ([v]) => v);
+  const scores = new Float64Array(greys.length);
   const table = new Uint8Array(64 * SUMS);
   for (let pos = 0; pos < 64; pos++) {
     const shift = offsets[0][pos] + offsets[1][pos] + offsets[2][pos];
     for (let s = 0; s < SUMS; s++) {
       // Up to a constant, distance² to grey p is 3p² − 2p·Σv.
       const sum = s + shift;
-      table[pos * SUMS + s] = certainWinner(greys.map((p) => 3 * p * p - 2 * p * sum));
+      for (let p = 0; p < greys.length; p++) scores[p] = 3 * greys[p] * greys[p] - 2 * greys[p] * sum;
+      table[pos * SUMS + s] = certainWinner(scores);
     }
   }
   const nearest = exactNearest(palette);
@@ -105,7 +107,7 @@ function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
   const table = new Uint8Array(64 << 15);
   const side = 33; // lattice 0, 8, …, 256: corners of the 32 blocks per channel
   const corner = new Uint8Array(side * side * side);
-  const scores = new Array<number>(palette.length);
+  const scores = new Float64Array(palette.length);
   for (let pos = 0; pos < 64; pos++) {
     const [o0, o1, o2] = [offsets[0][pos], offsets[1][pos], offsets[2][pos]];
     for (let a = 0; a < side; a++) {
@@ -159,7 +161,7 @@ function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
 }
 
 /** The index of the smallest score if it beats every other by more than MARGIN, else FALLBACK. */
-function certainWinner(scores: readonly number[]): number {
+function certainWinner(scores: Float64Array): number {
   let best = 0;
   for (let p = 1; p < scores.length; p++) if (scores[p] < scores[best]) best = p;
   for (let p = 0; p < scores.length; p++) {

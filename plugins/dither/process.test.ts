@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decode, processImage } from './process.ts';
+import { createDitherer } from './fast.ts';
+import { decode, ditherToPng, processImage } from './process.ts';
 import type { RGB } from './palette.ts';
 import { defaultSettings, photo } from './test-helpers.ts';
 
@@ -126,5 +127,35 @@ describe('processImage', () => {
     const original = await sharp(image.original.data).metadata();
     expect([original.format, original.hasAlpha, original.width]).toEqual(['png', true, 40]);
     expect((await sharp(image.png).metadata()).hasAlpha).toBe(false);
+  });
+});
+
+describe('colour profiles', () => {
+  it('a JPEG with an ICC profile (Display P3) is converted to sRGB before dithering, as a browser shows it', async () => {
+    // Four flat colours in sRGB, saved as Display P3: the file holds other numbers for the same colours.
+    const width = 128;
+    const height = 96;
+    const colours: RGB[] = [[220, 40, 40], [40, 200, 60], [40, 60, 220], [230, 180, 140]];
+    const srgb = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) srgb.set(colours[(x >> 6) + (y >= 48 ? 2 : 0)], 3 * (y * width + x));
+    const p3 = await sharp(srgb, { raw: { width, height, channels: 3 } }).withIccProfile('p3').jpeg({ quality: 95 }).toBuffer();
+    expect((await sharp(p3).metadata()).icc?.length).toBeGreaterThan(0);
+    // What a reader that ignores the profile gets (Pillow does): red is (202, 60, 50), not (220, 40, 40).
+    const stored = await sharp(p3, { ignoreIcc: true }).raw().toBuffer();
+    const meanDifference = (a: Uint8Array) => a.reduce((sum, v, i) => sum + Math.abs(v - srgb[i]), 0) / a.length;
+    expect(meanDifference(stored)).toBeGreaterThan(10);
+
+    const palette: RGB[] = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [255, 200, 150]];
+    const settings = defaultSettings({ palette, webp: false });
+    const { decoded, indices, png } = await ditherToPng(p3, settings);
+    expect(meanDifference(decoded.rgb)).toBeLessThan(3);
+    // The published dither is that of the sRGB colours, not of the numbers in the file.
+    const ditherer = createDitherer(palette, settings.threshold);
+    const share = (a: Uint8Array, b: Uint8Array) => a.filter((v, i) => v !== b[i]).length / a.length;
+    expect(share(indices, ditherer.dither(srgb, width, height))).toBeLessThan(0.05);
+    expect(share(ditherer.dither(stored, width, height), ditherer.dither(srgb, width, height))).toBeGreaterThan(0.15);
+    const published = await sharp(png).raw().toBuffer();
+    expect(published.length).toBe(width * height * 3);
+    expect(published.subarray(0, 3)).toEqual(Buffer.from(palette[indices[0]]));
   });
 });

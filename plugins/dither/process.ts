@@ -106,11 +106,17 @@ export async function encodeOriginal(bytes: Uint8Array, decoded: DecodedImage, s
   }
 }
 
-export async function processImage(bytes: Uint8Array, settings: DitherSettings): Promise<ProcessedImage> {
+/** Decode, dither and encode the indexed PNG: all that `solarpress dither` needs of an image. */
+export async function ditherToPng(bytes: Uint8Array, settings: DitherSettings): Promise<{ decoded: DecodedImage; indices: Uint8Array; png: Buffer }> {
   const decoded = await decode(bytes, settings);
+  const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, decoded.width, decoded.height);
+  const png = await encodeIndexedPng(indices, decoded.width, decoded.height, settings.palette, { strategies: settings.pngStrategies });
+  return { decoded, indices, png };
+}
+
+export async function processImage(bytes: Uint8Array, settings: DitherSettings): Promise<ProcessedImage> {
+  const { decoded, indices, png } = await ditherToPng(bytes, settings);
   const { width, height } = decoded;
-  const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, width, height);
-  const png = await encodeIndexedPng(indices, width, height, settings.palette, { strategies: settings.pngStrategies });
   const [webpTried, original] = await Promise.all([
     settings.webp ? encodeWebp(indices, width, height, settings) : Promise.resolve(undefined),
     encodeOriginal(bytes, decoded, settings),

@@ -25,12 +25,52 @@ export function defaultSettings(over: Partial<DitherSettings> = {}): DitherSetti
   return { palette: resolvePalette(6), threshold: [96, 96, 96], maxSize: 800, background: '#fafafa', webp: true, maxInputPixels: 100e6, ...over };
 }
 
-/** A photo-like picture: smooth noise in colour. */
+/**
+ * A photo-like picture, the same pixels on every run for a seed: broad colour areas with texture
+ * (made at a sixteenth of the size, enlarged and blurred) under a fine sensor-like grain.
+ */
 export function photo(width: number, height: number, seed = 1): Sharp {
-  return sharp({ create: { width: Math.max(8, Math.round(width / 16)), height: Math.max(8, Math.round(height / 16)), channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 90 + seed * 7, sigma: 50 } } })
+  const w = Math.max(8, Math.round(width / 16));
+  const h = Math.max(8, Math.round(height / 16));
+  const next = gaussian(seed);
+  // Broad shapes (a coarse lattice, interpolated) plus some texture, at a sixteenth of the size.
+  const cw = Math.ceil(w / 10) + 1;
+  const ch = Math.ceil(h / 10) + 1;
+  const coarse = Float64Array.from({ length: cw * ch * 3 }, () => next());
+  const field = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [gx, gy] = [x / 10, y / 10];
+      const [x0, y0] = [Math.floor(gx), Math.floor(gy)];
+      const [fx, fy] = [gx - x0, gy - y0];
+      for (let c = 0; c < 3; c++) {
+        const at = (i: number, j: number) => coarse[((y0 + j) * cw + x0 + i) * 3 + c];
+        const broad = (at(0, 0) * (1 - fx) + at(1, 0) * fx) * (1 - fy) + (at(0, 1) * (1 - fx) + at(1, 1) * fx) * fy;
+        field[(y * w + x) * 3 + c] = clampByte(90 + seed * 7 + 60 * broad + 18 * next());
+      }
+    }
+  }
+  const grain = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < grain.length; i++) grain[i] = clampByte(128 + 20 * next());
+  return sharp(field, { raw: { width: w, height: h, channels: 3 } })
     .resize(width, height, { kernel: 'cubic' })
-    .blur(1.5);
+    .blur(1.5)
+    .composite([{ input: grain, raw: { width, height, channels: 3 }, blend: 'soft-light' }]);
 }
+
+/** Seeded standard normal numbers (xorshift32, Box–Muller): test images that are the same on every run. */
+function gaussian(seed: number): () => number {
+  let x = (seed * 2654435761) >>> 0 || 1;
+  const uniform = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return ((x >>> 0) + 1) / 4294967297;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+const clampByte = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** The dither store of a cache folder. */
 export function ditherStore(cacheRoot: string, cache = new FileCache(cacheRoot)): CacheStore {

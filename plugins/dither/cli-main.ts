@@ -1,0 +1,48 @@
+/**
+ * `solarpress dither` started on its own: bin/solarpress.js runs this entry of the bundle for it
+ * (src/bundle.js, COMMAND_ENTRIES). It loads the `dither` section of site.config.ts, sharp and this
+ * plugin's few modules, not the whole command line with the build (about 3 MB of code), which took
+ * most of the time of dithering a few images. Anything but the plain case (no site.config.ts, one
+ * that does not load, a `dither` section with errors or `dither: false`) goes to the full command
+ * line, so messages and exit codes are the same as everywhere else.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILE } from '../../src/config-file.ts';
+import { importFresh } from '../../src/import-fresh.ts';
+import { createLogger } from '../../src/log.ts';
+import type { CommandEnv } from '../../src/types.ts';
+import { ditherCommand } from './cli.ts';
+import { ditherOptionsSchema, type DitherOptions } from './options.ts';
+
+const fullCli = () => import('../../src/cli.ts');
+
+export async function main(argv: string[], root = process.cwd()): Promise<number> {
+  const options = argv[0] === 'dither' ? await siteDitherOptions(root) : undefined;
+  if (!options) return (await fullCli()).main(argv, root);
+  const env: CommandEnv = {
+    root,
+    log: createLogger({ root }),
+    stdout: process.stdout,
+    loadConfig: async () => (await import('../../src/config-load.ts')).loadConfig(root),
+  };
+  try {
+    return await ditherCommand(options).run(argv.slice(1), env);
+  } catch (error) {
+    return (await fullCli()).reportError(error, root);
+  }
+}
+
+/** The site's dither options, when its config loads and that section is valid; else undefined. */
+async function siteDitherOptions(root: string): Promise<DitherOptions | undefined> {
+  const file = path.join(root, CONFIG_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const config: unknown = (await importFresh(file)).default;
+    const section = config && typeof config === 'object' ? (config as { dither?: unknown }).dither : undefined;
+    const options = ditherOptionsSchema.safeParse(section ?? {});
+    return options.success ? options.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
