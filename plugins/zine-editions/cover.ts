@@ -4,6 +4,8 @@
  * e-reader shows, in its library too.
  */
 import sharp from 'sharp';
+import type { RGB } from '../dither/palette.ts';
+import { encodeIndexedPng } from '../dither/png.ts';
 
 const WIDTH = 600;
 const HEIGHT = 800;
@@ -56,11 +58,15 @@ export function coverSvg(lines: string[]): string {
     `<g font-family="DejaVu Sans, sans-serif" font-weight="800" font-size="${size}" fill="#000">${text}</g></svg>`;
 }
 
-/** The cover as a two-tone PNG (a few KB). */
+const BLACK_WHITE: RGB[] = [[0, 0, 0], [255, 255, 255]];
+
+/**
+ * The cover as a 1-bit PNG (a few KB), written by the dither plugin's indexed encoder: sharp's own
+ * palette PNG quantises the two tones again (libimagequant), most of the EPUB's time (BENCHMARKS.md §7).
+ */
 export async function coverPng(lines: string[]): Promise<Buffer> {
-  return sharp(Buffer.from(coverSvg(lines)))
-    .greyscale()
-    .threshold(128)
-    .png({ palette: true, colours: 2, compressionLevel: 9 })
-    .toBuffer();
+  const { data, info } = await sharp(Buffer.from(coverSvg(lines))).greyscale().threshold(128).raw().toBuffer({ resolveWithObject: true });
+  const indices = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < indices.length; i++) indices[i] = data[i * info.channels]! > 127 ? 1 : 0;
+  return encodeIndexedPng(indices, info.width, info.height, BLACK_WHITE, { strategies: ['none'] });
 }

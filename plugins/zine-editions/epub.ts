@@ -45,6 +45,11 @@ function listNames(names: string[]): string {
 
 /** The files of the book, in the order they are zipped (mimetype first). */
 export async function epubFiles(edition: Edition, config: ResolvedConfig, read: ReadOutput): Promise<[string, Uint8Array | string][]> {
+  // The cover is drawn by libvips in its own threads: started first, it is ready by the time the
+  // parts are laid out on this one. (Awaited below; the catch only keeps an early throw here from
+  // leaving its rejection unhandled.)
+  const coverImage = coverPng(edition.coverLines);
+  coverImage.catch(() => undefined);
   const images = new Map<string, { file: string; type: string }>();
   const byUrl = new Map(edition.parts.map((p, i) => [p.url, partFile(i)]));
   const doc = (title: string, children: ElementContent[], bodyType?: string) =>
@@ -162,7 +167,7 @@ export async function epubFiles(edition: Edition, config: ResolvedConfig, read: 
     ['EPUB/package.opf', opf],
     ['EPUB/nav.xhtml', nav],
     ['EPUB/cover.xhtml', cover],
-    ['EPUB/cover.png', await coverPng(edition.coverLines)],
+    ['EPUB/cover.png', await coverImage],
     ['EPUB/title.xhtml', titlePage],
     ['EPUB/style.css', EPUB_CSS],
     ...parts.map((xhtml, i): [string, string] => [`EPUB/${partFile(i)}`, xhtml]),
