@@ -103,6 +103,16 @@ try {
     samples.ours.push(ours());
     samples.python.push(python());
   }
+  // Start-up and fixed costs: both commands on one tiny image.
+  const tiny = path.join(work, 'tiny.jpg');
+  writeFileSync(tiny, await photo(64, 48, 1).jpeg().toBuffer());
+  const start = { ours: [] as Sample[], python: [] as Sample[] };
+  for (let r = 0; r < runs; r++) {
+    start.ours.push(timeProcess([process.execPath, cli, 'dither', '--out', outOurs, tiny], projectRoot));
+    start.python.push(timeProcess([PYTHON, script, '--out', outPython, tiny], projectRoot));
+  }
+  rmSync(path.join(outOurs, 'tiny.png'));
+  rmSync(path.join(outPython, 'tiny.png'));
   const loadAfter = load();
 
   // 3. Same pictures out: same dimensions; bytes compared image by image.
@@ -132,6 +142,9 @@ try {
 | \`solarpress dither --out DIR …\` | ${wall.ours.toFixed(3)} | ${cpu.ours.toFixed(3)} | ${sum(oursBytes)} |
 | \`python3 bench/dither_pillow.py --out DIR …\` | ${wall.python.toFixed(3)} | ${cpu.python.toFixed(3)} | ${sum(pythonBytes)} |
 | **Python ÷ ours** | **${(wall.python / wall.ours).toFixed(2)}×** | **${(cpu.python / cpu.ours).toFixed(2)}×** | ours ${((sum(oursBytes) / sum(pythonBytes) - 1) * 100).toFixed(1)} % (larger on ${larger.length}/${files.length}${larger.length ? `: ${larger.join(', ')}` : ''}) |
+
+| one 64×48 JPEG (start-up and fixed costs): \`solarpress dither\` | ${median(start.ours.map((s) => s.wall)).toFixed(3)} | ${median(start.ours.map((s) => s.cpu)).toFixed(3)} | |
+| one 64×48 JPEG: Python | ${median(start.python.map((s) => s.wall)).toFixed(3)} | ${median(start.python.map((s) => s.cpu)).toFixed(3)} | |
 
 All runs, wall s (ours / Python): ${samples.ours.map((s, i) => `${s.wall.toFixed(2)}/${samples.python[i].wall.toFixed(2)}`).join(', ')}
 `);

@@ -133,7 +133,8 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
   settings.pngStrategies = [strategyFor(settings.palette.length)];
   // One libvips thread per image: the images in flight share the cores between them.
   sharp.concurrency(1);
-  const inFlight = Math.max(1, options.workers ?? availableParallelism());
+  // One more than the cores: while an image is in JavaScript (the dither), the others keep libvips busy.
+  const inFlight = Math.max(1, options.workers ?? availableParallelism() + 1);
   const results: PromiseSettledResult<Written>[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
