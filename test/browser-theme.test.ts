@@ -1,7 +1,8 @@
 /**
  * The solar theme in a real browser: the real site is built into a temp folder, served on 127.0.0.1,
  * and driven with playwright-core and Debian's Chromium. Also validates every page with the Nu Html
- * Checker and runs axe-core on the key pages. Screenshots go to test-output/theme/ (look at them).
+ * Checker and runs axe-core (injected from node_modules, nothing from the network) on one page of every
+ * type the theme makes. Screenshots go to test-output/theme/ (look at them).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { requireTools } from './support/tools.ts';
 import { copyRealSite } from './support/real-site.ts';
 import { PROJECT_ROOT, removeSite } from './support/site.ts';
 import { serveStatic, type StaticServer } from '../theme/test/static-server.ts';
-import { batteryCss, statsJson } from '../theme/test/stats.ts';
+import { batteryCss, powerHistorySvg, statsJson } from '../theme/test/stats.ts';
+import { pageOfEveryType } from '../theme/test/page-types.ts';
 
 const ok = requireTools('/usr/bin/chromium', 'java');
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'theme');
@@ -26,7 +28,9 @@ let server: StaticServer;
 let weights: Map<string, number>;
 let browser: Browser;
 /** Content pages by kind, found in the built site. */
-let urls: { article: string; guide: string; zineIssue: string; zinePart: string; power: string; figure: string; tag: string };
+let urls: { article: string; guide: string; page: string; zineIssue: string; zinePart: string; power: string; figure: string; category: string; tag: string };
+/** One page of every type the theme makes. */
+let everyType: string[];
 
 /** Serves the board's /api/ files; null: the file is missing (404). */
 function setStats(json: unknown, css: string | null = batteryCss(64, true)): void {
@@ -63,7 +67,7 @@ async function visit(url: string, options: BrowserContextOptions = {}): Promise<
 
 const batteryLevel = (page: Page) =>
   page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--battery-level').trim());
-const labelText = (page: Page) => page.locator('.battery-float .battery-label').innerText();
+const labelText = (page: Page) => page.locator('.meter .battery-label').innerText();
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -85,19 +89,23 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
       if (!p) throw new Error('the built site lacks a page this test needs');
       return p.url;
     };
+    const types = pageOfEveryType(result);
     urls = {
-      article: first((p) => p.kind === 'article'),
-      guide: first((p) => p.kind === 'guide'),
-      zineIssue: first((p) => p.kind === 'zine-issue'),
-      zinePart: first((p) => p.kind === 'zine-part'),
-      power: first((p) => p.url === '/power/' || p.data.layout === 'power'),
+      article: types.article,
+      guide: types.guide,
+      page: types.page,
+      zineIssue: types['zine-issue'],
+      zinePart: types['zine-part'],
+      power: types.power,
       figure: first((p) => !!p.leadImage && p.kind !== 'zine-issue'),
-      tag: first((p) => p.url.startsWith('/tag/')),
+      category: types.category,
+      tag: types.tag,
     };
+    everyType = Object.values(types);
     weights = new Map(result.laidOut.map((l) => [l.page.url, l.weight]));
     server = await serveStatic(out);
     // The board's chart of the last days (scripts/solar-stats.sh): the power page and every footer show it.
-    server.overrides.set('/api/power-history.svg', { body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 250"><rect width="640" height="250" fill="#f2b705"/></svg>', type: 'image/svg+xml' });
+    server.overrides.set('/api/power-history.svg', { body: powerHistorySvg(), type: 'image/svg+xml' });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
@@ -111,7 +119,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
 
   it('renders every kind of page with no console errors and no request leaving 127.0.0.1', async () => {
     setStats(statsJson({ percent: 64, charging: true }));
-    for (const url of ['/', urls.article, urls.guide, urls.zineIssue, urls.zinePart, urls.power, '/archive/', urls.tag, '/no/such/page/']) {
+    for (const url of [...everyType, '/no/such/page/']) {
       const v = await visit(url);
       try {
         await expect(v.page.locator('h1').first().isVisible(), url).resolves.toBe(true);
@@ -199,7 +207,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     const v = await visit(urls.article, { javaScriptEnabled: false });
     try {
       expect(await batteryLevel(v.page)).toBe('37%');
-      const after = await v.page.evaluate(() => getComputedStyle(document.querySelector('.battery-float .battery-label')!, '::after').content);
+      const after = await v.page.evaluate(() => getComputedStyle(document.querySelector('.meter .battery-label')!, '::after').content);
       expect(after).toBe('"37% ☀"');
       expect(server.requested.slice(before)).not.toContain('/api/stats.json');
       expect(v.errors).toEqual([]);
@@ -214,7 +222,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     const v = await visit(urls.article, { javaScriptEnabled: false });
     try {
       expect(await batteryLevel(v.page)).toBe('0%');
-      const after = await v.page.evaluate(() => getComputedStyle(document.querySelector('.battery-float .battery-label')!, '::after').content);
+      const after = await v.page.evaluate(() => getComputedStyle(document.querySelector('.meter .battery-label')!, '::after').content);
       expect(after).toBe('"?"');
       await expect(v.page.locator('h1').isVisible()).resolves.toBe(true);
     } finally {
@@ -319,7 +327,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
   it('the phone menu opens without JavaScript', async () => {
     const v = await visit(urls.article, { viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
     try {
-      const nav = v.page.locator('.site-nav');
+      const nav = v.page.locator('.nav');
       expect(await nav.isVisible()).toBe(false);
       await v.page.locator('a.menu-open').click();
       expect(await nav.isVisible()).toBe(true);
@@ -340,7 +348,10 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
       ['guide', urls.guide],
       ['zine-issue', urls.zineIssue],
       ['zine-part', urls.zinePart],
+      ['page', urls.page],
       ['power', urls.power],
+      ['category', urls.category],
+      ['tag', urls.tag],
       ['archive', '/archive/'],
       ['not-found', '/404.html'],
     ];
@@ -353,7 +364,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
         const v = await visit(url, options);
         try {
           if (mode === 'print') await v.page.emulateMedia({ media: 'print' });
-          await v.page.screenshot({ path: path.join(SHOTS, `${name}-${mode}.png`), fullPage: true });
+          await v.page.screenshot({ path: path.join(SHOTS, `${name}-${mode}.png`), fullPage: true, timeout: 180_000 }); // a long page at 2× on a busy machine
           // Nothing wider than the screen: no sideways scrolling of the whole page.
           const overflow = await v.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
           expect(overflow, `${name} ${mode}`).toBeLessThanOrEqual(0);
@@ -362,13 +373,13 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
         }
       }
     }
-  }, 300_000); // 24 fresh pages, each screenshotted whole
+  }, 1_200_000); // 33 fresh pages, each screenshotted whole
 
   it('the print stylesheet hides the chrome and prints link URLs', async () => {
     const v = await visit(urls.article);
     try {
       await v.page.emulateMedia({ media: 'print' });
-      for (const sel of ['.site-nav', '.battery-float', '.dashboard']) expect(await v.page.locator(sel).isVisible(), sel).toBe(false);
+      for (const sel of ['.nav', '.meter', '.dashboard']) expect(await v.page.locator(sel).isVisible(), sel).toBe(false);
       const printed = await v.page.evaluate(() => {
         const a = document.querySelector<HTMLAnchorElement>('.prose a[href^="http"]');
         return a ? getComputedStyle(a, '::after').content : null;
@@ -379,10 +390,31 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
     }
   });
 
+  it('footnote back-links (↩) are touch targets of at least 24 × 24 px, desktop and phone', async () => {
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+      const v = await visit(urls.zinePart, { viewport });
+      try {
+        const sizes = await v.page.locator('a[data-footnote-backref]').evaluateAll((links) =>
+          links.map((a) => {
+            const r = a.getBoundingClientRect();
+            return { width: r.width, height: r.height };
+          }),
+        );
+        expect(sizes.length).toBeGreaterThan(0);
+        for (const size of sizes) {
+          expect(size.width, `${viewport.width}px`).toBeGreaterThanOrEqual(24);
+          expect(size.height, `${viewport.width}px`).toBeGreaterThanOrEqual(24);
+        }
+      } finally {
+        await v.close();
+      }
+    }
+  });
+
   it('axe-core (WCAG 2.2 AA and best practices) finds no violations on any kind of page, desktop and phone', async () => {
     setStats(statsJson({ percent: 64, charging: true }));
     const axePath = path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
-    for (const url of ['/', urls.article, urls.guide, urls.zineIssue, urls.zinePart, urls.power, '/archive/', urls.tag, '/404.html']) {
+    for (const url of everyType) {
       for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
         const v = await visit(url, { viewport });
         try {
@@ -399,7 +431,7 @@ describe.skipIf(!ok)('solar theme in Chromium', () => {
         }
       }
     }
-  });
+  }, 600_000); // 22 page views, each audited whole
 
   it('the Nu Html Checker reports no errors on any built page', () => {
     const files = htmlFiles(out);

@@ -100,7 +100,7 @@ describe('zine', () => {
     expect(pager(first)).toEqual({ next: second.url });
     expect(pager(second)).toEqual({ prev: first.url, next: third.url });
     expect(pager(third)).toEqual({ prev: second.url });
-    expect(toHtml(select(lay(s, second.url), '.entry-kicker')!)).toContain('Part 2 of 3');
+    expect(toHtml(select(lay(s, second.url), '.kicker')!)).toContain('Part 2 of 3');
   });
 });
 
@@ -196,7 +196,7 @@ describe('generated pages', () => {
   it('the archive groups everything by year, newest first', async () => {
     const s = await site();
     const tree = lay(s, '/archive/');
-    expect(selectAll(tree, '.archive-year-title').map((e) => toHtml(e.children))).toEqual(['2019', '2018', '2016']);
+    expect(selectAll(tree, '.year').map((e) => toHtml(e.children))).toEqual(['2019', '2018', '2016']);
     // Same date: the zine issue, then its parts in print order.
     expect(selectAll(tree, '.archive-list a').map((a) => a.properties.href)).toEqual([
       '/own-server/',

@@ -14,17 +14,16 @@ function set(name, text) {
   each('[data-stat="' + name + '"]', function (el) { el.textContent = text; });
 }
 function num(v) { return typeof v === 'number' && isFinite(v) ? v : null; }
-function obj(v) { return v && typeof v === 'object' && !(v instanceof Array) ? v : {}; }
 function unit(v, n, u) { return v === null ? NA : v.toFixed(n) + '\u00A0' + u; }
 function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
 function ago(ms) {
   var m = Math.round(ms / 6e4);
-  return m < 1 ? 'less than a minute ago' : plural(m, 'minute') + ' ago';
+  return (m < 1 ? 'less than a minute' : plural(m, 'minute')) + ' ago';
 }
 function uptime(s) {
   if (s === null || s < 0) return NA;
-  var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
-  return h >= 24 ? plural(Math.floor(h / 24), 'day') + ', ' + plural(h % 24, 'hour') : h ? plural(h, 'hour') + ', ' + plural(m, 'minute') : plural(m, 'minute');
+  var h = Math.floor(s / 3600), m = plural(Math.floor(s % 3600 / 60), 'minute');
+  return h >= 24 ? plural(Math.floor(h / 24), 'day') + ', ' + plural(h % 24, 'hour') : h ? plural(h, 'hour') + ', ' + m : m;
 }
 function clock(tz, now) {
   try {
@@ -32,25 +31,24 @@ function clock(tz, now) {
   } catch (e) { /* unknown zone */ }
   return 'unknown';
 }
+function day(date, o) {
+  o.timeZone = 'UTC';
+  return date.toLocaleDateString('en-GB', o);
+}
+/* Up to three days: "Tue ☀ · Wed ☁" in the footer, "Tuesday 24 November: sunny ☀" on the power page. */
 function days(list) {
-  var out = [];
-  for (var i = 0; list instanceof Array && i < list.length && out.length < 3; i++) {
-    var f = obj(list[i]), date = /^\d{4}-\d\d-\d\d$/.test(f.date) ? new Date(f.date + 'T12:00:00Z') : null;
-    if (!date || isNaN(date)) continue;
-    var sky = SKY.hasOwnProperty(f.sky) ? f.sky : 'unknown';
-    out.push({
-      short: date.toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' }) + ' ' + SKY[sky],
-      long: date.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }) + ': ' + sky.replace('-', ' ') + ' ' + SKY[sky]
-    });
+  var short = [], long = [];
+  for (var i = 0; list instanceof Array && i < list.length && short.length < 3; i++) {
+    var f = list[i] || {}, date = new Date(f.date + 'T12:00:00Z'), sky = SKY.hasOwnProperty(f.sky) ? f.sky : 'unknown';
+    if (!/^\d{4}-\d\d-\d\d$/.test(f.date) || isNaN(date)) continue;
+    short.push(day(date, { weekday: 'short' }) + ' ' + SKY[sky]);
+    long.push(day(date, { weekday: 'long', day: 'numeric', month: 'long' }) + ': ' + sky.replace('-', ' ') + ' ' + SKY[sky]);
   }
-  set('forecast', out.length ? out.map(function (x) { return x.short; }).join(' \u00B7 ') : 'none');
+  set('forecast', short.join(' \u00B7 ') || 'none');
+  if (!long.length) long.push('No forecast available.');
   each('[data-stat="forecast-list"]', function (ol) {
-    while (ol.firstChild) ol.removeChild(ol.firstChild);
-    for (var j = 0; j < (out.length || 1); j++) {
-      var li = d.createElement('li');
-      li.textContent = out.length ? out[j].long : 'No forecast available.';
-      ol.appendChild(li);
-    }
+    ol.textContent = '';
+    for (var j = 0; j < long.length; j++) ol.appendChild(d.createElement('li')).textContent = long[j];
   });
 }
 function level(state, pct) {
@@ -73,24 +71,20 @@ function show(data, now) {
   var written = typeof data.generated === 'string' ? Date.parse(data.generated) : NaN, age = now - written;
   if (isNaN(written) || age < -STALE) return unknown(BAD);
   if (age > STALE) return unknown('the board last reported ' + ago(age));
-  var b = obj(data.battery), p = obj(data.power), s = obj(data.system);
-  var pct = num(b.percent), ch = typeof b.charging === 'boolean' ? b.charging : null;
-  if (pct !== null && (pct < 0 || pct > 100)) pct = null;
-  if (pct !== null) pct = Math.round(pct);
-  var state = ch ? 'charging' : ch === false ? 'draining' : '';
+  /* A part of the wrong type reads as missing fields: (5).percent and 'x'.percent are undefined. */
+  var b = data.battery || {}, p = data.power || {}, s = data.system || {}, load = [], i;
+  var pct = num(b.percent), ch = b.charging, bw = num(p.battery_w);
+  pct = pct === null || pct < 0 || pct > 100 ? null : Math.round(pct);
+  var state = ch === true ? 'charging' : ch === false ? 'draining' : '';
   level(pct === null ? 'unknown' : state || 'level', pct || 0);
-  set('battery-short', pct === null ? '?' : pct + '%' + (ch === true ? ' \u2600' : ch === false ? ' \u263E' : ''));
+  set('battery-short', pct === null ? '?' : pct + '%' + (state && (ch ? ' \u2600' : ' \u263E')));
   set('battery', pct === null ? 'unknown' : pct + '%' + (state && ', ' + state));
-  set('solar-w', unit(num(p.solar_w), 2, 'W'));
-  var bw = num(p.battery_w);
-  set('battery-w', bw !== null && bw < 0 ? 'none (charging at ' + unit(-bw, 2, 'W') + ')' : unit(bw, 2, 'W'));
-  set('load-w', unit(num(p.load_w), 2, 'W'));
-  set('voltage', unit(num(b.voltage_v), 2, 'V'));
-  set('current', unit(num(b.current_a), 2, 'A'));
-  set('cpu-temp', unit(num(s.cpu_temp_c), 1, '\u00B0C'));
-  var load = [];
-  for (var i = 0; s.load instanceof Array && i < 3; i++) if (num(s.load[i]) !== null) load.push(s.load[i].toFixed(2));
-  set('load', load.length ? load.join(', ') : NA);
+  set('battery-w', bw < 0 ? 'none (charging at ' + unit(-bw, 2, 'W') + ')' : unit(bw, 2, 'W'));
+  /* [data-stat, value, unit, decimals (2)] */
+  var figures = [['solar-w', p.solar_w, 'W'], ['load-w', p.load_w, 'W'], ['voltage', b.voltage_v, 'V'], ['current', b.current_a, 'A'], ['cpu-temp', s.cpu_temp_c, '\u00B0C', 1]];
+  for (i = 0; i < figures.length; i++) set(figures[i][0], unit(num(figures[i][1]), figures[i][3] || 2, figures[i][2]));
+  for (i = 0; s.load instanceof Array && i < 3; i++) if (num(s.load[i]) !== null) load.push(s.load[i].toFixed(2));
+  set('load', load.join(', ') || NA);
   set('uptime', uptime(num(s.uptime_s)));
   set('local-time', clock(data.timezone, now));
   set('status', 'Live figures from the board, ' + ago(Math.max(0, age)) + '.');
@@ -98,40 +92,37 @@ function show(data, now) {
 }
 
 function load() {
-  var url = root.getAttribute('data-stats');
-  if (!url || !window.XMLHttpRequest || !window.JSON) return;
-  var x = new XMLHttpRequest();
+  var url = root.getAttribute('data-stats'), x;
+  if (!url) return;
+  x = new XMLHttpRequest();
   x.open('GET', url);
   x.timeout = 1e4;
   x.onload = function () {
     if (x.status !== 200) return unknown('the board has not published any');
-    var data;
-    try { data = JSON.parse(x.responseText); } catch (e) { return unknown(BAD); }
-    try { show(data, Date.now()); } catch (e) { unknown(BAD); }
+    try { show(JSON.parse(x.responseText), Date.now()); } catch (e) { unknown(BAD); }
   };
   x.onerror = x.ontimeout = function () { unknown('the board could not be reached'); };
   x.send();
 }
 
-/* "View the original image": a link without JS, an in-place toggle with it. */
+/* "View the original image": a link without JS, an in-place toggle with it (the <picture>'s sources
+   step aside while the original shows). */
 each('a[data-original-toggle]', function (a) {
-  var fig = a.parentNode;
-  while (fig && fig.nodeName !== 'FIGURE') fig = fig.parentNode;
-  var img = fig && fig.querySelector('img');
+  /* figure > p.figure-tools > a (rehype/figures.ts) */
+  var fig = a.parentNode.parentNode, img = fig.querySelector('img'), on = false;
   if (!img) return;
-  var btn = d.createElement('button'), original = a.getAttribute('href'), dithered = img.getAttribute('src');
+  var btn = d.createElement('button'), src = [img.getAttribute('src'), a.getAttribute('href')];
+  var sources = fig.querySelectorAll('source'), sets = [];
+  for (var i = 0; i < sources.length; i++) sets.push(sources[i].getAttribute('srcset'));
   btn.type = 'button';
   btn.className = 'original-toggle';
   btn.textContent = 'Show the original image';
   btn.onclick = function () {
-    var on = / is-original/.test(fig.className), src = fig.querySelectorAll('source');
-    for (var i = 0; i < src.length; i++) {
-      if (on) src[i].setAttribute('srcset', src[i].getAttribute('data-srcset'));
-      else { src[i].setAttribute('data-srcset', src[i].getAttribute('srcset')); src[i].removeAttribute('srcset'); }
-    }
-    img.setAttribute('src', on ? dithered : original);
-    fig.className = on ? fig.className.replace(' is-original', '') : fig.className + ' is-original';
-    btn.textContent = on ? 'Show the original image' : 'Show the dithered image';
+    on = !on;
+    for (var i = 0; i < sources.length; i++) on ? sources[i].removeAttribute('srcset') : sources[i].setAttribute('srcset', sets[i]);
+    img.setAttribute('src', src[+on]);
+    fig.className = on ? fig.className + ' is-original' : fig.className.replace(' is-original', '');
+    btn.textContent = 'Show the ' + (on ? 'dithered' : 'original') + ' image';
   };
   a.parentNode.replaceChild(btn, a);
 });

@@ -8,10 +8,10 @@ import { showing } from '../lib/reads.ts';
 import { zineOf } from '../lib/site-map.ts';
 
 function entryHeader(page: Page, ctx: LayoutContext, kicker: Element | undefined): Element {
-  return h('header.entry-header', [
+  return h('header.intro', [
     kicker,
     // Long titles (a guide's full title) step down a size so the header stays a header.
-    h('h1', { className: ['entry-title', ...(page.title.length > 60 ? ['is-long'] : [])] }, page.title),
+    h('h1', { className: ['title', ...(page.title.length > 60 ? ['long'] : [])] }, page.title),
     page.summary ? h('p.dek', page.summary) : undefined,
     byline(page, ctx),
   ]);
@@ -44,11 +44,11 @@ function entry(ctx: LayoutContext, bodyClass: string, kicker: Element | undefine
 }
 
 export const article: Layout = showing((ctx) =>
-  entry(ctx, 'layout-article', ctx.page.category ? h('p.entry-kicker', categoryLink(ctx.page.category)) : undefined),
+  entry(ctx, 'layout-article', ctx.page.category ? h('p.kicker', categoryLink(ctx.page.category)) : undefined),
 );
 
 export const guide: Layout = showing((ctx) =>
-  entry(ctx, 'layout-guide', ctx.page.category ? h('p.entry-kicker', categoryLink(ctx.page.category)) : undefined, {
+  entry(ctx, 'layout-guide', ctx.page.category ? h('p.kicker', categoryLink(ctx.page.category)) : undefined, {
     toc: true,
   }),
 );
@@ -60,8 +60,8 @@ export const zinePart: Layout = showing((ctx) => {
   const prev = zine && i > 0 ? zine.parts[i - 1] : undefined;
   const next = zine && i >= 0 ? zine.parts[i + 1] : undefined;
   const kicker = zine
-    ? h('p.entry-kicker', [
-        h('a.kicker', { href: zine.index.url }, zine.index.title),
+    ? h('p.kicker', [
+        h('a', { href: zine.index.url }, zine.index.title),
         i >= 0 ? h('span.part-count', ` · Part ${i + 1} of ${zine.parts.length}`) : undefined,
       ])
     : undefined;

@@ -13,12 +13,12 @@ const GUIDES = 6;
 function zineFeature(zine: ZineIssue): Element {
   const { index, parts } = zine;
   return h('section.home-zine', { ariaLabelledBy: 'home-zine-title' }, [
-    h('h2.section-title', { id: 'home-zine-title' }, 'The zine'),
+    h('h2.rubric', { id: 'home-zine-title' }, 'The zine'),
     h('div.home-zine-inner', [
       // A typographic cover, like the printed issue's; the heading beside it says the same for screen readers.
-      h('p.zine-cover', { ariaHidden: 'true' }, index.title),
+      h('p.cover', { ariaHidden: 'true' }, index.title),
       h('div.home-zine-text', [
-        h('h3.home-zine-issue', h('a', { href: index.url }, index.title)),
+        h('h3.issue', h('a', { href: index.url }, index.title)),
         index.summary ? h('p', index.summary) : undefined,
         h('ol.home-zine-parts', parts.map((p) => h('li', h('a', { href: p.url }, p.title)))),
         h('p', h('a.button', { href: index.url }, 'Read the issue')),
@@ -42,15 +42,15 @@ export const home: Layout = showing(
     const { latest, more, zine, guides, guideCategory } = homeSelection(ctx.site);
     const sections: Array<Element | undefined> = [
       h('section.home-latest', { ariaLabelledBy: 'home-latest-title' }, [
-        h('h2.section-title', { id: 'home-latest-title' }, 'Latest writing'),
-        postList(latest, ctx, { rank: 3, lead: true, className: 'home-grid' }),
+        h('h2.rubric', { id: 'home-latest-title' }, 'Latest writing'),
+        postList(latest, ctx, { rank: 3, lead: true, className: 'cols' }),
         more ? h('p.more', h('a', { href: archiveUrl }, 'Everything we have published, by year')) : undefined,
       ]),
       zine ? zineFeature(zine) : undefined,
       guides.length
         ? h('section.home-guides', { ariaLabelledBy: 'home-guides-title' }, [
-            h('h2.section-title', { id: 'home-guides-title' }, 'Guides'),
-            postList(guides, ctx, { rank: 3, kicker: false, className: 'home-grid home-grid-3' }),
+            h('h2.rubric', { id: 'home-guides-title' }, 'Guides'),
+            postList(guides, ctx, { rank: 3, kicker: false, className: 'cols cols-3' }),
             guideCategory ? h('p.more', h('a', { href: categoryUrl(guideCategory) }, `All ${guideCategory}`)) : undefined,
           ])
         : undefined,

@@ -42,9 +42,9 @@ export const list: Layout = showing((ctx) => {
     description: `${pages.length} ${pages.length === 1 ? 'piece' : 'pieces'} ${t.termKind === 'tag' ? `tagged ${name}` : `in ${name}`} on ${ctx.config.title}.`,
     bodyClass: 'layout-list',
     main: [
-      h('header.list-header', [
-        h('p.entry-kicker', h('span.kicker', t.termKind === 'category' ? 'Category' : 'Tag')),
-        h('h1.entry-title', heading),
+      h('header.intro', [
+        h('p.kicker', h('span', t.termKind === 'category' ? 'Category' : 'Tag')),
+        h('h1.title', heading),
         h('p.list-count', `${pages.length} ${pages.length === 1 ? 'piece' : 'pieces'}`),
       ]),
       postList(pages, ctx, { kicker: t.termKind === 'tag' }),
@@ -96,10 +96,10 @@ export const archive: Layout = showing((ctx) => {
     description: `Everything published on ${config.title}, by year.`,
     bodyClass: 'layout-archive',
     main: [
-      h('header.list-header', [h('h1.entry-title', 'Archive'), h('p.list-count', `${total} pieces, newest first`)]),
+      h('header.intro', [h('h1.title', 'Archive'), h('p.list-count', `${total} pieces, newest first`)]),
       ...years.map(([year, pages]) =>
         h('section.archive-year', { ariaLabelledBy: `y${year}` }, [
-          h('h2.archive-year-title', { id: `y${year}` }, String(year)),
+          h('h2.year', { id: `y${year}` }, String(year)),
           h(
             'ol.archive-list',
             pages.map((p) =>
@@ -107,7 +107,7 @@ export const archive: Layout = showing((ctx) => {
                 timeElement(p.date!, config.language),
                 ' ',
                 h('a', { href: p.url }, p.title),
-                h('span.archive-kind', ` ${kindLabel[p.kind] ?? ''}`),
+                h('span.kind', ` ${kindLabel[p.kind] ?? ''}`),
               ]),
             ),
           ),
@@ -126,7 +126,7 @@ export const notFound: Layout = showing((ctx) => {
     description: 'There is nothing at this address.',
     bodyClass: 'layout-not-found',
     main: [
-      h('header.list-header', [h('p.entry-kicker', h('span.kicker', 'Error 404')), h('h1.entry-title', 'Page not found')]),
+      h('header.intro', [h('p.kicker', h('span', 'Error 404')), h('h1.title', 'Page not found')]),
       h('div.prose', [
         h('p', [
           'There is nothing at this address. It may have moved, or the link that brought you here is wrong. ',
@@ -139,7 +139,7 @@ export const notFound: Layout = showing((ctx) => {
       ]),
       site.posts.length
         ? h('section.home-latest', { ariaLabelledBy: 'nf-latest' }, [
-            h('h2.section-title', { id: 'nf-latest' }, 'Latest'),
+            h('h2.rubric', { id: 'nf-latest' }, 'Latest'),
             postList(notFoundLatest(site), ctx, { rank: 3 }),
           ])
         : undefined,

@@ -18,7 +18,7 @@ function plain(ctx: LayoutContext, bodyClass: string, after: Element[] = []) {
     bodyClass,
     main: [
       h('article.entry', [
-        h('header.entry-header', [h('h1.entry-title', page.title), page.summary ? h('p.dek', page.summary) : undefined]),
+        h('header.intro', [h('h1.title', page.title), page.summary ? h('p.dek', page.summary) : undefined]),
         bodyOf(page),
       ]),
       ...after,
@@ -45,7 +45,7 @@ function liveFigures(ctx: LayoutContext): Element {
   const { board } = ctx.config;
   return h('section.power-live', { ariaLabelledBy: 'power-live-title' }, [
     h('h2', { id: 'power-live-title' }, 'Right now'),
-    h('p.power-status', { dataStat: 'status' }, 'Live figures appear here when JavaScript runs.'),
+    h('p.status', { dataStat: 'status' }, 'Live figures appear here when JavaScript runs.'),
     h(
       'dl.figures',
       figures.map(([label, , stat]) =>
@@ -95,7 +95,7 @@ function powerHistory(ctx: LayoutContext): Element {
 }
 
 function whenItRunsOut(ctx: LayoutContext): Element {
-  return h('aside.power-offline', { ariaLabelledBy: 'power-offline-title' }, [
+  return h('aside.offline', { ariaLabelledBy: 'power-offline-title' }, [
     h('h2', { id: 'power-offline-title' }, 'When the battery runs out'),
     h('p', [
       'After a few dark days the battery empties and this website goes offline until the sun comes back. ',

@@ -45,11 +45,11 @@ export const zineIssue: Layout = showing((ctx) => {
       'ol',
       parts.map((p, i) =>
         h('li', [
-          h('span.zine-number', { ariaHidden: 'true' }, String(i + 1).padStart(2, '0')),
-          h('div.zine-entry', [
-            h('h3.zine-entry-title', h('a', { href: p.url }, p.title)),
-            p.authors.length ? h('p.zine-entry-authors', listNames(p.authors)) : undefined,
-            p.summary ? h('p.zine-entry-summary', p.summary) : undefined,
+          h('span.number', { ariaHidden: 'true' }, String(i + 1).padStart(2, '0')),
+          h('div.part', [
+            h('h3.part-title', h('a', { href: p.url }, p.title)),
+            p.authors.length ? h('p.authors', listNames(p.authors)) : undefined,
+            p.summary ? h('p.part-summary', p.summary) : undefined,
           ]),
         ]),
       ),
@@ -71,9 +71,9 @@ export const zineIssue: Layout = showing((ctx) => {
     bodyClass: 'layout-zine-issue',
     main: [
       h('article.entry', [
-        h('header.entry-header', [
-          h('p.entry-kicker', h('span.kicker', 'Zine')),
-          h('h1.entry-title', page.title),
+        h('header.intro', [
+          h('p.kicker', h('span', 'Zine')),
+          h('h1.title', page.title),
           page.summary ? h('p.dek', page.summary) : undefined,
           byline(page, ctx),
         ]),

@@ -36,7 +36,7 @@ export function byline(page: Page, ctx: LayoutContext): Element {
 }
 
 export function categoryLink(name: string): Element {
-  return h('a.kicker', { href: categoryUrl(name) }, name);
+  return h('a', { href: categoryUrl(name) }, name);
 }
 
 export function tagList(tags: string[]): Element | undefined {
@@ -61,12 +61,12 @@ export function postList(pages: Page[], ctx: LayoutContext, o: PostListOptions =
   const rank = o.rank ?? 2;
   return h(
     'ol',
-    { className: ['post-list', ...(o.className?.split(' ') ?? [])] },
+    { className: ['posts', ...(o.className?.split(' ') ?? [])] },
     pages.map((p, i) =>
-      h('li', { className: ['post', ...(o.lead && i === 0 ? ['post-lead'] : [])] }, [
-        o.kicker !== false && p.category ? h('p.post-kicker', categoryLink(p.category)) : undefined,
+      h('li', { className: ['post', ...(o.lead && i === 0 ? ['lead'] : [])] }, [
+        o.kicker !== false && p.category ? h('p.kicker', categoryLink(p.category)) : undefined,
         h(`h${rank}.post-title`, h('a', { href: p.url }, p.title)),
-        o.summary !== false && p.summary ? h('p.post-summary', p.summary) : undefined,
+        o.summary !== false && p.summary ? h('p.summary', p.summary) : undefined,
         byline(p, ctx),
       ]),
     ),
@@ -109,8 +109,8 @@ export function pager(label: string, prev?: Page, next?: Page): Element | undefi
   if (!prev && !next) return undefined;
   return h('nav.pager', { ariaLabel: label }, [
     h('ul', [
-      prev ? h('li.pager-prev', h('a', { href: prev.url, rel: 'prev' }, [h('span.pager-dir', 'Previous'), h('span.pager-title', prev.title)])) : undefined,
-      next ? h('li.pager-next', h('a', { href: next.url, rel: 'next' }, [h('span.pager-dir', 'Next'), h('span.pager-title', next.title)])) : undefined,
+      prev ? h('li.pager-prev', h('a', { href: prev.url, rel: 'prev' }, [h('span.dir', 'Previous'), h('span.pager-title', prev.title)])) : undefined,
+      next ? h('li.next', h('a', { href: next.url, rel: 'next' }, [h('span.dir', 'Next'), h('span.pager-title', next.title)])) : undefined,
     ]),
   ]);
 }

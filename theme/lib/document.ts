@@ -58,7 +58,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   ]);
 
   // The page background fills up to --battery-level; this label floats at that height (on wide screens).
-  const batteryFloat = h('p.battery-float', [
+  const batteryFloat = h('p.meter', [
     h('a.battery-label', { href: powerUrl }, [
       h('span.sr-only', 'Solar battery: '),
       h('span.battery-value', { dataStat: 'battery-short' }),
@@ -69,15 +69,15 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   const siteTitle = h('a', { href: '/', rel: 'home' }, config.title);
   // The menu opens through :target on the masthead itself, so opening it does not scroll the page.
   const masthead = h('header.masthead', { id: 'menu' }, [
-    h('div.masthead-inner', [
-      h('div.masthead-title', [
+    h('div.bar', [
+      h('div.brand', [
         o.siteTitleIsHeading ? h('h1.site-title', siteTitle) : h('p.site-title', siteTitle),
-        config.subtitle ? h('p.site-subtitle', config.subtitle) : undefined,
+        config.subtitle ? h('p.tagline', config.subtitle) : undefined,
       ]),
       batteryFloat,
       // Without JavaScript the menu opens through :target; without CSS it is a plain list of links.
       h('a.menu-open', { href: '#menu' }, 'Menu'),
-      h('nav.site-nav', { ariaLabel: 'Main' }, [
+      h('nav.nav', { ariaLabel: 'Main' }, [
         h(
           'ul',
           nav.map((item) =>
@@ -113,7 +113,7 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   const html = h('html', { lang: config.language, dataStats: config.board.statsUrl }, [
     head,
     h('body', { className: [o.bodyClass] }, [
-      h('a.skip-link', { href: '#main' }, 'Skip to content'),
+      h('a.skip', { href: '#main' }, 'Skip to content'),
       masthead,
       h('main', { id: 'main' }, [previewMark(ctx), ...o.main]),
       footer,
@@ -170,7 +170,7 @@ function dashboard(ctx: LayoutContext, powerUrl: string): Element {
       ' ',
       h('span.dashboard-status', { dataStat: 'status' }),
     ]),
-    h('noscript', h('p.dashboard-note', [
+    h('noscript', h('p.note', [
       'With JavaScript off, the battery level comes from the board’s style sheet; the other figures are in ',
       h('a', { href: ctx.config.board.statsUrl }, 'the raw power statistics'),
       '.',

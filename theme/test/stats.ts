@@ -29,3 +29,8 @@ export function batteryCss(percent: number | null, charging: boolean | null): st
   const symbol = percent === null ? '' : charging ? ' \\2600' : ' \\263E';
   return `/* solarpress power stats */\n:root{--battery-level:${percent ?? 0}%}\n.battery-label::after{content:"${percent === null ? '?' : `${percent}%${symbol}`}"}\n`;
 }
+
+/** A stand-in for the board's chart of the last days (/api/power-history.svg): the power page and every footer show it. */
+export function powerHistorySvg(): string {
+  return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 250"><rect width="640" height="250" fill="#f2b705"/></svg>';
+}
