@@ -10,21 +10,17 @@ import { visit } from 'unist-util-visit';
 import type { ResolvedConfig } from '../../../src/types.ts';
 import { bookTree, isFootnoteRef, isFootnoteSection } from '../book-body.ts';
 import type { Edition } from '../edition.ts';
+import type { PrintImage } from './images.ts';
 import { rehypePrintedUrls } from './printed-urls.ts';
 import { PRINT_CSS } from './styles.ts';
-
-export interface PrintImage {
-  /** data: URL of the image as printed. */
-  src: string;
-}
 
 export interface PrintDocumentOptions {
   /** Printed page number of each part's first page (pass 2), or undefined (pass 1 prints '…'). */
   pageNumbers?: number[];
   /** Pass 1: a marker link in each part's heading, so the part's first page can be found in the PDF. */
   markers: boolean;
-  /** A published image (site-absolute URL) as it is printed. */
-  image(url: string): string;
+  /** A published image (site-absolute URL) as it is printed (print/images.ts); undefined leaves it as it is. */
+  image(url: string): PrintImage | undefined;
 }
 
 /** The marker URL of part i, found in pass 1's PDF annotations. */
@@ -73,12 +69,26 @@ export function printDocument(edition: Edition, config: ResolvedConfig, options:
   const pageCss: string[] = [];
   const parts = edition.parts.map((page, i) => {
     const id = partId(i);
+    const printed = new Map<string, PrintImage>();
     const tree = bookTree(page.body ?? { type: 'root', children: [] }, {
       siteUrl: config.url,
       pageUrl: page.url,
       // Links between parts stay web links (printed with their URL); a link inside the part stays a fragment.
       target: (url, fragment) => (url === page.url ? (fragment ? `#${fragment}` : `#${id}`) : undefined),
-      image: options.image,
+      image: (url) => {
+        const image = options.image(url);
+        if (!image) return url;
+        printed.set(image.src, image);
+        return image.src;
+      },
+    });
+    // Each image exactly as wide as it was dithered for, so its dots are the print dither's.
+    visit(tree, 'element', (node: Element) => {
+      const image = node.tagName === 'img' ? printed.get(String(node.properties.src)) : undefined;
+      if (image?.widthMm === undefined) return;
+      delete node.properties.width;
+      delete node.properties.height;
+      node.properties.style = `width: ${image.widthMm.toFixed(2)}mm`;
     });
     printFootnotes(tree);
     rehypePrintedUrls({ heading: 'Links' })(tree);

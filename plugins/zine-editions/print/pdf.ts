@@ -5,11 +5,11 @@
  * annotations with pdf-lib), the second prints those numbers in the contents.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
-import sharp from 'sharp';
 import type { ResolvedConfig } from '../../../src/types.ts';
 import type { Edition } from '../edition.ts';
-import { MissingImageError, type ReadOutput } from '../epub.ts';
+import type { ReadOutput } from '../epub.ts';
 import { markerUrl, printDocument } from './html.ts';
+import { printImages } from './images.ts';
 
 export interface PrintOptions {
   chromium: string;
@@ -22,27 +22,6 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 /** Text-block width of an A5 page with the stylesheet's margins (148 - 2 × 15 mm), in CSS pixels. */
 const TEXT_WIDTH_PX = Math.round((118 / 25.4) * 96);
-
-/** Images for print: the site's dithered pixels in grey (no colour on a black-and-white printer), as data: URLs. */
-async function printImages(edition: Edition, read: ReadOutput): Promise<Map<string, string>> {
-  const urls = new Set<string>();
-  for (const page of edition.parts) {
-    const walk = (node: unknown): void => {
-      const n = node as { type?: string; tagName?: string; properties?: Record<string, unknown>; children?: unknown[] };
-      if (n.type === 'element' && n.tagName === 'img' && typeof n.properties?.src === 'string' && n.properties.src.startsWith('/')) urls.add(n.properties.src);
-      n.children?.forEach(walk);
-    };
-    walk(page.body);
-  }
-  const images = new Map<string, string>();
-  for (const url of urls) {
-    const bytes = read(url.slice(1));
-    if (!bytes) throw new MissingImageError(`the image ${url} is not published, so the print edition cannot hold it`);
-    const grey = await sharp(bytes).greyscale().png({ compressionLevel: 9 }).toBuffer();
-    images.set(url, `data:image/png;base64,${grey.toString('base64')}`);
-  }
-  return images;
-}
 
 /** 1-based page number on which each marker link sits. */
 async function markerPages(pdf: Uint8Array, count: number): Promise<number[]> {
@@ -66,7 +45,7 @@ async function markerPages(pdf: Uint8Array, count: number): Promise<number[]> {
 
 export async function printPdf(edition: Edition, config: ResolvedConfig, read: ReadOutput, options: PrintOptions): Promise<Uint8Array> {
   const images = await printImages(edition, read);
-  const image = (url: string) => images.get(url) ?? url;
+  const image = (url: string) => images.get(url);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: options.chromium, args: CHROMIUM_ARGS });
   try {
