@@ -32,7 +32,7 @@ import { loadTheme, themeAssets } from './theme.ts';
 import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
-import { CODE_HASH, VERSION } from './version.ts';
+import { solarpressCodeHash, VERSION } from './version.ts';
 
 export interface BuildOptions {
   root: string;
@@ -174,7 +174,7 @@ export class SiteBuilder {
       read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
     };
 
-    const settingsHash = hashOf(VERSION, CODE_HASH, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
+    const settingsHash = hashOf(VERSION, solarpressCodeHash(), JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
     phase('config');
     // Files that fail to load are reported together with what rendering the others finds (broken links…).
     const loadErrors: ContentError[] = [];
@@ -221,7 +221,7 @@ export class SiteBuilder {
         staging.prepare(files.map((f) => f.page.outputPath));
       }
       const workerCount = this.textWorkerCount(misses.length);
-      const workers = workerCount > 0 ? new TextWorkers(workerCount, { root, config, configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
+      const workers = workerCount > 0 ? await TextWorkers.start(workerCount, { root, config, configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
       const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
       let fresh: Settled<BodyResult>[];
       // A counter only when there is a wait worth showing.

@@ -25,14 +25,12 @@ const MODULES = CACHE.store('modules', '3');
 const LOCATION = contentHash(PACKAGE_ROOT);
 
 /**
- * Entry points of solarpress's own bundle: the CLI, and the threads and processes it starts that
- * run its TypeScript (so they start as fast as the CLI).
+ * Entry points of solarpress's own bundle: the CLI, and the commands that start from an entry of
+ * their own (COMMAND_ENTRIES). Threads and processes start from bundles of their own entries
+ * (entryBundle, src/threads.ts), named where they are started: a plugin names its worker in its own code.
  */
 export const ENTRIES = {
   cli: 'src/cli.ts',
-  'text-worker': 'src/render/text-worker-main.ts',
-  'dither-worker': 'plugins/dither/worker-main.ts',
-  'dev-server': 'src/dev/main.ts',
   'dither-cli': 'plugins/dither/cli-main.ts',
 };
 
@@ -116,33 +114,60 @@ const COMMON = {
 };
 
 /**
- * @typedef {object} CoreManifest
+ * @typedef {object} BundleManifest
  * @property {string} bundle the folder entry holding the bundle
  * @property {string} tools hash of package.json, package-lock.json and esbuild's version
  * @property {Record<string, string>} inputs solarpress's own sources the bundle was made from (relative) → content hash
  */
 
 /**
- * The folder holding solarpress's bundle for the code as it is now, made first if need be. Sets
- * SOLARPRESS_CODE_HASH (read by src/version.ts, inherited by the threads and processes started from
- * the bundle): the hash of exactly the sources bundled, so that tests and test helpers, which no
- * entry imports, are not part of any cache key.
+ * The folder holding solarpress's bundle for the code as it is now, made first if need be.
  * @returns {Promise<string>}
  */
 export async function solarpressBundle() {
+  const { dir, made } = await cachedBundle('core', Object.fromEntries(Object.entries(ENTRIES).map(([out, source]) => [out, path.join(PACKAGE_ROOT, source)])));
+  if (made) {
+    CORE.prune();
+    // Bundles of the layout before the stores, `core-<hash>/` beside them.
+    for (const name of readdirSync(CACHE.root)) if (/^core-[0-9a-f]{16}$/.test(name)) rmSync(path.join(CACHE.root, name), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * The one way a thread or process of solarpress (or of a plugin) starts: from a bundle of its entry
+ * module (TypeScript or JavaScript), made on first use and again after any of its sources changed,
+ * like the CLI's own. Returns the bundled file.
+ * @param {string} file absolute path of the entry module
+ * @returns {Promise<string>}
+ */
+export async function entryBundle(file) {
+  const out = path.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_-]/g, '-');
+  const { dir } = await cachedBundle(`entry-${contentHash(path.resolve(file))}`, { [out]: file });
+  return path.join(dir, `${out}.mjs`);
+}
+
+/**
+ * A bundle of `entries` (output name → absolute source) for the code as it is now: the one kept
+ * under `name` if its sources are unchanged, else a new one.
+ * @param {string} name
+ * @param {Record<string, string>} entries
+ * @returns {Promise<{ dir: string, manifest: BundleManifest, made: boolean }>}
+ */
+async function cachedBundle(name, entries) {
   const tools = createHash('sha256')
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package.json')))
     .update(readIfThere(path.join(PACKAGE_ROOT, 'package-lock.json')))
     .update(ESBUILD_VERSION)
     .digest('hex');
-  const key = `core-${LOCATION}`;
+  const key = `${name}-${LOCATION}`;
   const found = currentBundle(key, tools);
-  if (found) return found;
+  if (found) return { ...found, made: false };
 
   const esbuild = await loadEsbuild();
   const result = await esbuild.build({
     ...COMMON,
-    entryPoints: Object.entries(ENTRIES).map(([out, source]) => ({ in: path.join(PACKAGE_ROOT, source), out })),
+    entryPoints: Object.entries(entries).map(([out, source]) => ({ in: source, out })),
     outdir: '/', // not written: the output files go into the cache
     write: false,
     metafile: true,
@@ -150,7 +175,6 @@ export async function solarpressBundle() {
     splitting: true,
     chunkNames: 'chunk-[hash]',
     external: EXTERNAL,
-    define: { SOLARPRESS_BUNDLED: 'true' },
   });
   /** @type {Record<string, string>} */
   const inputs = {};
@@ -160,14 +184,11 @@ export async function solarpressBundle() {
   // A folder per version of the code: a process started earlier may still run (and start workers
   // from) the last one, which goes when the store is pruned.
   const files = result.outputFiles.map((file) => /** @type {[string, Uint8Array]} */ ([path.relative('/', file.path), file.contents]));
-  const bundle = CORE.putFolder(`bundle-${LOCATION}-${contentHash(tools + JSON.stringify(inputs))}`, files);
-  /** @type {CoreManifest} */
+  const bundle = CORE.putFolder(`bundle-${key}-${contentHash(tools + JSON.stringify(inputs))}`, files);
+  /** @type {BundleManifest} */
   const manifest = { bundle: bundle.name, tools, inputs };
   CORE.put(key, JSON.stringify(manifest));
-  CORE.prune();
-  // Bundles of the layout before the stores, `core-<hash>/` beside them.
-  for (const name of readdirSync(CACHE.root)) if (/^core-[0-9a-f]{16}$/.test(name)) rmSync(path.join(CACHE.root, name), { recursive: true, force: true });
-  return useBundle(bundle.file, manifest);
+  return { dir: bundle.file, manifest, made: true };
 }
 
 /**
@@ -175,12 +196,12 @@ export async function solarpressBundle() {
  * files are the ones written.
  * @param {string} key
  * @param {string} tools
- * @returns {string | undefined}
+ * @returns {{ dir: string, manifest: BundleManifest } | undefined}
  */
 function currentBundle(key, tools) {
   const data = CORE.get(key);
   if (!data) return undefined;
-  /** @type {CoreManifest} */
+  /** @type {BundleManifest} */
   let manifest;
   try {
     manifest = JSON.parse(data.toString('utf8'));
@@ -194,16 +215,7 @@ function currentBundle(key, tools) {
   }
   const bundle = CORE.find(manifest.bundle.split('.')[0]);
   if (bundle?.name !== manifest.bundle || !CORE.verifyFolder(bundle)) return undefined;
-  return useBundle(bundle.file, manifest);
-}
-
-/**
- * @param {string} dir
- * @param {CoreManifest} manifest
- */
-function useBundle(dir, manifest) {
-  process.env.SOLARPRESS_CODE_HASH = contentHash(JSON.stringify(manifest.inputs));
-  return dir;
+  return { dir: bundle.file, manifest };
 }
 
 /**
@@ -294,6 +306,32 @@ function unchangedModule(key) {
   }
   const known = MODULES.find(key);
   return known?.name === manifest.module && MODULES.read(known) ? known.file : undefined;
+}
+
+/**
+ * Why bundling failed, for a person: esbuild's first error at its file (relative to solarpress),
+ * line and column, and what to do. Undefined for a failure that is not esbuild's.
+ * @param {unknown} error
+ * @returns {{ message: string, file?: string, line?: number, column?: number, hint: string } | undefined}
+ */
+export function bundleFailure(error) {
+  const first = /** @type {{ errors?: import('esbuild').Message[] }} */ (error)?.errors?.[0];
+  if (!first) {
+    const message = error instanceof Error ? error.message : String(error);
+    // esbuild's own binary missing or unusable for this platform.
+    if (/esbuild/i.test(message)) return { message: message.split('\n')[0], hint: 'reinstall solarpress\'s packages: npm install' };
+    return undefined;
+  }
+  const where = first.location;
+  const file = where ? path.resolve(PACKAGE_ROOT, where.file) : undefined;
+  const inPackages = file?.split(path.sep).includes('node_modules') ?? false;
+  return {
+    message: first.text,
+    file,
+    line: where?.line,
+    column: where ? where.column + 1 : undefined,
+    hint: inPackages ? "reinstall solarpress's packages: npm install" : 'fix the code here (solarpress\'s own? restore it: git checkout, or reinstall solarpress)',
+  };
 }
 
 /** @param {string} file */

@@ -8,3 +8,4 @@ export type { BuildContext, CommandEnv, CommandSpec, FileApi, Page, PluginDefini
 export { fileApi } from './markdown/file-api.ts';
 export { parseFlags } from './cli/flags.ts';
 export { UsageError, ContentError } from './errors.ts';
+export { startWorker, workerEntry } from './threads.ts';

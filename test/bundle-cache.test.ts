@@ -92,3 +92,15 @@ describe('the bundle cache', () => {
     expect(bundleOf(dir)).not.toBe(before);
   });
 });
+
+describe('a launcher that cannot bundle', () => {
+  it('says which file and line do not compile, without a stack trace, and exits 1', () => {
+    const dir = copyOfSolarpress(path.join(scratch, 'broken'));
+    spawnSync('sh', ['-c', `echo 'export const broken = ;' >> ${JSON.stringify(path.join(dir, 'src/site.ts'))}`]);
+    const result = run(dir, ['--version']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: solarpress cannot start: its code does not bundle\nsrc\/site\.ts:\d+:\d+: Unexpected ";"\n {2}→ fix the code here/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+});

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import 'sharp'; // load libvips in the main thread first, so workers exiting never unload it
-import { entryUrl } from '../../src/entries.ts';
+import { workerEntry } from '../../src/threads.ts';
 import type { DitherJob, JobOutcome } from './job.ts';
 
 /** How long an idle worker lives (pages render in parallel, so gaps between jobs are short). */
@@ -26,6 +26,9 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
   private reaper?: NodeJS.Timeout;
+  /** The bundled worker, made (or found) when the first job comes. */
+  private entry?: string;
+  private entryReady?: Promise<void>;
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.size = size;
@@ -34,13 +37,24 @@ export class WorkerPool {
   run(job: DitherJob): Promise<JobOutcome> {
     if (this.closed) return Promise.reject(new Error('dither worker pool is closed'));
     clearTimeout(this.reaper);
+    this.entryReady ??= workerEntry(new URL('./worker-main.ts', import.meta.url)).then((file) => {
+      this.entry = file;
+    });
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
-      this.pump();
+      this.entryReady!.then(
+        () => this.pump(),
+        (error: Error) => this.failQueued(error),
+      );
     });
   }
 
+  private failQueued(error: Error): void {
+    for (const task of this.queue.splice(0)) task.reject(error);
+  }
+
   private pump(): void {
+    if (this.closed || !this.entry) return;
     while (this.queue.length > 0) {
       const worker = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : undefined);
       if (!worker) return;
@@ -51,8 +65,8 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    // execArgv: [] — worker.mjs registers tsx itself; the parent's flags (vitest's, --import tsx) stay out.
-    const worker = new Worker(entryUrl('dither-worker', new URL('./worker.mjs', import.meta.url)), { execArgv: [] });
+    // execArgv: [] — the parent's flags (vitest's) stay out.
+    const worker = new Worker(this.entry!, { execArgv: [] });
     worker.unref();
     worker.on('message', (message: { id: number; outcome?: JobOutcome; crash?: string }) => {
       const task = this.running.get(worker);
@@ -84,7 +98,7 @@ export class WorkerPool {
 
   /**
    * Idle workers end after a while. unref() alone does not let the process exit once a worker has
-   * loaded tsx and sharp (a build that fails before buildEnd would hang), so they are terminated.
+   * loaded sharp (a build that fails before buildEnd would hang), so they are terminated.
    */
   private reapSoon(): void {
     clearTimeout(this.reaper);

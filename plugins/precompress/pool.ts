@@ -1,5 +1,6 @@
 /** A fixed set of compression worker threads fed from one queue. */
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../src/threads.ts';
 
 /**
  * How hard to compress (worker.mjs):
@@ -32,8 +33,6 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const WORKER_URL = new URL('./worker.mjs', import.meta.url);
-
 export class CompressionPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
@@ -43,9 +42,14 @@ export class CompressionPool {
   /** Set when a worker died: the pool refuses work from then on instead of hanging. */
   private broken?: Error;
 
-  constructor(size: number) {
+  /** A pool of `size` threads, started from the bundle of ./worker.mjs (src/threads.ts). */
+  static async start(size: number): Promise<CompressionPool> {
+    return new CompressionPool(await workerEntry(new URL('./worker.mjs', import.meta.url)), size);
+  }
+
+  private constructor(entry: string, size: number) {
     for (let i = 0; i < Math.max(1, size); i++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = new Worker(entry, { execArgv: [] });
       worker.on('message', (msg: { id: number; error?: string } & Compressed) => this.settle(worker, msg));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {

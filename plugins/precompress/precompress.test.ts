@@ -173,7 +173,7 @@ describe('precompressDir', () => {
 
 describe('CompressionPool', () => {
   it('passes a worker\'s failure on as a rejection, and keeps working', async () => {
-    const pool = new CompressionPool(1);
+    const pool = await CompressionPool.start(1);
     try {
       // Not bytes: fails before or inside the worker, and only this task fails.
       await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false, effort: 'max' })).rejects.toThrow();

@@ -111,12 +111,12 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   /** Files with identical bytes share one compression. */
   const inFlight = new Map<string, Promise<Siblings>>();
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
-  let pool: CompressionPool | undefined;
+  let pool: Promise<CompressionPool> | undefined;
 
   const compress = async (key: string, data: Buffer, job: CompressJob): Promise<Siblings> => {
-    pool ??= new CompressionPool(Math.min(options.workers, files.length));
+    pool ??= CompressionPool.start(Math.min(options.workers, files.length));
     // A fresh copy: its buffer is moved to the worker.
-    const result = await pool.compress(new Uint8Array(data), job);
+    const result = await (await pool).compress(new Uint8Array(data), job);
     stats.workerMs += result.ms;
     stats.compressed++;
     if (job.effort !== 'max') stats[job.effort]++;
@@ -184,7 +184,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
       }),
     );
   } finally {
-    await pool?.close();
+    await (await pool)?.close();
     await store.flush();
   }
   stats.wallMs = performance.now() - started;

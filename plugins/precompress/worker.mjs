@@ -1,5 +1,4 @@
-// Compresses one file's bytes per message, off the main thread. Plain JavaScript so that
-// worker_threads can start it without a TypeScript loader.
+// Compresses one file's bytes per message, off the main thread; started from its bundle (src/threads.ts).
 import { parentPort } from 'node:worker_threads';
 import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
 import { gzipAsync } from '@gfx/zopfli';

@@ -2,12 +2,9 @@
  * `solarpress dev`: runs the preview server in a child process and starts a fresh one when theme,
  * plugin or config code changes (ES modules cannot be unloaded). Content and CSS edits never restart.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../cli/flags.ts';
-import { BUNDLED, currentEntryUrl } from '../entries.ts';
 import { UsageError } from '../errors.ts';
-import { TSX_EXEC_ARGV } from '../tsx-loader.ts';
+import { startProcess } from '../threads.ts';
 import { choosePort } from './port-check.ts';
 import type { CommandSpec } from '../types.ts';
 
@@ -33,12 +30,9 @@ free one.
     const port = await choosePort(values.host ?? config.dev.host, values.port ? Number(values.port) : config.dev.port, env.log);
     if (port === undefined) return 1;
     for (;;) {
-      const child = fileURLToPath(await currentEntryUrl('dev-server', new URL('./main.ts', import.meta.url)));
+      // From the bundle of the code as it is now: a restart after an edit of solarpress's own code runs the new code.
+      const proc = await startProcess(new URL('./main.ts', import.meta.url), [JSON.stringify({ root: env.root, port, host: values.host, drafts: !values['no-drafts'] })], { stdio: 'inherit' });
       const code = await new Promise<number>((resolve) => {
-        const proc = fork(child, [JSON.stringify({ root: env.root, port, host: values.host, drafts: !values['no-drafts'] })], {
-          execArgv: BUNDLED ? [] : TSX_EXEC_ARGV,
-          stdio: 'inherit',
-        });
         const stop = () => proc.kill('SIGTERM');
         process.once('SIGINT', stop).once('SIGTERM', stop);
         proc.on('exit', (c, signal) => {

@@ -1,4 +1,4 @@
-/** A worker thread (started through text-worker.mjs) running the text stage for pages the main thread sends (see text-workers.ts). */
+/** A worker thread (started from its bundle, src/threads.ts) running the text stage for pages the main thread sends (see text-workers.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ContentError } from '../errors.ts';
 import { createTextProcessor } from '../markdown/processor.ts';

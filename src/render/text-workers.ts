@@ -3,7 +3,7 @@
  * needs nothing from the main thread but the page and the permalinks.
  */
 import { Worker } from 'node:worker_threads';
-import { entryUrl } from '../entries.ts';
+import { workerEntry } from '../threads.ts';
 import { ContentError } from '../errors.ts';
 import type { Page, ResolvedConfig, SourceLocation } from '../types.ts';
 import type { TextStageResult } from './text-stage.ts';
@@ -34,9 +34,14 @@ export class TextWorkers {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
 
-  constructor(count: number, init: WorkerInit) {
+  /** `count` threads, started from the bundle of text-worker-main.ts (src/threads.ts). */
+  static async start(count: number, init: WorkerInit): Promise<TextWorkers> {
+    return new TextWorkers(await workerEntry(new URL('./text-worker-main.ts', import.meta.url)), count, init);
+  }
+
+  private constructor(entry: string, count: number, init: WorkerInit) {
     this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(entryUrl('text-worker', new URL('./text-worker.mjs', import.meta.url)), { workerData: init });
+      const worker = new Worker(entry, { workerData: init, execArgv: [] });
       worker.on('message', (reply: WorkerReply) => this.settle(reply));
       worker.on('error', (error) => this.failAll(error));
       return worker;
