@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
@@ -97,10 +97,13 @@ describe('solarpress dither', () => {
   it('exits 1 naming a bad image, and still writes the good ones', async () => {
     writeFileSync(at('good.png'), await photo(64, 64).png().toBuffer());
     writeFileSync(at('bad.jpg'), 'not a jpeg');
-    const { code, messages } = await dither('--out', at('out'), at('good.png'), at('bad.jpg'), at('missing.gif'));
+    mkdirSync(at('photos.jpg'));
+    const { code, messages } = await dither('--out', at('out'), at('good.png'), at('bad.jpg'), at('missing.gif'), at('photos.jpg'));
     expect(code).toBe(1);
     expect(messages).toMatch(/bad\.jpg: cannot dither: not an image solarpress can read/);
     expect(messages).toMatch(/missing\.gif: cannot dither: no such file/);
+    expect(messages).toMatch(/photos\.jpg: cannot dither: a folder, not an image file\n {2}→ give the image files in it/);
+    expect(messages).not.toMatch(/internal error/);
     expect(readdirSync(at('out'))).toEqual(['good.png']);
     expect(existsSync(at('out', 'bad.png'))).toBe(false);
   });

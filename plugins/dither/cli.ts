@@ -137,7 +137,7 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
   const inFlight = Math.max(1, options.workers ?? availableParallelism() + 1);
   const results: PromiseSettledResult<Written>[] = new Array(files.length);
   let next = 0;
-  const worker = async () => {
+  const lane = async () => {
     for (let i = next++; i < files.length; i = next++) {
       results[i] = await ditherFile(files[i], path.join(out, outputName(files[i])), settings).then(
         (value) => ({ status: 'fulfilled', value }) as const,
@@ -145,7 +145,7 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
       );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(inFlight, files.length) }, lane));
   let failed = 0;
   results.forEach((result, i) => {
     const file = files[i];
