@@ -28,6 +28,7 @@ import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
+import { publishRedirects } from './redirect-pages.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
@@ -290,6 +291,7 @@ export class SiteBuilder {
           log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
         }
       }
+      publishRedirects(files, site, output, (outputPath) => statics.sourceAt(outputPath), root);
       statics.publish(output, site);
       phase('layouts');
       for (const plugin of plugins) {

@@ -115,6 +115,12 @@ export class StaticPublisher {
     if (errors.length > 0) throw new ContentErrors(errors);
   }
 
+  /** The static file published at outputPath, or one that needs it as a folder (or the reverse), if any. */
+  sourceAt(outputPath: string): string | undefined {
+    const file = this.byPath.get(outputPath) ?? this.byPath.get(clashing(outputPath, this.byPath.keys()) ?? '');
+    return file?.source;
+  }
+
   /** Throws when a plugin's file would take a static file's place (called before each plugin emit). */
   guard(outputPath: string, emitter: string): void {
     const file = this.byPath.get(outputPath) ?? this.byPath.get(clashing(outputPath, this.byPath.keys()) ?? '');

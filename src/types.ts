@@ -46,6 +46,8 @@ export interface Page {
   layout: string;
   /** For a zine part: the id of its issue's index page. */
   issue?: string;
+  /** Old addresses that redirect here (front matter `aliases:`), normalized: '/old/path/', '/old.html'. */
+  aliases?: string[];
   /** The whole front matter as written (also keys solarpress does not know, for the theme). */
   data: Record<string, unknown>;
   /** The rendered body (hast of the Markdown), after all remark/rehype plugins. Set by the render

@@ -8,11 +8,13 @@ import { detectStandaloneEnvironment, systemNginxLoadsBrotli } from './environme
 import { resolveServerOptions, serverSchema, type ServerOptions, type ServerOptionsInput } from './options.ts';
 import { renderSiteConfig } from './site.ts';
 import { renderStandaloneConfig } from './standalone.ts';
+import type { Redirect } from './redirects.ts';
 
 export const USAGE = `Usage: solarpress nginx [options]
 
 Print the nginx config that serves the built site on the board, from the \`server\` section of
-site.config.ts. Every setting below overrides the config.
+site.config.ts, with a 301 for every old address of a moved page (\`aliases:\` in the content's front
+matter: render again after adding one). Every setting below overrides the config.
 
   --server-name NAME     host name(s) nginx answers to (default: the host of the site's url)
   --root DIR             the live site folder (default /var/www/solarpress/current)
@@ -133,6 +135,8 @@ export interface NginxCommandContext {
   options: ServerOptions;
   /** The site's public URL (default server name). */
   siteUrl?: string;
+  /** Old addresses of moved pages and where they went (front matter `aliases:`), read when rendering. */
+  redirects?: () => Redirect[];
 }
 
 export function nginxCommand(context: NginxCommandContext): CommandSpec {
@@ -152,13 +156,14 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
         if (flags.standalone && !flags.prefix) throw new UsageError('--standalone needs --prefix DIR (where nginx keeps its pid, logs and temp files)');
         if (flags.prefix && !flags.standalone) throw new UsageError('--prefix only makes sense with --standalone');
         const options = overrideOptions(context.options, flags);
+        const redirects = context.redirects?.() ?? [];
         if (flags.standalone) {
           const machine = detectStandaloneEnvironment();
           const resolved = resolveServerOptions(options, { siteUrl: context.siteUrl, brotliAvailable: machine.brotliModule !== undefined });
-          text = renderStandaloneConfig(resolved, resolve(flags.prefix!), machine);
+          text = renderStandaloneConfig(resolved, resolve(flags.prefix!), machine, redirects);
         } else {
           const resolved = resolveServerOptions(options, { siteUrl: context.siteUrl, brotliAvailable: systemNginxLoadsBrotli() });
-          text = renderSiteConfig(resolved);
+          text = renderSiteConfig(resolved, redirects);
         }
       } catch (error) {
         if (error instanceof UsageError) {

@@ -5,6 +5,7 @@
 import type { SolarpressPlugin } from '../../src/types.ts';
 import { definePlugin } from '../../src/define-plugin.ts';
 import { nginxCommand } from './command.ts';
+import { contentRedirects } from '../../src/content/redirects.ts';
 import { serverSchema, type ServerOptions } from './options.ts';
 
 export { serverSchema, resolveServerOptions, type ServerOptions, type ServerOptionsInput, type ResolvedServerOptions } from './options.ts';
@@ -21,7 +22,8 @@ const nginx = definePlugin({
       version: '1',
       // Answered by the board's nginx from outside the release (site.ts): page links there are fine.
       servedOutside: ['/api/', '/.well-known/acme-challenge/'],
-      commands: [nginxCommand({ options, siteUrl: config.url })],
+      // Moved pages come from the content (aliases:); a config made of a section alone has none.
+      commands: [nginxCommand({ options, siteUrl: config.url, redirects: () => (config.root ? contentRedirects(config) : []) })],
     };
   },
 });

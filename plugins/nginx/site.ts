@@ -7,6 +7,7 @@ import { cacheRules, ON_THE_FLY_GZIP, securityHeaders } from './headers.ts';
 import { compareVersions, firstServerName, type ResolvedServerOptions } from './options.ts';
 import { CACHE_NORMAL_VAR, powerModeGuard, powerModeMaps } from './power-mode.ts';
 import { tlsDirectives } from './tls.ts';
+import { redirectGuard, redirectMap, type Redirect } from './redirects.ts';
 
 
 const CACHE_VAR = '$solarpress_cache_control';
@@ -81,7 +82,7 @@ function acmeLocation(o: ResolvedServerOptions): ConfNode {
 }
 
 /** What both servers share when they serve the site itself. */
-function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): ConfNode[] {
+function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string, redirects: readonly Redirect[]): ConfNode[] {
   const headers: ConfNode[] = [
     directive('add_header', ['Cache-Control', CACHE_VAR], 'Cache lifetime per path (see the map above); only on successful responses.'),
   ];
@@ -131,6 +132,8 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
     blank,
     methodGuard(),
     blank,
+    ...redirectGuard(redirects),
+    blank,
     ...powerModeGuard(o),
     blank,
     ...compression,
@@ -156,7 +159,7 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string): Co
   ];
 }
 
-function httpServer(o: ResolvedServerOptions, logPath: string): ConfNode {
+function httpServer(o: ResolvedServerOptions, logPath: string, redirects: readonly Redirect[]): ConfNode {
   const listen = o.listen.map((a) => directive('listen', [listenAddress(a, o.httpPort)]));
   const target = o.httpsPort === 443 ? 'https://$server_name' : `https://$server_name:${o.httpsPort}`;
   // The redirect server logs like the site (else it inherits Debian's http-level log, with addresses).
@@ -170,7 +173,7 @@ function httpServer(o: ResolvedServerOptions, logPath: string): ConfNode {
   if (o.plainHttp) {
     children.push(
       comment('plainHttp: the whole site over HTTP too, for machines that cannot do modern TLS (no HSTS here).'),
-      ...siteBody(o, false, logPath),
+      ...siteBody(o, false, logPath, redirects),
     );
   } else {
     children.push(
@@ -187,7 +190,7 @@ function httpServer(o: ResolvedServerOptions, logPath: string): ConfNode {
   return block('server', [], children, o.plainHttp ? 'Plain HTTP: the site itself, and ACME challenges.' : 'Plain HTTP: ACME challenges, and a permanent redirect to HTTPS.');
 }
 
-function httpsServer(o: ResolvedServerOptions, logPath: string): ConfNode {
+function httpsServer(o: ResolvedServerOptions, logPath: string, redirects: readonly Redirect[]): ConfNode {
   const directiveSyntax = usesHttp2Directive(o.nginxVersion);
   const listenArgs = directiveSyntax ? ['ssl'] : ['ssl', 'http2'];
   const listen: ConfNode[] = o.listen.map((a, i) =>
@@ -212,7 +215,7 @@ function httpsServer(o: ResolvedServerOptions, logPath: string): ConfNode {
       blank,
       ...tlsDirectives(o),
       blank,
-      ...siteBody(o, true, logPath),
+      ...siteBody(o, true, logPath, redirects),
     ],
     'HTTPS: the site.',
   );
@@ -232,22 +235,23 @@ function header(o: ResolvedServerOptions, what: string): ConfNode[] {
 }
 
 /** The http-context nodes of the site: maps, log format, both servers. */
-export function siteNodes(o: ResolvedServerOptions, logPath: string): ConfNode[] {
+export function siteNodes(o: ResolvedServerOptions, logPath: string, redirects: readonly Redirect[] = []): ConfNode[] {
   return [
     cacheMap(o),
     blank,
+    ...redirectMap(redirects).flatMap((node) => [node, blank]),
     ...powerModeMaps(o, CACHE_VAR).flatMap((node) => [node, blank]),
     ...(o.accessLog === 'anonymized' ? [...anonymizedLogFormat(), blank] : []),
-    httpServer(o, logPath),
+    httpServer(o, logPath, redirects),
     blank,
-    httpsServer(o, logPath),
+    httpsServer(o, logPath, redirects),
   ];
 }
 
 /** The site file for /etc/nginx/sites-enabled/ (included in Debian's http block). */
-export function renderSiteConfig(o: ResolvedServerOptions): string {
+export function renderSiteConfig(o: ResolvedServerOptions, redirects: readonly Redirect[] = []): string {
   const logPath = o.accessLogPath ?? `/var/log/nginx/${firstServerName(o.serverName)}.access.log`;
-  return printConf([...header(o, 'nginx site'), ...siteNodes(o, logPath)]);
+  return printConf([...header(o, 'nginx site'), ...siteNodes(o, logPath, redirects)]);
 }
 
 export { header as configHeader };

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { blank, block, comment, directive, printConf, type ConfNode } from './conf.ts';
 import type { ResolvedServerOptions } from './options.ts';
 import { configHeader, siteNodes } from './site.ts';
+import type { Redirect } from './redirects.ts';
 
 /** Where Debian's libnginx-mod-http-brotli-static puts the module. */
 export const DEBIAN_BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
@@ -66,6 +67,7 @@ export function renderStandaloneConfig(
   o: ResolvedServerOptions,
   prefix: string,
   env: StandaloneEnvironment = {},
+  redirects: readonly Redirect[] = [],
 ): string {
   if (!posix.isAbsolute(prefix)) throw new Error(`--prefix must be an absolute path, got "${prefix}"`);
   const dir = prefix.replace(/(.)\/+$/, '$1');
@@ -95,7 +97,7 @@ export function renderStandaloneConfig(
       directive('keepalive_timeout', ['65s']),
       ...tempPaths(dir),
       blank,
-      ...siteNodes(o, o.accessLogPath ?? posix.join(dir, 'access.log')),
+      ...siteNodes(o, o.accessLogPath ?? posix.join(dir, 'access.log'), redirects),
     ]),
   );
   return printConf(main);

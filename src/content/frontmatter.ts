@@ -72,6 +72,11 @@ export const frontMatterSchema = z.looseObject({
   image: text('image').optional(),
   layout: text('layout').optional(),
   issue: text('issue').optional(),
+  /** Old addresses of the page (src/content/aliases.ts): each redirects here. */
+  aliases: z
+    .union([z.string(), z.array(z.string())], mustBe('aliases', 'a list of old addresses (aliases: [/old/path/])'))
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

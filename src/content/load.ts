@@ -12,6 +12,7 @@ import { frontMatterSchema } from './frontmatter.ts';
 import { PLACES_HINT, placementOf } from './kinds.ts';
 import { checkNesting } from './nesting.ts';
 import { lineOfKey, readFrontMatter } from './read-front-matter.ts';
+import { aliasClashes, lineOfListItem, normalizeAlias } from './aliases.ts';
 
 export interface SourceFile {
   page: Page;
@@ -21,6 +22,8 @@ export interface SourceFile {
   hash: string;
   /** Line of a front-matter key, for errors about its value found later (`image:`). */
   keyLine(key: string): number | undefined;
+  /** The page's aliases with the line each is written on (page.aliases holds the same, without lines). */
+  aliases: Array<{ url: string; line?: number }>;
 }
 
 /** Parsed files are reused while size and mtime are unchanged (the preview server keeps one of these). */
@@ -29,7 +32,8 @@ export type SourceMemo = Map<string, { size: number; mtimeMs: number; file: Sour
 export interface LoadOptions {
   contentDir: string;
   drafts: boolean;
-  layouts: ReadonlySet<string>;
+  /** The theme's layouts; unset: any name is taken (for commands that read only addresses). */
+  layouts?: ReadonlySet<string>;
   /** Front-matter keys plugins own, with the schema each is validated by (see SolarpressPlugin.frontMatter). */
   pluginKeys?: ReadonlyMap<string, ZodType>;
   memo?: SourceMemo;
@@ -78,6 +82,8 @@ export function loadContent(options: LoadOptions): SourceFile[] {
     }
   }
   errors.push(...duplicatePermalinks(files));
+  const shown = (file: string) => path.join(path.basename(options.contentDir), path.relative(options.contentDir, file));
+  errors.push(...aliasClashes(files.map((f) => ({ source: f.page.source!, url: f.page.url, aliases: f.aliases })), shown));
   if (errors.length > 0) {
     if (!options.errors) throw new ContentErrors(errors);
     options.errors.push(...errors);
@@ -123,7 +129,7 @@ function specialKind(type: Dirent | Stats): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readSource(file: string, id: string, layouts: ReadonlySet<string>, pluginKeys: ReadonlyMap<string, ZodType>): SourceFile {
+function readSource(file: string, id: string, layouts: ReadonlySet<string> | undefined, pluginKeys: ReadonlyMap<string, ZodType>): SourceFile {
   const bytes = readFileSync(file);
   const hash = createHash('sha256').update(bytes).digest('hex');
   let text: string;
@@ -158,13 +164,21 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>, plug
   }
   const fm = result.data;
   const layout = fm.layout ?? placement.kind;
-  if (!layouts.has(layout)) {
+  if (layouts && !layouts.has(layout)) {
     throw new ContentError(`unknown layout "${layout}"`, { file, line: lineOf('layout') ?? 1 }, `use one of the theme's layouts: ${[...layouts].join(', ')}`);
   }
   if (placement.issue && fm.issue && fm.issue !== placement.issue) {
     throw new ContentError(`issue "${fm.issue}" does not match its folder zine/${placement.issue}/`, { file, line: lineOf('issue') ?? 1 }, 'move the file or fix `issue:`');
   }
   const url = placement.url(fm.slug ?? placement.defaultSlug);
+  const aliases = (fm.aliases ?? []).map((written, i) => {
+    const line = lineOfListItem(front, lineOf('aliases'), i);
+    try {
+      return { url: normalizeAlias(written), line };
+    } catch (error) {
+      throw new ContentError((error as Error).message, { file, line: line ?? 1 }, 'fix the alias in the front matter');
+    }
+  });
   const authors = fm.authors ?? (fm.author ? [fm.author] : []);
   const page: Page = {
     id,
@@ -183,12 +197,13 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string>, plug
     order: fm.order,
     layout,
     issue: placement.issue ? `zine/${placement.issue}/index.md` : undefined,
+    ...(aliases.length > 0 ? { aliases: aliases.map((a) => a.url) } : {}),
     data: fm as Record<string, unknown>,
   };
   const leading = front.split('\n').length - 1;
   const markdown = '\n'.repeat(leading) + content;
   checkNesting(markdown, file);
-  return { page, markdown, hash, keyLine: lineOf };
+  return { page, markdown, hash, keyLine: lineOf, aliases };
 }
 
 function lineOfInvalidUtf8(bytes: Buffer): number {

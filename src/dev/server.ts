@@ -160,7 +160,28 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     serveOutput(url.pathname, response);
   };
 
+  /** Old addresses of moved pages (aliases:) → permalinks, per build: answered with a 301 as nginx does. */
+  const movedBy = new WeakMap<BuildResult, Map<string, string>>();
+  const movedTo = (pathname: string): string | undefined => {
+    if (!lastGood) return undefined;
+    let moved = movedBy.get(lastGood);
+    if (!moved) {
+      moved = new Map(lastGood.site.pages.flatMap((p) => (p.aliases ?? []).flatMap((a): Array<[string, string]> => [[a, p.url], ...(a.endsWith('/') ? [[a.slice(0, -1), p.url] as [string, string]] : [])])));
+      movedBy.set(lastGood, moved);
+    }
+    try {
+      return moved.get(decodeURIComponent(pathname));
+    } catch {
+      return undefined;
+    }
+  };
+
   const serveOutput = (pathname: string, response: http.ServerResponse) => {
+    const target = movedTo(pathname);
+    if (target) {
+      response.writeHead(301, { location: target });
+      return response.end();
+    }
     const output = lastGood?.output;
     const outputPath = outputPathOf(pathname);
     if (output && outputPath && output.has(outputPath)) {
