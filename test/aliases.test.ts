@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { startDevServer } from '../src/dev/server.ts';
-import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, startCli, tempSite, writeFiles } from './support/site.ts';
+import { freePort } from '../plugins/nginx/harness.ts';
 
 const MOVED = '---\ntitle: Moved here\ndate: 2020-01-01\nslug: moved\naliases:\n  - /old/path/\n  - /older\n  - /2019/01/moved.html\n  - /über/\n---\n\nThe page itself.\n';
 const SECOND = '---\ntitle: Second\ndate: 2020-01-02\naliases: [/second-old/]\n---\n\nAnother.\n';
@@ -52,6 +53,30 @@ describe('aliases: redirect pages', () => {
       expect((await fetch(new URL('/moved/', server.url), { redirect: 'manual' })).status).toBe(200);
     } finally {
       await server.close();
+    }
+  }, 60_000);
+});
+
+describe('solarpress serve', () => {
+  it('answers an old address with a 301, as the generated nginx config does', async () => {
+    const port = await freePort();
+    const serve = startCli(root, ['serve', '--port', String(port)]);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      let up = false;
+      for (let i = 0; i < 300 && !up; i++) {
+        up = await fetch(`${base}/moved/`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(up).toBe(true);
+      for (const [from, to] of [['/old/path/', '/moved/'], ['/old/path', '/moved/'], ['/2019/01/moved.html', '/moved/'], ['/%C3%BCber/', '/moved/']]) {
+        const response = await fetch(base + from, { redirect: 'manual' });
+        expect(response.status, from).toBe(301);
+        expect(response.headers.get('location'), from).toBe(to);
+      }
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.done;
     }
   }, 60_000);
 });

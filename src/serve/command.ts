@@ -1,11 +1,12 @@
 /** `solarpress serve`: the built output folder on 127.0.0.1, answered as the board's nginx answers it. */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { contentRedirects } from '../content/redirects.ts';
 import { serverSchema, type ServerOptions } from '../../plugins/nginx/options.ts';
 import { parseFlags } from '../cli/flags.ts';
-import { ContentError, UsageError } from '../errors.ts';
+import { ContentError, contentErrorsOf, UsageError } from '../errors.ts';
 import { nextFreePort, portTaken } from '../port.ts';
-import type { CommandSpec } from '../types.ts';
+import type { CommandEnv, CommandSpec, ResolvedConfig } from '../types.ts';
 import { startStaticServer } from './server.ts';
 
 export const DEFAULT_SERVE_PORT = 8080;
@@ -17,7 +18,8 @@ export const serveCommand: CommandSpec = {
 
 Serves the built output folder (config outDir, default dist/) on http://127.0.0.1:${DEFAULT_SERVE_PORT}
 as the board's nginx will: the precompressed .br/.gz files, the same Cache-Control and security
-headers as 'solarpress nginx' writes (from the \`server\` section), the theme's 404 page. Nothing is
+headers as 'solarpress nginx' writes (from the \`server\` section), its 301s for moved pages
+(aliases: in the content), the theme's 404 page. Nothing is
 built: run 'npm run build' (or 'build --watch' beside it) first. Sample power statistics stand in
 for /api/ unless the folder has its own.
 
@@ -48,6 +50,7 @@ for /api/ unless the folder has its own.
       port,
       server,
       timezone: config.board.timezone,
+      redirects: movedPages(config, env),
       onError: (message) => env.log.warn(`serve: ${message}`),
     });
     env.log.info(`serving ${path.relative(env.root, dir) || dir} on ${running.url} (Ctrl-C to stop)`);
@@ -61,3 +64,15 @@ for /api/ unless the folder has its own.
     return 0;
   },
 };
+
+/** The content's moved pages; a content error costs the 301s only (the built folder is still worth serving). */
+function movedPages(config: ResolvedConfig, env: CommandEnv): Array<{ from: string; to: string }> {
+  try {
+    return contentRedirects(config);
+  } catch (error) {
+    const problems = contentErrorsOf(error);
+    if (!problems) throw error;
+    env.log.warn(`moved pages (aliases:) are not redirected: the content has ${problems.length} problem${problems.length === 1 ? '' : 's'} (solarpress check names them)`);
+    return [];
+  }
+}

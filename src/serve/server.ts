@@ -28,6 +28,8 @@ export interface StaticServerOptions {
   timezone?: string;
   /** A request that could not be answered (500): a bug worth a line. */
   onError?(message: string): void;
+  /** Old addresses of moved pages and their permalinks (aliases:): a 301, as the generated nginx config answers. */
+  redirects?: ReadonlyArray<{ from: string; to: string }>;
 }
 
 export interface StaticServer {
@@ -41,6 +43,8 @@ const DOTFILE = /\/\.(?!well-known\/)/;
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const root = realpathSync(options.dir);
   const table = cacheRules(options.server);
+  // As plugins/nginx/redirects.ts maps them: /old/path/ also without its slash.
+  const moved = new Map((options.redirects ?? []).flatMap(({ from, to }): Array<[string, string]> => [[from, to], ...(from.endsWith('/') ? [[from.slice(0, -1), to] as [string, string]] : [])]));
   // Plain HTTP on loopback: no HSTS, as the board's plain-HTTP server sends none.
   const always = securityHeaders(options.server, false).filter((h) => h.always);
 
@@ -65,6 +69,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     if (uri === undefined) return plain(response, 400, 'Bad request: malformed address\n');
     if (DOTFILE.test(uri)) return plain(response, 403, 'Forbidden\n');
     const head = request.method === 'HEAD';
+    const target = moved.get(uri);
+    if (target) {
+      response.setHeader('cache-control', cacheControlFor(uri, table));
+      response.writeHead(301, { location: encodeURI(target), 'content-type': 'text/html' });
+      return response.end(head ? undefined : '<html><body>Moved permanently</body></html>\n');
+    }
 
     const found = lookup(root, uri);
     if (found === 'directory') {
