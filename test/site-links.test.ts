@@ -1,15 +1,14 @@
 /**
  * Every same-site reference in the built real site leads somewhere: the theme's own links (menu,
  * categories, tags, archive, neighbours, feeds, assets, the zine's parts) as much as the bodies'
- * (which the build checks itself). Each page of a real build is read as a tree; every href, src and
+ * (which the build checks itself). Each page of a real build is parsed as a browser would (parse5;
+ * hast-util-from-html's type augmentation would make every hast element carry a position); every href, src and
  * srcset on the site's origin must name a file the build published, and a fragment must name an id
  * in the page it points at (or be #top, the top of any page in HTML). /api/ is the board's (written on the board, not by the build).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Element } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
-import { visit } from 'unist-util-visit';
+import { parse, type DefaultTreeAdapterTypes as Parse5 } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
@@ -34,23 +33,26 @@ interface Reference {
 
 /** The site-relative references of one page: `/x/`, `/x.css`, `#part`, `../x` (not other sites or schemes). */
 function referencesOf(file: string, html: string): { refs: Reference[]; ids: Set<string> } {
-  const tree = fromHtml(html);
   const refs: Reference[] = [];
   const ids = new Set<string>();
   const from = '/' + path.relative(dist, file).split(path.sep).join('/');
-  visit(tree, 'element', (node: Element) => {
-    const p = node.properties;
-    if (typeof p.id === 'string') ids.add(p.id);
-    if (node.tagName === 'a' && typeof p.name === 'string') ids.add(p.name);
-    const urls: string[] = [];
-    for (const key of ['href', 'src'] as const) if (typeof p[key] === 'string') urls.push(p[key] as string);
-    const srcset = Array.isArray(p.srcSet) ? p.srcSet.join(',') : typeof p.srcSet === 'string' ? p.srcSet : '';
-    for (const candidate of srcset.split(',')) if (candidate.trim()) urls.push(candidate.trim().split(/\s+/)[0]);
-    for (const url of urls) {
-      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(url)) continue;
-      refs.push({ from, url: new URL(url, `https://site.invalid${from}`).pathname + new URL(url, `https://site.invalid${from}`).hash });
+  const visit = (node: Parse5.ParentNode) => {
+    for (const child of node.childNodes) {
+      if (!('tagName' in child)) continue;
+      const attribute = (name: string) => child.attrs.find((a) => a.name === name)?.value;
+      const id = attribute('id') ?? (child.tagName === 'a' ? attribute('name') : undefined);
+      if (id !== undefined) ids.add(id);
+      const urls = [attribute('href'), attribute('src')].filter((u): u is string => u !== undefined && u !== '');
+      for (const candidate of (attribute('srcset') ?? '').split(',')) if (candidate.trim()) urls.push(candidate.trim().split(/\s+/)[0]);
+      for (const url of urls) {
+        if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(url)) continue;
+        const resolved = new URL(url, `https://site.invalid${from}`);
+        refs.push({ from, url: resolved.pathname + resolved.hash });
+      }
+      visit(child);
     }
-  });
+  };
+  visit(parse(html));
   return { refs, ids };
 }
 
