@@ -25,8 +25,8 @@ describe('building a site', () => {
     expect(html).toContain('<a href="/about/">about</a>');
     expect(html).toContain('<table>');
     expect(html).toMatch(/<section data-footnotes class="footnotes">/);
-    // Code stays verbatim (only escaped), with its language class; no typographic quotes inside.
-    expect(html).toContain('<pre><code class="language-lua">-- verbatim "quotes" &#x26; &#x3C;tags>\nmodules_enabled = { "roster" }\n</code></pre>');
+    // Code stays verbatim (only escaped), with its language class and highlighting's token spans; no typographic quotes inside.
+    expect(html).toContain('<pre><code class="language-lua"><span class="hljs-comment">-- verbatim "quotes" &#x26; &#x3C;tags></span>\nmodules_enabled = { <span class="hljs-string">"roster"</span> }\n</code></pre>');
     const second = readFileSync(path.join(root, 'dist/second/index.html'), 'utf8');
     expect(second).toContain('<del>struck</del>');
     expect(second).toContain('<a href="https://example.org">https://example.org</a>');
