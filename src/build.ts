@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
+import { formatBytes } from './cli/bytes.ts';
 import { CONFIG_FILE } from './config-file.ts';
 import { loadSiteConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -475,11 +476,6 @@ function countImages(output: Output): number {
   return n;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function hashOf(...parts: string[]): string {
   const hash = createHash('sha256');

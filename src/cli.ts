@@ -3,13 +3,15 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { build, formatBytes, type BuildResult } from './build.ts';
+import { build, type BuildResult } from './build.ts';
+import { formatBytes } from './cli/bytes.ts';
+import { reportError as report } from './cli/report.ts';
 import { parseFlags } from './cli/flags.ts';
 import { CONFIG_FILE } from './config-file.ts';
 import { loadConfig, loadSiteConfig } from './config-load.ts';
-import { ContentErrors, contentErrorsOf, UsageError } from './errors.ts';
+import { ContentErrors, UsageError } from './errors.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { createLogger, errorText } from './log.ts';
+import { createLogger } from './log.ts';
 import { setupPlugins } from './plugins.ts';
 import type { CommandEnv, CommandSpec } from './types.ts';
 import { VERSION } from './version.ts';
@@ -57,19 +59,9 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
   }
 }
 
+/** The one reporter (src/cli/report.ts), as plugins' entries call it. */
 export function reportError(error: unknown, root: string): number {
-  if (error instanceof UsageError) {
-    process.stderr.write(errorText(`error: ${error.message}`) + '\n');
-    return 2;
-  }
-  const problems = contentErrorsOf(error);
-  if (problems) {
-    for (const problem of problems) process.stderr.write(errorText('error ') + problem.format(root) + '\n');
-    process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'}: nothing was written.\n`);
-    return 1;
-  }
-  process.stderr.write(errorText('internal error: ') + ((error as Error).stack ?? String(error)) + '\n');
-  return 1;
+  return report(error, { root });
 }
 
 const buildCommand: CommandSpec = {

@@ -1,6 +1,7 @@
 /**
  * Errors solarpress reports to people. A ContentError is bad input (exit 1): it names the file,
- * the line where known, and what to do. A UsageError is a bad command line (exit 2).
+ * the line where known, and what to do. A UsageError is a bad command line (exit 2); a CommandError
+ * a failure a command explains (exit 1). src/cli/report.ts says them all.
  */
 import type { SourceLocation } from './types.ts';
 
@@ -18,6 +19,7 @@ function branded(brand: symbol) {
 const CONTENT_ERROR = Symbol.for('solarpress.ContentError');
 const CONTENT_ERRORS = Symbol.for('solarpress.ContentErrors');
 const USAGE_ERROR = Symbol.for('solarpress.UsageError');
+const COMMAND_ERROR = Symbol.for('solarpress.CommandError');
 
 export class ContentError extends Error {
   static [Symbol.hasInstance] = branded(CONTENT_ERROR);
@@ -37,11 +39,25 @@ export class ContentError extends Error {
   }
 }
 
+/** A bad command line (exit 2), from any command, built-in or a plugin's; the hint says what to do. */
 export class UsageError extends Error {
   static [Symbol.hasInstance] = branded(USAGE_ERROR);
-  constructor(message: string) {
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
     super(message);
     this.name = 'UsageError';
+    this.hint = hint;
+  }
+}
+
+/** A command failed for a reason a person can act on (exit 1): the board unreachable, a tool missing. */
+export class CommandError extends Error {
+  static [Symbol.hasInstance] = branded(COMMAND_ERROR);
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = 'CommandError';
+    this.hint = hint;
   }
 }
 
@@ -75,6 +91,6 @@ export function contentErrorsOf(error: unknown): ContentError[] | undefined {
   return undefined;
 }
 
-for (const [type, brand] of [[ContentError, CONTENT_ERROR], [ContentErrors, CONTENT_ERRORS], [UsageError, USAGE_ERROR]] as const) {
+for (const [type, brand] of [[ContentError, CONTENT_ERROR], [ContentErrors, CONTENT_ERRORS], [UsageError, USAGE_ERROR], [CommandError, COMMAND_ERROR]] as const) {
   Object.defineProperty(type.prototype, brand, { value: true });
 }

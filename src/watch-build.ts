@@ -8,9 +8,8 @@
 import path from 'node:path';
 import chokidar from 'chokidar';
 import { SiteBuilder, type BuildResult } from './build.ts';
+import { reportError } from './cli/report.ts';
 import { loadConfig } from './config-load.ts';
-import { contentErrorsOf } from './errors.ts';
-import { errorText } from './log.ts';
 import { themeDirOf } from './package-root.ts';
 import type { Logger } from './types.ts';
 
@@ -52,13 +51,12 @@ export async function watchBuild(options: WatchOptions): Promise<Watching> {
     try {
       log.info(options.summary(await builder.build()));
     } catch (error) {
-      const problems = contentErrorsOf(error);
-      if (!problems) {
-        options.report(errorText('internal error: ') + ((error as Error).stack ?? String(error)));
-      } else {
-        for (const problem of problems) options.report(errorText('error ') + problem.format(root));
-        options.report(`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${path.relative(root, path.resolve(root, options.outDir ?? config.outDir))}/ keeps the last good build. Watching for the fix…`);
-      }
+      const kept = `${path.relative(root, path.resolve(root, options.outDir ?? config.outDir))}/`;
+      reportError(error, {
+        root,
+        write: options.report,
+        afterProblems: (count) => `${count} problem${count === 1 ? '' : 's'}: ${kept} keeps the last good build. Watching for the fix…`,
+      });
       // Code that failed to load is loaded again on the next save.
       builder = newBuilder();
     }

@@ -14,6 +14,8 @@ import { strategyFor } from './png.ts';
 import { ditherToPng } from './process.ts';
 import { formatBytes } from './service.ts';
 import type { DitherSettings } from './settings.ts';
+import { reportError } from '../../src/cli/report.ts';
+import { UsageError } from '../../src/errors.ts';
 
 export const usage = `Usage: solarpress dither [--palette 3|6|11|FILE.json] [--threshold N|R,G,B] [--max-size N] --out DIR FILE...
 
@@ -28,8 +30,6 @@ Dither image files the way the site build does and write DIR/<basename>.png (ind
 
 Exit status: 0 all written, 1 an image could not be read, 2 bad command line.`;
 
-class Usage extends Error {}
-
 export function ditherCommand(defaults: DitherOptions): CommandSpec {
   return {
     name: 'dither',
@@ -40,9 +40,8 @@ export function ditherCommand(defaults: DitherOptions): CommandSpec {
       try {
         plan = parse(args, defaults);
       } catch (error) {
-        if (!(error instanceof Usage)) throw error;
-        env.log.info(`solarpress dither: ${error.message}\n\n${usage}`);
-        return 2;
+        if (!(error instanceof UsageError)) throw error;
+        return reportError(error, { root: env.root, write: (text) => env.log.info(text), command: 'solarpress dither', usage });
       }
       if (plan === 'help') {
         env.stdout.write(usage + '\n');
@@ -75,29 +74,29 @@ function parse(args: string[], defaults: DitherOptions): Plan {
       },
     });
   } catch (error) {
-    throw new Usage((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (!values.out) throw new Usage('--out DIR is required');
-  if (positionals.length === 0) throw new Usage('no image files given');
+  if (!values.out) throw new UsageError('--out DIR is required');
+  if (positionals.length === 0) throw new UsageError('no image files given');
   const options: DitherOptions = { ...defaults, webp: false };
   if (values.palette !== undefined) options.palette = parsePalette(values.palette);
   if (values.threshold !== undefined) {
     const numbers = values.threshold.split(',').map((n) => (n.trim() === '' ? NaN : Number(n)));
     const threshold = thresholdSchema.safeParse(numbers.length === 1 ? numbers[0] : numbers);
-    if (!threshold.success) throw new Usage(`--threshold ${values.threshold}: give a number 0–255, or R,G,B`);
+    if (!threshold.success) throw new UsageError(`--threshold ${values.threshold}: give a number 0–255, or R,G,B`);
     options.threshold = threshold.data;
   }
   if (values['max-size'] !== undefined) {
     const size = Number(values['max-size']);
-    if (!Number.isInteger(size) || size < 16 || size > 4096) throw new Usage(`--max-size ${values['max-size']}: give a whole number of pixels, 16–4096`);
+    if (!Number.isInteger(size) || size < 16 || size > 4096) throw new UsageError(`--max-size ${values['max-size']}: give a whole number of pixels, 16–4096`);
     options.maxSize = size;
   }
   const names = new Map<string, string>();
   for (const file of positionals) {
     const name = outputName(file);
-    if (names.has(name)) throw new Usage(`${names.get(name)} and ${file} would both write ${name}: dither them into different --out folders`);
+    if (names.has(name)) throw new UsageError(`${names.get(name)} and ${file} would both write ${name}: dither them into different --out folders`);
     names.set(name, file);
   }
   return { options, out: values.out, files: positionals };
@@ -105,16 +104,16 @@ function parse(args: string[], defaults: DitherOptions): Plan {
 
 function parsePalette(value: string): DitherOptions['palette'] {
   if (/^(3|6|11)$/.test(value)) return Number(value) as 3 | 6 | 11;
-  if (!value.endsWith('.json')) throw new Usage(`--palette ${value}: give 3, 6, 11 or a FILE.json of colours`);
+  if (!value.endsWith('.json')) throw new UsageError(`--palette ${value}: give 3, 6, 11 or a FILE.json of colours`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(value, 'utf8'));
   } catch (error) {
-    throw new Usage(`--palette ${value}: cannot read it as JSON (${(error as Error).message})`);
+    throw new UsageError(`--palette ${value}: cannot read it as JSON (${(error as Error).message})`);
   }
   const list = json && typeof json === 'object' && !Array.isArray(json) && 'palette' in json ? (json as { palette: unknown }).palette : json;
   const palette = paletteSchema.safeParse(list);
-  if (!palette.success) throw new Usage(`--palette ${value}: expected a list of 2–255 colours, each "#rrggbb" or [r, g, b]`);
+  if (!palette.success) throw new UsageError(`--palette ${value}: expected a list of 2–255 colours, each "#rrggbb" or [r, g, b]`);
   return palette.data;
 }
 

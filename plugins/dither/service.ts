@@ -9,6 +9,7 @@ import { ImageError } from './image-error.ts';
 import { runJob, type DitherJob, type JobOutcome } from './job.ts';
 import { WorkerPool } from './pool.ts';
 import type { DitherSettings } from './settings.ts';
+import { formatBytes as formatCliBytes } from '../../src/cli/bytes.ts';
 
 export interface DitherStats {
   images: number;
@@ -92,11 +93,8 @@ function emptyStats(): DitherStats {
   return { images: 0, fresh: 0, cached: 0, bytesBefore: 0, bytesAfter: 0 };
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
+/** Sizes as the dither command and summary print them ('12.3 kB'). */
+export const formatBytes = (n: number) => formatCliBytes(n, { decimals: 1, kilo: 'kB' });
 
 export function summary(stats: DitherStats): string {
   const saving = stats.bytesBefore > 0 ? (1 - stats.bytesAfter / stats.bytesBefore) * 100 : 0;

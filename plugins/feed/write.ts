@@ -12,6 +12,7 @@ import { ItemFragments } from './fragments.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
 import { categoryFeed, FEED_FORMATS, issueFeed, siteFeed, type FeedSet } from './links.ts';
 import type { FeedOptions } from './options.ts';
+import { formatBytes } from '../../src/cli/bytes.ts';
 
 export interface FeedFile {
   /** Site-absolute path ('/feed.xml'). */
@@ -72,9 +73,8 @@ export function buildFeeds(
   return files;
 }
 
-function kilobytes(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
+/** Sizes in the summary: always KB, one decimal. */
+const kilobytes = (bytes: number) => formatBytes(bytes, { decimals: 1, bytes: false, megabytes: false });
 
 /** The feed cache's version: bump it when the feeds' output changes. */
 const FEED_VERSION = '3';

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeAtomic } from '../../src/cache/atomic.js';
-import { errorText } from '../../src/log.ts';
+import { reportError } from '../../src/cli/report.ts';
+import { CommandError, UsageError } from '../../src/errors.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { detectStandaloneEnvironment, systemNginxLoadsBrotli } from './environment.ts';
 import { resolveServerOptions, serverSchema, type ServerOptions, type ServerOptionsInput } from './options.ts';
@@ -37,9 +38,6 @@ Examples:
   solarpress nginx --standalone --prefix /tmp/ngx --listen 127.0.0.1 --http-port 8080 --https-port 8443 \\
     --root ./dist --cert cert.pem --key key.pem --out /tmp/ngx/nginx.conf
 `;
-
-/** A usage error: exit code 2. */
-class UsageError extends Error {}
 
 const FLAG_OF: Record<string, string> = {
   serverName: '--server-name',
@@ -166,11 +164,8 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
           text = renderSiteConfig(resolved, redirects);
         }
       } catch (error) {
-        if (error instanceof UsageError) {
-          env.log.info(`${errorText('error:')} solarpress nginx: ${error.message}\nRun \`solarpress nginx --help\` for the options.`);
-          return 2;
-        }
-        throw error;
+        if (!(error instanceof UsageError)) throw error;
+        return reportError(new UsageError(error.message, 'run `solarpress nginx --help` for the options'), { root: env.root, write: (text) => env.log.info(text), command: 'solarpress nginx' });
       }
       if (!flags.out) {
         env.stdout.write(text);
@@ -180,8 +175,8 @@ export function nginxCommand(context: NginxCommandContext): CommandSpec {
       try {
         writeAtomic(out, text);
       } catch (error) {
-        env.log.info(`${errorText('error:')} solarpress nginx: cannot write ${out}: ${(error as Error).message}. Check that its folder exists and is writable.`);
-        return 1;
+        const problem = new CommandError(`cannot write ${out}: ${(error as Error).message}`, 'check that its folder exists and is writable');
+        return reportError(problem, { root: env.root, write: (text) => env.log.info(text), command: 'solarpress nginx' });
       }
       env.log.info(`nginx config written to ${out}`);
       return 0;

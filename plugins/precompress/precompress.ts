@@ -9,6 +9,7 @@ import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises
 import { extname, join, relative, sep } from 'node:path';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { PrecompressOptions } from './options.ts';
+import { formatBytes } from '../../src/cli/bytes.ts';
 import { CompressionPool, type CompressJob, type Effort } from './pool.ts';
 
 /** Bump when the compressors' output changes, so old cache entries are not reused. */
@@ -201,9 +202,8 @@ export function sameMicrosecond(mtimeNs: bigint): number {
   return Number(micros / 1_000_000n) + (Number(micros % 1_000_000n) + 0.5) / 1e6;
 }
 
-function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
+/** Sizes in the summary: always KB, one decimal. */
+const kb = (bytes: number) => formatBytes(bytes, { decimals: 1, bytes: false, megabytes: false });
 
 function pct(part: number, whole: number): string {
   return whole ? `${((part / whole) * 100).toFixed(1)}%` : '-';

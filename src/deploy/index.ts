@@ -3,11 +3,10 @@
  * See usage in options.ts, and scripts/README.md for the board's side.
  */
 import path from 'node:path';
-import { contentErrorsOf } from '../errors.ts';
-import { errorText } from '../log.ts';
+import { formatBytes } from '../cli/bytes.ts';
+import { reportError } from '../cli/report.ts';
 import type { CommandEnv, CommandSpec, Logger } from '../types.ts';
 import { checkOutput, deployRelease, dryRun, rollback } from './deploy.ts';
-import { DeployError, DeployUsageError } from './errors.ts';
 import { withSignalsForwarded } from './signals.ts';
 import { destination, parseDeployFlags, resolveDeployOptions, usage } from './options.ts';
 
@@ -51,36 +50,20 @@ export function createDeployCommand(deps: DeployCommandDeps = {}): CommandSpec {
         const release = await withSignalsForwarded(() => deployRelease(options, outDir, files, io));
         env.log.info(
           `live: ${destination(options)}:${options.path}/current → releases/${release.id} ` +
-            `(${release.sent} of ${release.files} files sent${release.bytes === undefined ? '' : `, ${kilobytes(release.bytes)} on the wire`}, the rest unchanged` +
+            `(${release.sent} of ${release.files} files sent${release.bytes === undefined ? '' : `, ${formatBytes(release.bytes, { decimals: 1, megabytes: false })} on the wire`}, the rest unchanged` +
             `${release.pruned.length ? `; removed ${release.pruned.length} old release${release.pruned.length === 1 ? '' : 's'}` : ''})`,
         );
         return 0;
       } catch (error) {
-        return report(error, stderr, env.root);
+        return reportError(error, {
+          root: env.root,
+          write: (text) => stderr.write(text + '\n'),
+          command: 'deploy',
+          afterProblems: () => 'nothing was deployed: the live site is unchanged',
+        });
       }
     },
   };
-}
-
-function report(error: unknown, stderr: NodeJS.WritableStream, root: string): number {
-  const write = (line: string) => stderr.write(line + '\n');
-  if (error instanceof DeployError) {
-    write(`${errorText('error:')} deploy: ${error.message}`);
-    if (error.hint) write(`  → ${error.hint}`);
-    return error instanceof DeployUsageError ? 2 : 1;
-  }
-  const problems = contentErrorsOf(error);
-  if (problems) {
-    for (const problem of problems) write(`${errorText('error:')} ${problem.format(root)}`);
-    write('nothing was deployed: the live site is unchanged');
-    return 1;
-  }
-  write(`${errorText('internal error:')} ${(error as Error)?.stack ?? String(error)}`);
-  return 1;
-}
-
-function kilobytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 export const deployCommand = createDeployCommand();
