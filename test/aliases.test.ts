@@ -10,6 +10,9 @@ import { createLogger } from '../src/log.ts';
 import { startDevServer } from '../src/dev/server.ts';
 import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, startCli, tempSite, writeFiles } from './support/site.ts';
 import { freePort } from '../plugins/nginx/harness.ts';
+import { requireTools } from './support/tools.ts';
+
+const haveChromium = requireTools('/usr/bin/chromium');
 
 const MOVED = '---\ntitle: Moved here\ndate: 2020-01-01\nslug: moved\naliases:\n  - /old/path/\n  - /older\n  - /2019/01/moved.html\n  - /über/\n---\n\nThe page itself.\n';
 const SECOND = '---\ntitle: Second\ndate: 2020-01-02\naliases: [/second-old/]\n---\n\nAnother.\n';
@@ -41,6 +44,22 @@ describe('aliases: redirect pages', () => {
     expect(readFileSync(dist('moved/index.html'), 'utf8')).toContain('The page itself.');
     if (existsSync(dist('sitemap.xml'))) expect(readFileSync(dist('sitemap.xml'), 'utf8')).not.toContain('old/path');
   });
+
+  it.skipIf(!haveChromium)('a browser without JavaScript, on a server that knows nothing of aliases, lands on the page', async () => {
+    const { serveStatic } = await import('../theme/test/static-server.ts');
+    const { chromium } = await import('playwright-core');
+    const server = await serveStatic(dist());
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+      await page.goto(`${server.origin}/2019/01/moved.html`);
+      await page.waitForURL(`${server.origin}/moved/`, { timeout: 20_000 });
+      expect(await page.textContent('body')).toContain('The page itself.');
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 60_000);
 
   it('the preview answers an old address with a 301 to the page, with and without its slash', async () => {
     const server = await startDevServer({ root, port: 0, log: createLogger({ quiet: true }) });
