@@ -18,7 +18,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }
 const sizes = values.sizes!.split(',').map(Number);
 const root = copyRealSite('long-post-');
 const post = path.join(root, 'content/articles/long-post.md');
-const results = new Map<number, { ms: number; mb: number }[]>(sizes.map((s) => [s, []]));
+const results = new Map<number, { ms: number; cpu: number; mb: number }[]>(sizes.map((s) => [s, []]));
 try {
   for (let run = 0; run < Number(values.runs); run++) {
     for (const size of sizes) {
@@ -26,17 +26,19 @@ try {
       rmSync(path.join(root, '.solarpress-cache'), { recursive: true, force: true });
       rmSync(path.join(root, 'dist'), { recursive: true, force: true });
       const started = performance.now();
-      // GNU time's maximum resident set size, in KB, on the last line of stderr.
-      const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, values.command!, ...(values.command === 'build' ? ['--quiet'] : [])], { cwd: root, encoding: 'utf8' });
+      // GNU time's user and system CPU seconds and maximum resident set size (KB), on the last line of
+      // stderr: CPU time says more than wall time on a shared, loaded machine.
+      const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, CLI, values.command!, ...(values.command === 'build' ? ['--quiet'] : [])], { cwd: root, encoding: 'utf8' });
       const ms = performance.now() - started;
       if (child.status !== 0) throw new Error(`build failed:\n${child.stderr}`);
-      const mb = Number(child.stderr.trim().split('\n').pop()) / 1024;
-      results.get(size)!.push({ ms, mb });
-      console.log(`run ${run + 1}, ${size} MB post: ${(ms / 1000).toFixed(1)} s, ${mb.toFixed(0)} MB peak`);
+      const [user, system, kb] = child.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+      const mb = kb / 1024;
+      results.get(size)!.push({ ms, cpu: user + system, mb });
+      console.log(`run ${run + 1}, ${size} MB post: ${(ms / 1000).toFixed(1)} s, CPU ${(user + system).toFixed(1)} s, ${mb.toFixed(0)} MB peak`);
     }
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const [size, runs] of results) console.log(`${values.command} with a ${size} MB post: median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(1)} s, ${median(runs.map((r) => r.mb)).toFixed(0)} MB peak (${runs.length} runs)`);
+for (const [size, runs] of results) console.log(`${values.command} with a ${size} MB post: median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(1)} s, CPU ${median(runs.map((r) => r.cpu)).toFixed(1)} s, ${median(runs.map((r) => r.mb)).toFixed(0)} MB peak (${runs.length} runs)`);
