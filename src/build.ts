@@ -29,7 +29,7 @@ import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
-import { publishRedirects } from './redirect-pages.ts';
+import { guardRedirects, publishRedirects, type PublishedRedirects } from './redirect-pages.ts';
 import { loadTheme, themeAssets } from './theme.ts';
 import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
@@ -157,6 +157,8 @@ export class SiteBuilder {
     );
     /** The plugin whose buildEnd runs: what it emits must not take a static file's place. */
     let emitter: string | undefined;
+    /** The redirect pages of aliases: what a plugin emits must not take their place either. */
+    let redirects: PublishedRedirects = new Map();
     const ctx: BuildContext = {
       config,
       root,
@@ -165,11 +167,17 @@ export class SiteBuilder {
       log,
       cache: (name, version) => cache.store(name, version),
       emit: (outputPath, data) => {
-        if (emitter) statics.guard(outputPath, emitter);
+        if (emitter) {
+          statics.guard(outputPath, emitter);
+          guardRedirects(redirects, outputPath, emitter);
+        }
         output.emit(outputPath, data);
       },
       emitFile: (outputPath, file) => {
-        if (emitter) statics.guard(outputPath, emitter);
+        if (emitter) {
+          statics.guard(outputPath, emitter);
+          guardRedirects(redirects, outputPath, emitter);
+        }
         output.emitFile(outputPath, file);
       },
       emitted: () => output.files.keys(),
@@ -292,7 +300,7 @@ export class SiteBuilder {
           log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
         }
       }
-      publishRedirects(files, site, output, (outputPath) => statics.sourceAt(outputPath), root);
+      redirects = publishRedirects(files, site, output, (outputPath) => statics.sourceAt(outputPath), root);
       statics.publish(output, site);
       phase('layouts');
       for (const plugin of plugins) {

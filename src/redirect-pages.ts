@@ -29,6 +29,9 @@ export function redirectPage(config: ResolvedConfig, target: { url: string; titl
   return toHtml({ type: 'root', children: [{ type: 'doctype' }, tree] });
 }
 
+/** The redirect pages published, by output path: plugins' files must not take their place. */
+export type PublishedRedirects = Map<string, { alias: string; file: string; line?: number }>;
+
 /**
  * Emits the redirect page of every alias, after the pages, assets and images and before the static
  * files: an alias that takes the place of one of them (or a static file) is an error naming both.
@@ -39,8 +42,9 @@ export function publishRedirects(
   output: Output,
   staticSource: (outputPath: string) => string | undefined,
   root: string,
-): void {
+): PublishedRedirects {
   const errors: ContentError[] = [];
+  const published: PublishedRedirects = new Map();
   const taken = new Map(site.pages.map((p) => [p.outputPath, p]));
   for (const file of files) {
     const page = site.byId.get(file.page.id);
@@ -56,8 +60,20 @@ export function publishRedirects(
         errors.push(new ContentError(`alias ${alias.url} is the address of the static file ${path.relative(root, staticFile)}`, where, 'remove the alias or the static file'));
       } else if (output.has(outputPath)) {
         errors.push(new ContentError(`alias ${alias.url} is the address of /${outputPath}, a file the build publishes`, where, 'remove the alias'));
-      } else output.emit(outputPath, redirectPage(site.config, page));
+      } else {
+        output.emit(outputPath, redirectPage(site.config, page));
+        published.set(outputPath, { alias: alias.url, ...where });
+      }
     }
   }
   if (errors.length > 0) throw new ContentErrors(errors);
+  return published;
+}
+
+/** Throws when a plugin's file would take a redirect page's place (called before each plugin emit). */
+export function guardRedirects(published: PublishedRedirects, outputPath: string, emitter: string): void {
+  const redirect = published.get(outputPath);
+  if (redirect) {
+    throw new ContentError(`alias ${redirect.alias} is the address of /${outputPath}, which ${emitter} generates`, { file: redirect.file, line: redirect.line }, 'remove the alias, or change what the plugin publishes');
+  }
 }
