@@ -1,9 +1,28 @@
 /**
- * Writes the synthetic 1,000-article site the scale benchmark builds, for solarpress and for Hugo:
- * each article has five paragraphs, a table, a code block, footnotes and three internal links.
+ * Writes the synthetic site the scale benchmark builds, for solarpress, Hugo and Eleventy: each
+ * article has five paragraphs, a table, a code block, footnotes and three internal links; every
+ * tenth article (PHOTO_EVERY) opens with a photo, the same bytes for solarpress and Hugo (Eleventy
+ * gets none).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
+
+/** One article in this many carries a photo. */
+export const PHOTO_EVERY = 10;
+
+/** The photos of `total` articles: JPEG, 800x600, photo-like (smooth coloured noise), each different. */
+export async function makePhotos(total: number): Promise<Map<number, Buffer>> {
+  const photos = new Map<number, Buffer>();
+  for (let i = 0; i < total; i += PHOTO_EVERY) {
+    const noise = { type: 'gaussian' as const, mean: 60 + (i % 90), sigma: 50 };
+    const small = await sharp({ create: { width: 50, height: 38, channels: 3, background: '#000000', noise } }).png().toBuffer();
+    photos.set(i, await sharp(small).resize(800, 600, { kernel: 'cubic' }).blur(1.5).jpeg({ quality: 85 }).toBuffer());
+  }
+  return photos;
+}
+
+const photoLine = (i: number, src: string) => `![Photo of the board, article ${i}](${src})\n\n`;
 
 const WORDS = 'solar panel battery server federated message protocol client roster stanza certificate nginx board power sun winter cloud offline reader feed zine club rotterdam'.split(' ');
 
@@ -56,31 +75,34 @@ function article(i: number, total: number, link: (target: number) => string): st
 
 const date = (i: number) => new Date(Date.UTC(2016, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 
-export function writeSolarpressSite(dir: string, total = 1000, theme = 'theme'): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'site.config.ts'),
-    `export default {
+/** The site's config: the defaults (precompression on) unless said otherwise; `theme` only when not the site's theme/. */
+export function solarpressConfig({ theme, precompress = true }: { theme?: string; precompress?: boolean } = {}): string {
+  return `export default {
   title: 'Scale benchmark',
   url: 'https://bench.example',
   author: { name: 'Bench' },
-  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
-  theme: ${JSON.stringify(theme)},
-  budgets: { pageKB: 10000 },
-  precompress: false,
-};\n`,
-  );
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },${theme ? `\n  theme: ${JSON.stringify(theme)},` : ''}
+  budgets: { pageKB: 10000 },${precompress ? '' : '\n  precompress: false,'}
+};\n`;
+}
+
+export function writeSolarpressSite(dir: string, total = 1000, photos = new Map<number, Buffer>(), theme?: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'content/articles/images'), { recursive: true });
+  writeFileSync(path.join(dir, 'site.config.ts'), solarpressConfig({ theme }));
   for (let i = 0; i < total; i++) {
     const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\ntags: [bench, t${i % 10}]\n---\n\n`;
-    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `article-${t}.md`));
+    const photo = photos.get(i);
+    if (photo) writeFileSync(path.join(dir, `content/articles/images/photo-${i}.jpg`), photo);
+    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + (photo ? photoLine(i, `images/photo-${i}.jpg`) : '') + article(i, total, (t) => `article-${t}.md`));
   }
 }
 
 /** The same articles for Hugo, with minimal layouts. */
-export function writeHugoSite(dir: string, total = 1000): void {
+export function writeHugoSite(dir: string, total = 1000, photos = new Map<number, Buffer>()): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
+  mkdirSync(path.join(dir, 'static/images'), { recursive: true });
   mkdirSync(path.join(dir, 'layouts/_default'), { recursive: true });
   writeFileSync(path.join(dir, 'hugo.toml'), `baseURL = "https://bench.example/"\ntitle = "Scale benchmark"\ndisableKinds = ["taxonomy", "term"]\n[markup.goldmark.extensions]\n  typographer = true\n`);
   const shell = (main: string) =>
@@ -90,7 +112,9 @@ export function writeHugoSite(dir: string, total = 1000): void {
   writeFileSync(path.join(dir, 'layouts/index.html'), shell('{{ range .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}'));
   for (let i = 0; i < total; i++) {
     const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\ntags: [bench, t${i % 10}]\n---\n\n`;
-    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + article(i, total, (t) => `/articles/article-${t}/`));
+    const photo = photos.get(i);
+    if (photo) writeFileSync(path.join(dir, `static/images/photo-${i}.jpg`), photo);
+    writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + (photo ? photoLine(i, `/images/photo-${i}.jpg`) : '') + article(i, total, (t) => `/articles/article-${t}/`));
   }
 }
 

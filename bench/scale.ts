@@ -1,141 +1,313 @@
 /**
- * Scale benchmark: 1,000 synthetic articles. Measures, in one run so the ratios are fair on a
- * shared machine:
- *   - a cold `solarpress build` (no cache, no dist; precompression off) vs Hugo, and Eleventy when
- *     given, on the same articles;
- *   - precompression of that output on its own;
- *   - a no-change rebuild (the whole command, start to exit);
- *   - save → the edit showing in the page open in the preview server, in Chromium.
+ * Scale benchmark: the rows of issue 12's target table, as users run them: the whole command
+ * (`node bin/solarpress.js build`, start to exit), the solar theme, precompression on unless a row
+ * says otherwise, a tenth of the articles carrying a photo. Peak memory is GNU time's maximum
+ * resident set size of the command. Everything is measured in one run, alternating what is
+ * compared, so that ratios hold on a shared machine:
+ *   - each solarpress checkout given (`--before DIR` adds an older one beside this one), each on its
+ *     own copies of the sites (the site's theme/ is a copy of that checkout's solar theme, so a CSS
+ *     edit is a user's edit; its src/ and plugins/ are linked);
+ *   - Hugo (/usr/bin/hugo, minimal layouts, the same articles and photos) for the cold rows.
  *
- * Run: node --import tsx bench/scale.ts [--runs 5] [--articles 1000] [--eleventy PATH/TO/eleventy]
- * Needs Debian's hugo and chromium for their parts (skipped with a note when missing). Eleventy is
- * no dependency of solarpress: install it apart (npm install --prefix DIR @11ty/eleventy@3) and
- * pass DIR/node_modules/.bin/eleventy.
+ * Rows: the club's own site (a copy of content/ and site.config.ts) cold and with one line added; N
+ * articles cold without precompression (beside Hugo, and the minimal theme as a second row), the cold
+ * precompression of the whole output apart, no change, one line added, one title changed, one line of
+ * the theme's CSS; save → the edit shown in the preview (Chromium), for this checkout.
+ *
+ *   node --import tsx bench/scale.ts [--runs 3] [--slow-runs 1] [--articles 1000,5000]
+ *     [--before /path/to/older/checkout] [--rows club,cold,precompress,edits,css,preview] [--eleventy PATH]
+ *
+ * `--slow-runs` applies to the rows that cost minutes (the cold builds, the cold precompression, the
+ * CSS edit, and anything at more than 1,000 articles); `--before-rows` limits the older checkout to
+ * some rows.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { startDevServer } from '../src/dev/server.ts';
-import { createLogger } from '../src/log.ts';
-import { writeEleventySite, writeHugoSite, writeSolarpressSite } from './scale-site.ts';
+import { makePhotos, solarpressConfig, writeEleventySite, writeHugoSite, writeSolarpressSite } from './scale-site.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'bin/solarpress.js');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, articles: { type: 'string', default: '1000' }, eleventy: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'slow-runs': { type: 'string', default: '1' },
+    articles: { type: 'string', default: '1000,5000' },
+    before: { type: 'string' },
+    'before-rows': { type: 'string', default: 'club,cold,precompress,edits,css' },
+    rows: { type: 'string', default: 'club,cold,precompress,edits,css,preview' },
+    eleventy: { type: 'string' },
+  },
+});
 const RUNS = Number(values.runs);
-const ARTICLES = Number(values.articles);
-const work = path.join(os.tmpdir(), 'solarpress-scale');
-const site = path.join(work, 'solarpress');
-const hugoSite = path.join(work, 'hugo');
-const eleventySite = path.join(work, 'eleventy');
+const SLOW_RUNS = Number(values['slow-runs']);
+const SIZES = values.articles!.split(',').map(Number);
+const ROWS = new Set(values.rows!.split(','));
+/** Rows the older checkout takes part in (its incremental rows recompress the feeds at maximum effort: minutes each). */
+const BEFORE_ROWS = new Set(values['before-rows']!.split(','));
+const HUGO = '/usr/bin/hugo';
+/** Sites live in their checkout's test-output/, where the theme copy finds the checkout's node_modules. */
+const workIn = (root: string) => path.join(root, 'test-output', `scale-${process.pid}`);
+const work = workIn(ROOT);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (x: number) => `${Math.round(x)} ms`;
+interface Checkout {
+  name: string;
+  root: string;
+  cli: string;
+}
+const checkouts: Checkout[] = [{ name: 'after', root: ROOT, cli: path.join(ROOT, 'bin/solarpress.js') }];
+if (values.before) checkouts.unshift({ name: 'before', root: path.resolve(values.before), cli: path.join(path.resolve(values.before), 'bin/solarpress.js') });
 
-function timed(command: string, args: string[], cwd: string): number {
+interface Sample {
+  ms: number;
+  /** Peak resident memory, MB. */
+  mb: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs a command to its exit under GNU time: wall time and peak memory. */
+function timed(command: string, args: string[], cwd: string): Sample {
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const elapsed = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  return elapsed;
+  const child = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28 });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} in ${cwd} failed:\n${child.stderr}`);
+  return { ms, mb: Number(child.stderr.trim().split('\n').pop()) / 1024 };
 }
 
-function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+/** What one row measured, per checkout (and Hugo), in the order measured. */
+const table: { row: string; target: string; samples: Map<string, Sample[]> }[] = [];
+
+function record(row: string, target: string, who: string, sample: Sample): void {
+  let line = table.find((r) => r.row === row);
+  if (!line) table.push((line = { row, target, samples: new Map() }));
+  line.samples.set(who, [...(line.samples.get(who) ?? []), sample]);
+  console.log(`  ${row} — ${who}: ${(sample.ms / 1000).toFixed(2)} s, ${sample.mb.toFixed(0)} MB`);
 }
 
-const results: Record<string, number> = {};
-
-writeSolarpressSite(site, ARTICLES, path.join(ROOT, 'bench/minimal-theme'));
-writeHugoSite(hugoSite, ARTICLES);
-if (values.eleventy) writeEleventySite(eleventySite, ARTICLES);
-
-// The first start after a change of solarpress's code bundles it: not part of any timing.
-timed(process.execPath, [CLI, '--help'], site);
-
-// Cold builds, alternating solarpress, Hugo and Eleventy so all see the same machine load.
-const cold: number[] = [];
-const hugo: number[] = [];
-const eleventy: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+const build = (checkout: Checkout, site: string) => timed(process.execPath, [checkout.cli, 'build', '--quiet'], site);
+const clean = (site: string) => {
   rmSync(path.join(site, 'dist'), { recursive: true, force: true });
   rmSync(path.join(site, '.solarpress-cache'), { recursive: true, force: true });
-  cold.push(timed(process.execPath, [CLI, 'build', '--quiet'], site));
-  if (has('hugo')) {
-    rmSync(path.join(hugoSite, 'public'), { recursive: true, force: true });
-    hugo.push(timed('hugo', ['--quiet', '--minify=false'], hugoSite));
-  }
-  if (values.eleventy) {
-    rmSync(path.join(eleventySite, 'public'), { recursive: true, force: true });
-    eleventy.push(timed(values.eleventy, ['--quiet'], eleventySite));
+};
+
+/** The checkout's solar theme as the site's own theme/ (a copy: the CSS row edits it), its code linked. */
+function giveTheme(checkout: Checkout, site: string): void {
+  rmSync(path.join(site, 'theme'), { recursive: true, force: true });
+  cpSync(path.join(checkout.root, 'theme'), path.join(site, 'theme'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  for (const code of ['src', 'plugins']) {
+    if (!existsSync(path.join(site, code))) symlinkSync(path.join(checkout.root, code), path.join(site, code));
   }
 }
-results.cold = median(cold);
-if (hugo.length) results.hugo = median(hugo);
-if (eleventy.length) results.eleventy = median(eleventy);
 
-// No-change rebuilds: the cache is warm and dist/ is current.
-const noChange: number[] = [];
-for (let i = 0; i < RUNS; i++) noChange.push(timed(process.execPath, [CLI, 'build', '--quiet'], site));
-results.noChange = median(noChange);
-
-// Precompression of the same output, on its own (cold compression cache).
-const configFile = path.join(site, 'site.config.ts');
-const config = readFileSync(configFile, 'utf8');
-writeFileSync(configFile, config.replace('precompress: false', 'precompress: {}'));
-const precompress: number[] = [];
-for (let i = 0; i < Math.min(RUNS, 3); i++) {
-  rmSync(path.join(site, '.solarpress-cache/precompress'), { recursive: true, force: true });
-  rmSync(path.join(site, '.solarpress-cache/output'), { recursive: true, force: true });
-  const withCompression = timed(process.execPath, [CLI, 'build', '--quiet'], site);
-  rmSync(path.join(site, '.solarpress-cache/output'), { recursive: true, force: true });
-  writeFileSync(configFile, config);
-  const without = timed(process.execPath, [CLI, 'build', '--quiet'], site);
-  writeFileSync(configFile, config.replace('precompress: false', 'precompress: {}'));
-  precompress.push(withCompression - without);
+/** A copy of the checkout's own club site (content and config). */
+function clubSite(checkout: Checkout): string {
+  const site = path.join(workIn(checkout.root), 'club');
+  mkdirSync(site, { recursive: true });
+  cpSync(path.join(checkout.root, 'content'), path.join(site, 'content'), { recursive: true });
+  copyFileSync(path.join(checkout.root, 'site.config.ts'), path.join(site, 'site.config.ts'));
+  if (existsSync(path.join(checkout.root, 'static'))) cpSync(path.join(checkout.root, 'static'), path.join(site, 'static'), { recursive: true });
+  giveTheme(checkout, site);
+  return site;
 }
-writeFileSync(configFile, config);
-results.precompress = median(precompress);
 
-// Save → the edit showing in the open page (the preview updates the page in place), seen by a real browser.
-if (has('/usr/bin/chromium')) {
+/** Appends one line to a Markdown file: a new paragraph, different on each call. */
+let edits = 0;
+function addLine(file: string): void {
+  writeFileSync(file, `${readFileSync(file, 'utf8')}\nOne more line, number ${++edits}, added to see what it costs.\n`);
+}
+
+/** The checkouts a row is measured for. */
+const taking = (...rows: string[]) => checkouts.filter((c) => c.name === 'after' || rows.some((row) => BEFORE_ROWS.has(row)));
+
+const all = (n: number, each: (run: number) => void) => {
+  for (let run = 0; run < n; run++) each(run);
+};
+
+// The first start after a change of a checkout's code bundles it: not part of any timing.
+for (const checkout of checkouts) spawnSync(process.execPath, [checkout.cli, '--help'], { cwd: os.tmpdir() });
+for (const checkout of checkouts) mkdirSync(workIn(checkout.root), { recursive: true });
+const started = new Date();
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(', ');
+console.log(`scale benchmark, ${started.toISOString()}, load average ${load()}`);
+
+try {
+  if (ROWS.has('club')) {
+    console.log('the club\'s site');
+    const sites = new Map(taking('club').map((c) => [c.name, clubSite(c)]));
+    all(SLOW_RUNS, () => {
+      for (const c of taking('club')) {
+        clean(sites.get(c.name)!);
+        record('the club\'s site, cold (no cache, no dist/), precompression included', '< 5 s', c.name, build(c, sites.get(c.name)!));
+      }
+    });
+    all(RUNS, () => {
+      for (const c of taking('club')) {
+        const site = sites.get(c.name)!;
+        addLine(path.join(site, 'content/articles/running-your-own-xmpp-server.md'));
+        record('the club\'s site, one line added to one article', '< 1 s', c.name, build(c, site));
+      }
+    });
+  }
+
+  for (const total of SIZES) {
+    const n = total.toLocaleString('en');
+    const runs = total > 1000 ? SLOW_RUNS : RUNS;
+    console.log(`${n} articles`);
+    const photos = await makePhotos(total);
+    const sites = new Map<string, string>();
+    for (const c of taking('cold', 'precompress', 'edits', 'css')) {
+      const site = path.join(workIn(c.root), `solar-${total}`);
+      writeSolarpressSite(site, total, photos);
+      giveTheme(c, site);
+      sites.set(c.name, site);
+    }
+    const config = (site: string, precompress: boolean) => writeFileSync(path.join(site, 'site.config.ts'), solarpressConfig({ precompress }));
+    const hugoSite = path.join(work, `hugo-${total}`);
+    writeHugoSite(hugoSite, total, photos);
+    const eleventySite = path.join(work, `eleventy-${total}`);
+    if (values.eleventy) writeEleventySite(eleventySite, total);
+
+    if (ROWS.has('cold')) {
+      const row = `${n} articles, solar theme, cold, precompression off`;
+      all(SLOW_RUNS, () => {
+        for (const c of taking('cold')) {
+          const site = sites.get(c.name)!;
+          config(site, false);
+          clean(site);
+          record(row, total === 1000 ? '≤ 3× Hugo' : '≤ 5.5× the 1,000-article figure; < 1.5 GB', c.name, build(c, site));
+        }
+        rmSync(path.join(hugoSite, 'public'), { recursive: true, force: true });
+        record(row, '', 'hugo', timed(HUGO, ['--quiet', '--minify=false'], hugoSite));
+        if (values.eleventy) {
+          rmSync(path.join(eleventySite, 'public'), { recursive: true, force: true });
+          record(row, '', 'eleventy', timed(values.eleventy, ['--quiet'], eleventySite));
+        }
+      });
+      if (total === 1000) {
+        // The second row: the minimal theme (bench/minimal-theme), on a copy of the same articles.
+        const minimal = path.join(work, `minimal-${total}`);
+        writeSolarpressSite(minimal, total, photos, path.join(ROOT, 'bench/minimal-theme'));
+        writeFileSync(path.join(minimal, 'site.config.ts'), solarpressConfig({ theme: path.join(ROOT, 'bench/minimal-theme'), precompress: false }));
+        all(SLOW_RUNS, () => {
+          clean(minimal);
+          record(`${n} articles, minimal theme (second row), cold, precompression off`, '', 'after', build(checkouts.at(-1)!, minimal));
+        });
+        rmSync(minimal, { recursive: true, force: true });
+      }
+    }
+
+    // The incremental rows start from a complete build with precompression on (the cold
+    // precompression row makes it; else one untimed build does).
+    for (const c of taking('precompress', 'edits', 'css')) {
+      const site = sites.get(c.name)!;
+      config(site, true);
+      if (!existsSync(path.join(site, 'dist'))) build(c, site);
+    }
+    if (ROWS.has('precompress')) {
+      // The whole output compressed from an empty precompression store: that build less a build
+      // that only publishes (everything else cached).
+      all(SLOW_RUNS, () => {
+        for (const c of taking('precompress')) {
+          const site = sites.get(c.name)!;
+          rmSync(path.join(site, '.solarpress-cache/precompress'), { recursive: true, force: true });
+          rmSync(path.join(site, 'dist'), { recursive: true, force: true });
+          const compressing = build(c, site);
+          rmSync(path.join(site, 'dist'), { recursive: true, force: true });
+          const publishing = build(c, site);
+          record(`${n} articles, cold precompression of the whole output (apart)`, '< 60 s', c.name, { ms: compressing.ms - publishing.ms, mb: compressing.mb });
+        }
+      });
+    }
+    if (ROWS.has('edits')) {
+      for (const c of taking('edits')) build(c, sites.get(c.name)!); // settled: the next build has nothing to do
+      all(runs, () => {
+        for (const c of taking('edits')) record(`${n} articles, no change`, '< 0.5 s', c.name, build(c, sites.get(c.name)!));
+      });
+      all(runs, () => {
+        for (const c of taking('edits')) {
+          const site = sites.get(c.name)!;
+          addLine(path.join(site, `content/articles/article-${total / 2}.md`));
+          record(`${n} articles, one line added to one article, precompression on`, '< 1.5 s', c.name, build(c, site));
+        }
+      });
+      all(runs, (run) => {
+        for (const c of taking('edits')) {
+          const file = path.join(sites.get(c.name)!, `content/articles/article-${(total * 7) / 10}.md`);
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, `title: "Article ${(total * 7) / 10}, retitled ${run}"`));
+          record(`${n} articles, one title changed, precompression on`, '< 3 s', c.name, build(c, sites.get(c.name)!));
+        }
+      });
+    }
+    if (ROWS.has('css')) {
+      all(SLOW_RUNS, (run) => {
+        for (const c of taking('css')) {
+          const css = path.join(sites.get(c.name)!, 'theme/assets/solar.css');
+          writeFileSync(css, `${readFileSync(css, 'utf8')}\n.bench-${run} { color: #123456; }\n`);
+          record(`${n} articles, one line of the theme's CSS changed, precompression on`, '< 30 s', c.name, build(c, sites.get(c.name)!));
+        }
+      });
+    }
+    if (ROWS.has('preview') && total === Math.max(...SIZES)) await preview(checkouts.at(-1)!, sites.get(checkouts.at(-1)!.name)!, total, `${n} articles, save → edit shown in the preview`);
+    for (const site of [...sites.values(), hugoSite, eleventySite]) rmSync(site, { recursive: true, force: true });
+  }
+} finally {
+  for (const checkout of checkouts) rmSync(workIn(checkout.root), { recursive: true, force: true });
+  report();
+}
+
+/** Save → the edit showing in the open page (the preview updates it in place), seen by Chromium. */
+async function preview(checkout: Checkout, site: string, total: number, row: string): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const { startDevServer } = (await import(pathToFileURL(path.join(checkout.root, 'src/dev/server.ts')).href)) as typeof import('../src/dev/server.ts');
+  const { createLogger } = (await import(pathToFileURL(path.join(checkout.root, 'src/log.ts')).href)) as typeof import('../src/log.ts');
   const server = await startDevServer({ root: site, port: 0, log: createLogger({ quiet: true }) });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const page = await browser.newPage();
-  await page.goto(new URL('/article-500/', server.url).href);
-  await page.waitForTimeout(300); // let the event stream connect
-  const file = path.join(site, 'content/articles/article-500.md');
-  const original = readFileSync(file, 'utf8');
-  const reloads: number[] = [];
-  for (let i = 0; i < RUNS * 2; i++) {
-    const marker = `Edit number ${i} at ${Date.now()}.`;
-    // Seen by the page itself (a mutation observer: no polling to compete with the server for the CPU).
-    const shown = page.evaluate(`new Promise((resolve) => new MutationObserver((_, observer) => {
-      if (document.body.textContent.includes(${JSON.stringify(marker)})) { observer.disconnect(); resolve(); }
-    }).observe(document.documentElement, { childList: true, subtree: true, characterData: true }))`);
-    const started = performance.now();
-    writeFileSync(file, `${original}\n${marker}\n`);
-    await shown;
-    reloads.push(performance.now() - started);
-    await page.waitForTimeout(200); // past chokidar's 50 ms per-file window
+  try {
+    const page = await browser.newPage();
+    await page.goto(new URL(`/article-${total / 2}/`, server.url).href);
+    await page.waitForTimeout(300); // let the event stream connect
+    const file = path.join(site, `content/articles/article-${total / 2}.md`);
+    const original = readFileSync(file, 'utf8');
+    for (let i = 0; i < RUNS * 2; i++) {
+      const marker = `Edit number ${i} at ${Date.now()}.`;
+      // Seen by the page itself (a mutation observer: no polling to compete with the server for the CPU).
+      const shown = page.evaluate(`new Promise((resolve) => new MutationObserver((_, observer) => {
+        if (document.body.textContent.includes(${JSON.stringify(marker)})) { observer.disconnect(); resolve(); }
+      }).observe(document.documentElement, { childList: true, subtree: true, characterData: true }))`);
+      const begun = performance.now();
+      writeFileSync(file, `${original}\n${marker}\n`);
+      await shown;
+      record(row, '< 150 ms', checkout.name, { ms: performance.now() - begun, mb: process.memoryUsage().rss / 2 ** 20 });
+      await page.waitForTimeout(200); // past chokidar's 50 ms per-file window
+    }
+    writeFileSync(file, original);
+  } finally {
+    await browser.close();
+    await server.close();
   }
-  writeFileSync(file, original);
-  await browser.close();
-  await server.close();
-  results.reload = median(reloads);
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const hugoVersion = has('hugo') ? execFileSync('hugo', ['version'], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ') : 'not installed';
-console.log(`scale benchmark: ${ARTICLES} articles, median of ${RUNS} runs — ${machine}; ${hugoVersion}`);
-console.log(`cold build (no precompression)   ${ms(results.cold)}`);
-if (results.hugo) console.log(`hugo, same articles              ${ms(results.hugo)}   ratio solarpress/hugo ${(results.cold / results.hugo).toFixed(2)}`);
-if (results.eleventy) console.log(`eleventy, same articles          ${ms(results.eleventy)}   ratio solarpress/eleventy ${(results.cold / results.eleventy).toFixed(2)}`);
-console.log(`precompression, on its own       ${ms(results.precompress)}`);
-console.log(`no-change rebuild (whole command) ${ms(results.noChange)}`);
-if (results.reload) console.log(`save → edit shown (preview)      ${ms(results.reload)}`);
-rmSync(work, { recursive: true, force: true });
+function report(): void {
+  const machine = `${os.cpus().length} × ${os.cpus()[0]!.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const hugo = existsSync(HUGO) ? execFileSync(HUGO, ['version'], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ') : 'no hugo';
+  const who = [...checkouts.map((c) => c.name), 'hugo', ...(values.eleventy ? ['eleventy'] : [])];
+  console.log(`\n${machine}; ${hugo}; ${started.toISOString()} to ${new Date().toISOString()}; load average at the end ${load()}`);
+  console.log(`median wall time (peak memory) of the whole command; runs per row in brackets\n`);
+  console.log(`| what | target | ${who.join(' | ')} |${values.before ? ' after/before |' : ''}`);
+  console.log(`|---|---:|${who.map(() => '---:|').join('')}${values.before ? '---:|' : ''}`);
+  const fmt = (samples: Sample[] | undefined) => {
+    if (!samples) return '';
+    const ms = median(samples.map((s) => s.ms));
+    const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+    return `${time} (${Math.round(median(samples.map((s) => s.mb)))} MB) [${samples.length}]`;
+  };
+  for (const { row, target, samples } of table) {
+    const ratio = values.before && samples.get('before') && samples.get('after')
+      ? ` ${(median(samples.get('after')!.map((s) => s.ms)) / median(samples.get('before')!.map((s) => s.ms))).toFixed(2)} |`
+      : values.before ? ' |' : '';
+    console.log(`| ${row} | ${target} | ${who.map((w) => fmt(samples.get(w))).join(' | ')} |${ratio}`);
+  }
+}
