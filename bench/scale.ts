@@ -15,7 +15,7 @@
  * the theme's CSS; save → the edit shown in the preview (Chromium), for this checkout.
  *
  *   node --import tsx bench/scale.ts [--runs 3] [--slow-runs 1] [--articles 1000,5000]
- *     [--before /path/to/older/checkout] [--rows club,cold,precompress,edits,css,preview] [--eleventy PATH]
+ *     [--before /path/to/older/checkout] [--rows club,cold,minimal,precompress,edits,css,preview] [--eleventy PATH]
  *
  * `--slow-runs` applies to the rows that cost minutes (the cold builds, the cold precompression, the
  * CSS edit, and anything at more than 1,000 articles); `--before-rows` limits the older checkout to
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '1000,5000' },
     before: { type: 'string' },
     'before-rows': { type: 'string', default: 'club,cold,precompress,edits,css' },
-    rows: { type: 'string', default: 'club,cold,precompress,edits,css,preview' },
+    rows: { type: 'string', default: 'club,cold,minimal,precompress,edits,css,preview' },
     eleventy: { type: 'string' },
   },
 });
@@ -186,7 +186,7 @@ try {
           record(row, '', 'eleventy', timed(values.eleventy, ['--quiet'], eleventySite));
         }
       });
-      if (total === 1000) {
+      if (total === 1000 && ROWS.has('minimal')) {
         // The second row: the minimal theme (bench/minimal-theme), on a copy of the same articles.
         const minimal = path.join(work, `minimal-${total}`);
         writeSolarpressSite(minimal, total, photos, path.join(ROOT, 'bench/minimal-theme'));
