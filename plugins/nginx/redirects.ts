@@ -3,6 +3,7 @@
  * one `return 301` at server level. The build also writes a redirect page at each old address, so
  * an address keeps working (by meta refresh) until this config is rendered again.
  */
+import { movedAddresses } from '../../src/content/redirects.ts';
 import { block, directive, type ConfNode } from './conf.ts';
 
 export const MOVED_VAR = '$solarpress_moved';
@@ -17,11 +18,8 @@ export interface Redirect {
 export function redirectMap(redirects: readonly Redirect[]): ConfNode[] {
   if (redirects.length === 0) return [];
   const rows: ConfNode[] = [directive('default', [''])];
-  for (const { from, to } of [...redirects].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
-    rows.push(directive(from, [to]));
-    // /old/path answers like /old/path/, in one hop instead of nginx's own folder redirect first.
-    if (from.endsWith('/')) rows.push(directive(from.slice(0, -1), [to]));
-  }
+  const moved = [...movedAddresses(redirects)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [from, to] of moved) rows.push(directive(from, [to]));
   return [
     block('map', ['$uri', MOVED_VAR], rows, `Pages that moved (aliases: in their front matter): old address -> permalink.\nRender this file again after adding an alias; until then the redirect page the build writes there answers.`),
   ];

@@ -13,3 +13,16 @@ export function contentRedirects(config: Pick<ResolvedConfig, 'root' | 'contentD
   if (!existsSync(contentDir)) return [];
   return loadContent({ contentDir, drafts: false, holdBackAfter: now }).flatMap((file) => file.aliases.map((alias) => ({ from: alias.url, to: file.page.url })));
 }
+
+/**
+ * Each old address and the permalink it moved to, a folder address also without its slash
+ * (/old/path answers in one hop, not after a folder redirect): what nginx, serve and the preview answer.
+ */
+export function movedAddresses(redirects: ReadonlyArray<{ from: string; to: string }>): Map<string, string> {
+  const moved = new Map<string, string>();
+  for (const { from, to } of redirects) {
+    moved.set(from, to);
+    if (from.endsWith('/')) moved.set(from.slice(0, -1), to);
+  }
+  return moved;
+}

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { SiteBuilder, type BuildResult } from '../build.ts';
+import { movedAddresses } from '../content/redirects.ts';
 import { contentTypeOf } from '../content-types.ts';
 import { contentErrorsOf } from '../errors.ts';
 import { createLogger } from '../log.ts';
@@ -166,7 +167,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (!lastGood) return undefined;
     let moved = movedBy.get(lastGood);
     if (!moved) {
-      moved = new Map(lastGood.site.pages.flatMap((p) => (p.aliases ?? []).flatMap((a): Array<[string, string]> => [[a, p.url], ...(a.endsWith('/') ? [[a.slice(0, -1), p.url] as [string, string]] : [])])));
+      moved = movedAddresses(lastGood.site.pages.flatMap((p) => (p.aliases ?? []).map((from) => ({ from, to: p.url }))));
       movedBy.set(lastGood, moved);
     }
     try {

@@ -8,6 +8,7 @@
  */
 import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
 import http from 'node:http';
+import { movedAddresses } from '../content/redirects.ts';
 import type { AddressInfo } from 'node:net';
 import { createGzip } from 'node:zlib';
 import path from 'node:path';
@@ -43,8 +44,7 @@ const DOTFILE = /\/\.(?!well-known\/)/;
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const root = realpathSync(options.dir);
   const table = cacheRules(options.server);
-  // As plugins/nginx/redirects.ts maps them: /old/path/ also without its slash.
-  const moved = new Map((options.redirects ?? []).flatMap(({ from, to }): Array<[string, string]> => [[from, to], ...(from.endsWith('/') ? [[from.slice(0, -1), to] as [string, string]] : [])]));
+  const moved = movedAddresses(options.redirects ?? []);
   // Plain HTTP on loopback: no HSTS, as the board's plain-HTTP server sends none.
   const always = securityHeaders(options.server, false).filter((h) => h.always);
 
