@@ -41,7 +41,7 @@ describe('solarpress dither', () => {
   for (const [why, args, message] of [
     ['no --out', ['a.jpg'], /--out DIR is required/],
     ['no files', ['--out', 'x'], /no image files given/],
-    ['an unknown option', ['--out', 'x', '--colour', 'red', 'a.jpg'], /Unknown option '--colour'/],
+    ['an unknown option', ['--out', 'x', '--colour', 'red', 'a.jpg'], /unknown option --colour/],
     ['a bad threshold', ['--out', 'x', '--threshold', 'lots', 'a.jpg'], /--threshold lots: give a number 0–255/],
     ['a bad max size', ['--out', 'x', '--max-size', '10', 'a.jpg'], /--max-size 10: give a whole number of pixels, 16–4096/],
     ['a bad palette', ['--out', 'x', '--palette', '7', 'a.jpg'], /--palette 7: give 3, 6, 11 or a FILE\.json/],

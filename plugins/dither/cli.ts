@@ -4,7 +4,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { writeAtomicAsync } from '../../src/cache/atomic.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
@@ -14,6 +13,7 @@ import { strategyFor } from './png.ts';
 import { ditherToPng } from './process.ts';
 import { formatBytes } from './service.ts';
 import type { DitherSettings } from './settings.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { reportError } from '../../src/cli/report.ts';
 import { UsageError } from '../../src/errors.ts';
 
@@ -60,22 +60,13 @@ interface Job {
 type Plan = Job | 'help';
 
 function parse(args: string[], defaults: DitherOptions): Plan {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        palette: { type: 'string' },
-        threshold: { type: 'string' },
-        'max-size': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseFlags(args, {
+    palette: { type: 'string' },
+    threshold: { type: 'string' },
+    'max-size': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, true);
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (!values.out) throw new UsageError('--out DIR is required');

@@ -1,7 +1,7 @@
 /** `solarpress nginx`: print the site file (or a standalone nginx.conf) for the board. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeAtomic } from '../../src/cache/atomic.js';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { reportError } from '../../src/cli/report.ts';
 import { CommandError, UsageError } from '../../src/errors.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
@@ -68,32 +68,23 @@ function brotliFlag(value: string | undefined): ServerOptionsInput['brotli'] | u
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        'server-name': { type: 'string' },
-        root: { type: 'string' },
-        'api-dir': { type: 'string' },
-        listen: { type: 'string', multiple: true },
-        'http-port': { type: 'string' },
-        'https-port': { type: 'string' },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'nginx-version': { type: 'string' },
-        tls: { type: 'string' },
-        brotli: { type: 'string' },
-        out: { type: 'string' },
-        standalone: { type: 'boolean' },
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(args, {
+    'server-name': { type: 'string' },
+    root: { type: 'string' },
+    'api-dir': { type: 'string' },
+    listen: { type: 'string', multiple: true },
+    'http-port': { type: 'string' },
+    'https-port': { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'nginx-version': { type: 'string' },
+    tls: { type: 'string' },
+    brotli: { type: 'string' },
+    out: { type: 'string' },
+    standalone: { type: 'boolean' },
+    prefix: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }).values;
 }
 
 /** Relative paths on the command line are relative to where the admin typed them. */

@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ResolvedConfig } from '../config.ts';
 import { DeployError, DeployUsageError } from './errors.ts';
+import { parseFlags } from '../cli/flags.ts';
 
 export const usage = `Usage: solarpress deploy [options]
 
@@ -65,26 +65,22 @@ export interface ParsedFlags {
 export function parseDeployFlags(args: string[]): ParsedFlags {
   let values;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        user: { type: 'string' },
-        port: { type: 'string' },
-        path: { type: 'string' },
-        key: { type: 'string' },
-        keep: { type: 'string' },
-        'no-build': { type: 'boolean' },
-        'dry-run': { type: 'boolean', short: 'n' },
-        rollback: { type: 'boolean' },
-        bwlimit: { type: 'string' },
-        'ssh-option': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
+    ({ values } = parseFlags(args, {
+      host: { type: 'string' },
+      user: { type: 'string' },
+      port: { type: 'string' },
+      path: { type: 'string' },
+      key: { type: 'string' },
+      keep: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      'dry-run': { type: 'boolean', short: 'n' },
+      rollback: { type: 'boolean' },
+      bwlimit: { type: 'string' },
+      'ssh-option': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
     }));
   } catch (error) {
+    // The same message ("did you mean" included), with deploy's hint.
     throw new DeployUsageError((error as Error).message);
   }
   const flags: ParsedFlags['flags'] = { sshOptions: values['ssh-option'] ?? [] };
