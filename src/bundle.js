@@ -199,23 +199,40 @@ async function cachedBundle(name, entries) {
  * @returns {{ dir: string, manifest: BundleManifest } | undefined}
  */
 function currentBundle(key, tools) {
-  const data = CORE.get(key);
-  if (!data) return undefined;
-  /** @type {BundleManifest} */
-  let manifest;
-  try {
-    manifest = JSON.parse(data.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (manifest.tools !== tools) return undefined;
-  for (const [relative, hash] of Object.entries(manifest.inputs)) {
-    const file = path.join(PACKAGE_ROOT, relative);
-    if (!existsSync(file) || contentHash(readFileSync(file)) !== hash) return undefined;
-  }
+  const manifest = /** @type {BundleManifest | undefined} */ (readManifest(CORE, key));
+  if (manifest?.tools !== tools || !inputsUnchanged(manifest.inputs, PACKAGE_ROOT)) return undefined;
   const bundle = CORE.find(manifest.bundle.split('.')[0]);
   if (bundle?.name !== manifest.bundle || !CORE.verifyFolder(bundle)) return undefined;
   return { dir: bundle.file, manifest };
+}
+
+/**
+ * A manifest kept as JSON in a store (undefined when missing or unreadable: the bundle is made again).
+ * @param {import('./cache/store.js').CacheStore} store
+ * @param {string} key
+ * @returns {unknown}
+ */
+function readManifest(store, key) {
+  const data = store.get(key);
+  if (!data) return undefined;
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether every file a bundle was made from still has the bytes it had.
+ * @param {Record<string, string>} inputs file (relative to base, or absolute) → content hash
+ * @param {string} base
+ */
+function inputsUnchanged(inputs, base) {
+  for (const [name, hash] of Object.entries(inputs)) {
+    const file = path.resolve(base, name);
+    if (!existsSync(file) || contentHash(readFileSync(file)) !== hash) return false;
+  }
+  return true;
 }
 
 /**
@@ -291,19 +308,8 @@ export async function bundleModule(file) {
  * @returns {string | undefined}
  */
 function unchangedModule(key) {
-  const data = MODULES.get(`${key}-inputs`);
-  if (!data) return undefined;
-  /** @type {ModuleManifest} */
-  let manifest;
-  try {
-    manifest = JSON.parse(data.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (manifest.esbuild !== ESBUILD_VERSION) return undefined;
-  for (const [file, hash] of Object.entries(manifest.inputs)) {
-    if (!existsSync(file) || contentHash(readFileSync(file)) !== hash) return undefined;
-  }
+  const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${key}-inputs`));
+  if (manifest?.esbuild !== ESBUILD_VERSION || !inputsUnchanged(manifest.inputs, '/')) return undefined;
   const known = MODULES.find(key);
   return known?.name === manifest.module && MODULES.read(known) ? known.file : undefined;
 }
