@@ -13,7 +13,7 @@ import { CONFIG_FILE } from './config-file.ts';
 import { loadSiteConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
-import { loadContent, type SourceMemo } from './content/load.ts';
+import { loadContent, type SourceFile, type SourceMemo } from './content/load.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
@@ -112,16 +112,49 @@ export class SiteBuilder {
     }
   }
 
+  /** One attempt, phase by phase; each phase is a method below. */
   private async attempt(): Promise<BuildResult> {
+    const run = await this.begin();
+    const { files, loadErrors, urls, leftOut } = this.loadPages(run);
+    for (const plugin of run.plugins) await plugin.buildStart?.(run.ctx);
+    try {
+      const { bodies, fresh } = await this.renderBodies(run, files, loadErrors, urls);
+      const pages = this.pagesOf(files, bodies);
+      const assets = publishAssets(run);
+      run.phase('bodies');
+      const { site, laidOut } = this.layOut(run, files, pages, assets);
+      run.phase('layouts');
+      await finishWithPlugins(run, site, files, bodies);
+      run.phase('plugins');
+      const written = await writeAll(run);
+      run.phase('write');
+      const { output } = run;
+      const stats: BuildStats = {
+        phases: run.phases,
+        pages: laidOut.length,
+        images: countImages(output),
+        files: output.files.size,
+        // Summed when asked for (the CLI's summary): the preview server's rebuilds skip a stat per file.
+        get bytes() {
+          return output.totalBytes();
+        },
+        ms: Math.round(performance.now() - run.started),
+        renderedBodies: fresh,
+        laidOut: laidOut.filter((l) => l.fresh).length,
+        draftsLeftOut: leftOut.drafts,
+        futureLeftOut: leftOut.future,
+        written,
+      };
+      return { config: run.config, site, output, laidOut, stats, outDir: run.outDir };
+    } catch (error) {
+      await run.staging?.discard();
+      throw error;
+    }
+  }
+
+  /** Config, theme and plugins; the cache; the output folder claimed; the static folder listed; the context plugins get. */
+  private async begin(): Promise<Run> {
     const started = performance.now();
-    const phases: Record<string, number> = {};
-    let mark = started;
-    /** Time since the previous phase ended, for the summary and benchmarks. */
-    const phase = (name: string) => {
-      const now = performance.now();
-      phases[name] = Math.round(now - mark);
-      mark = now;
-    };
     const { root } = this.options;
     const mode = this.options.mode ?? 'build';
     const log = this.options.log ?? createLogger({ root });
@@ -132,7 +165,6 @@ export class SiteBuilder {
     const cacheRoot = path.resolve(root, config.cacheDir);
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
     cache.startBuild();
-    const output = new Output(cache);
     const write = this.options.write ?? true;
     claimOutDir(
       outDir,
@@ -150,43 +182,65 @@ export class SiteBuilder {
           readManifest(cache.store(MANIFEST_STORE, MANIFEST_VERSION), outDir)?.files.map(([file]) => file) ?? legacyManifestFiles(cacheRoot, outDir),
       },
     );
+    const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
-    const statics = new StaticPublisher(
-      listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }),
-      root,
-    );
-    /** The plugin whose buildEnd runs: what it emits must not take a static file's place. */
-    let emitter: string | undefined;
-    /** The redirect pages of aliases: what a plugin emits must not take their place either. */
-    let redirects: PublishedRedirects = new Map();
-    const ctx: BuildContext = {
-      config,
+    const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }), root);
+    const phases: Record<string, number> = {};
+    let mark = started;
+    /** What a plugin emits at buildEnd must not take a static file's or a redirect page's place. */
+    const guard = (outputPath: string) => {
+      if (!run.emitter) return;
+      statics.guard(outputPath, run.emitter);
+      guardRedirects(run.redirects, outputPath, run.emitter);
+    };
+    const run: Run = {
       root,
       mode,
-      drafts: this.options.drafts ?? mode === 'dev',
       log,
-      cache: (name, version) => cache.store(name, version),
-      emit: (outputPath, data) => {
-        if (emitter) {
-          statics.guard(outputPath, emitter);
-          guardRedirects(redirects, outputPath, emitter);
-        }
-        output.emit(outputPath, data);
+      write,
+      config,
+      theme,
+      plugins,
+      configModule,
+      outDir,
+      cache,
+      output,
+      statics,
+      redirects: new Map(),
+      settingsHash: hashOf(VERSION, solarpressCodeHash(), JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash),
+      started,
+      phases,
+      phase(name) {
+        const now = performance.now();
+        phases[name] = Math.round(now - mark);
+        mark = now;
       },
-      emitFile: (outputPath, file) => {
-        if (emitter) {
-          statics.guard(outputPath, emitter);
-          guardRedirects(redirects, outputPath, emitter);
-        }
-        output.emitFile(outputPath, file);
+      ctx: {
+        config,
+        root,
+        mode,
+        drafts: this.options.drafts ?? mode === 'dev',
+        log,
+        cache: (name, version) => cache.store(name, version),
+        emit: (outputPath, data) => {
+          guard(outputPath);
+          output.emit(outputPath, data);
+        },
+        emitFile: (outputPath, file) => {
+          guard(outputPath);
+          output.emitFile(outputPath, file);
+        },
+        emitted: () => output.files.keys(),
+        read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
       },
-      emitted: () => output.files.keys(),
-      read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
     };
+    run.phase('config');
+    return run;
+  }
 
-    const settingsHash = hashOf(VERSION, solarpressCodeHash(), JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash);
-    phase('config');
-    // Files that fail to load are reported together with what rendering the others finds (broken links…).
+  /** The content's pages (files that fail to load are reported with what rendering the others finds). */
+  private loadPages(run: Run): { files: SourceFile[]; loadErrors: ContentError[]; urls: Map<string, string>; leftOut: { drafts: number; future: number } } {
+    const { root, config, theme, plugins, log, mode } = run;
     const loadErrors: ContentError[] = [];
     const contentDir = path.resolve(root, config.contentDir);
     if (!statSync(contentDir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -202,7 +256,7 @@ export class SiteBuilder {
       // The preview shows future-dated pages (marked by the theme); a build holds them back.
       holdBackAfter: mode === 'build' && !this.options.future ? new Date() : undefined,
       contentDir,
-      drafts: ctx.drafts,
+      drafts: run.ctx.drafts,
       layouts: new Set(Object.keys(theme.layouts)),
       pluginKeys: new Map(plugins.flatMap((p) => Object.entries(p.frontMatter ?? {}))),
       memo: this.memo,
@@ -215,146 +269,90 @@ export class SiteBuilder {
         log.warn(`unknown front-matter key "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ' (no plugin or theme reads it)'}`, { file: file.page.source!, line });
       }
     }
+    return { files, loadErrors, urls, leftOut };
+  }
 
-    for (const plugin of plugins) await plugin.buildStart?.(ctx);
+  /** Every page's body: from the body cache, or rendered (in worker threads for big builds). All content errors at once. */
+  private async renderBodies(run: Run, files: SourceFile[], loadErrors: ContentError[], urls: Map<string, string>): Promise<{ bodies: BodyResult[]; fresh: number }> {
+    const { root, config, mode, ctx, log } = run;
     const counts = { fresh: 0 };
-    let staging: Staging | undefined;
-    try {
-      const processors = this.processorsFor(settingsHash, plugins, theme.rehypePlugins ?? []);
-      this.bodies ??= new BodyStore(cache);
-      const lookup = { ctx, settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
-      const bodies = files.map((file) => cachedBody(file, lookup));
-      const misses = files.filter((_, i) => !bodies[i]);
-      // Pages to render mean new output: its folders are made in the background meanwhile.
-      if (write && misses.length > 0) {
-        staging = new Staging(outDir);
-        staging.prepare(files.map((f) => f.page.outputPath));
-      }
-      const workerCount = this.textWorkerCount(misses.length);
-      const workers = workerCount > 0 ? await TextWorkers.start(workerCount, { root, config, configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
-      const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
-      let fresh: Settled<BodyResult>[];
-      // A counter only when there is a wait worth showing.
-      const progress = misses.length >= 50 ? log.progress('pages', misses.length) : undefined;
-      try {
-        fresh = await mapLimit(misses, CONCURRENCY, async (file) => {
-          const body = await renderBody(file, {
-            ...lookup,
-            textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
-            publisher: processors.publish,
-            counts,
-          });
-          progress?.tick();
-          return body;
-        });
-      } finally {
-        progress?.done();
-        await workers?.close();
-      }
-      let nextFresh = 0;
-      const rendered: Settled<BodyResult>[] = bodies.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
-      const errors = [...loadErrors, ...rendered.flatMap((r) => (r.ok ? [] : r.errors))];
-      if (errors.length > 0) throw new ContentErrors(errors);
-      this.bodies.endBuild();
-      // The preview server writes the body cache after a quiet moment: a save must not wait for it.
-      if (mode === 'build') this.bodies.write();
-      else this.persistSoon(log);
-      const pages = files.map((file, i): Page => {
-        const body = (rendered[i] as { ok: true; value: BodyResult }).value;
-        // The same page object while source and body are: what is worked out per page (fingerprints) is then kept.
-        const known = this.pages.get(file.page);
-        if (known?.body === body) return known.page;
-        const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.contentHash };
-        // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
-        Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
-        this.pages.set(file.page, { body, page });
-        return page;
-      });
-
-      const assets = themeAssets(theme);
-      for (const asset of assets) {
-        if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
-        else output.emit(asset.url.slice(1), asset.data);
-      }
-      const assetUrls = new Map(assets.map((a) => [a.name, a.url]));
-      const asset = (name: string) => {
-        const url = assetUrls.get(name);
-        if (!url) throw new Error(`the theme asks for asset "${name}", which is not in ${theme.assetsDir}`);
-        return url;
-      };
-      checkAssetBudget(assets.map((a) => a.absolutePath), output, assets.map((a) => a.url), config);
-
-      phase('bodies');
-      const site = assembleSite(config, pages, theme);
-      const laidOut = layoutPages({
-        ctx,
-        theme,
-        site,
-        output,
-        settingsHash: hashOf(settingsHash, [...assetUrls.values()].join(',')),
-        asset,
-        memory: this.layouts,
-      });
-      for (const { page, weight } of laidOut) {
-        if (weight > config.budgets.pageKB * 1024) {
-          log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
-        }
-      }
-      redirects = publishRedirects(files, site, output, (outputPath) => statics.sourceAt(outputPath), root);
-      statics.publish(output, site);
-      phase('layouts');
-      for (const plugin of plugins) {
-        emitter = `the ${plugin.name} plugin`;
-        await plugin.buildEnd?.(ctx, site);
-      }
-      emitter = undefined;
-      // Every file is made now: site-absolute links in bodies (cached or fresh) must name one of them.
-      const linkErrors = checkSiteLinks(
-        files.map((file, i) => ({ source: file.page.source!, links: (rendered[i] as { ok: true; value: BodyResult }).value.siteLinks })),
-        (outputPath) => output.has(outputPath),
-        servedOutside(config, plugins),
-      );
-      if (linkErrors.length > 0) throw new ContentErrors(linkErrors);
-      phase('plugins');
-
-      await cache.flush();
-      let written: 'written' | 'unchanged' | 'not written' = 'not written';
-      if (write) {
-        written = await writeOutput(
-          output,
-          outDir,
-          async (staging) => {
-            for (const plugin of plugins) await plugin.outputReady?.(ctx, staging);
-          },
-          cache.store(MANIFEST_STORE, MANIFEST_VERSION),
-          staging,
-        );
-        staging = undefined;
-      }
-      // The preview prunes after a quiet moment (persistCaches); a build prunes every store it opened.
-      if (mode === 'build') cache.prune();
-      phase('write');
-      const stats: BuildStats = {
-        phases,
-        pages: laidOut.length,
-        images: countImages(output),
-        files: output.files.size,
-        // Summed when asked for (the CLI's summary): the preview server's rebuilds skip a stat per file.
-        get bytes() {
-          return output.totalBytes();
-        },
-        ms: Math.round(performance.now() - started),
-        renderedBodies: counts.fresh,
-        laidOut: laidOut.filter((l) => l.fresh).length,
-        draftsLeftOut: leftOut.drafts,
-        futureLeftOut: leftOut.future,
-        written,
-      };
-      return { config, site, output, laidOut, stats, outDir };
-    } catch (error) {
-      await staging?.discard();
-      throw error;
+    const processors = this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []);
+    this.bodies ??= new BodyStore(run.cache);
+    const lookup = { ctx, settingsHash: run.settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
+    const cached = files.map((file) => cachedBody(file, lookup));
+    const misses = files.filter((_, i) => !cached[i]);
+    // Pages to render mean new output: its folders are made in the background meanwhile.
+    if (run.write && misses.length > 0) {
+      run.staging = new Staging(run.outDir);
+      run.staging.prepare(files.map((f) => f.page.outputPath));
     }
+    const workerCount = this.textWorkerCount(misses.length);
+    const workers = workerCount > 0 ? await TextWorkers.start(workerCount, { root, config, configModule: run.configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
+    const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
+    let fresh: Settled<BodyResult>[];
+    // A counter only when there is a wait worth showing.
+    const progress = misses.length >= 50 ? log.progress('pages', misses.length) : undefined;
+    try {
+      fresh = await mapLimit(misses, CONCURRENCY, async (file) => {
+        const body = await renderBody(file, {
+          ...lookup,
+          textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
+          publisher: processors.publish,
+          counts,
+        });
+        progress?.tick();
+        return body;
+      });
+    } finally {
+      progress?.done();
+      await workers?.close();
+    }
+    let nextFresh = 0;
+    const rendered: Settled<BodyResult>[] = cached.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
+    const errors = [...loadErrors, ...rendered.flatMap((r) => (r.ok ? [] : r.errors))];
+    if (errors.length > 0) throw new ContentErrors(errors);
+    this.bodies.endBuild();
+    // The preview server writes the body cache after a quiet moment: a save must not wait for it.
+    if (mode === 'build') this.bodies.write();
+    else this.persistSoon(log);
+    return { bodies: rendered.map((r) => (r as { ok: true; value: BodyResult }).value), fresh: counts.fresh };
+  }
+
+  /** Pages with their bodies: the same page object while source and body are (what is worked out per page is then kept). */
+  private pagesOf(files: SourceFile[], bodies: BodyResult[]): Page[] {
+    return files.map((file, i): Page => {
+      const body = bodies[i];
+      const known = this.pages.get(file.page);
+      if (known?.body === body) return known.page;
+      const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.contentHash };
+      // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
+      Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
+      this.pages.set(file.page, { body, page });
+      return page;
+    });
+  }
+
+  /** The site laid out by the theme (from the page cache where nothing it shows changed), redirect pages and static files. */
+  private layOut(run: Run, files: SourceFile[], pages: Page[], assets: PublishedAssets): { site: Site; laidOut: LaidOut[] } {
+    const { config, theme, output, log } = run;
+    const site = assembleSite(config, pages, theme);
+    const laidOut = layoutPages({
+      ctx: run.ctx,
+      theme,
+      site,
+      output,
+      settingsHash: hashOf(run.settingsHash, [...assets.urls.values()].join(',')),
+      asset: assets.url,
+      memory: this.layouts,
+    });
+    for (const { page, weight } of laidOut) {
+      if (weight > config.budgets.pageKB * 1024) {
+        log.warn(`weighs ${formatBytes(weight)}, over the page budget of ${config.budgets.pageKB} KB`, { file: page.source ?? page.url });
+      }
+    }
+    run.redirects = publishRedirects(files, site, output, (outputPath) => run.statics.sourceAt(outputPath), run.root);
+    run.statics.publish(output, site);
+    return { site, laidOut };
   }
 
   /**
@@ -475,6 +473,96 @@ function checkAssetBudget(files: string[], output: Output, urls: string[], confi
       'make the theme smaller, or raise budgets.assetsKB in site.config.ts',
     );
   }
+}
+
+/** What one build attempt works with, shared by its phases. */
+interface Run {
+  root: string;
+  mode: 'build' | 'dev';
+  log: Logger;
+  write: boolean;
+  config: ResolvedConfig;
+  theme: Theme;
+  plugins: SolarpressPlugin[];
+  configModule: string;
+  outDir: string;
+  cache: FileCache;
+  output: Output;
+  statics: StaticPublisher;
+  ctx: BuildContext;
+  /** Hash of everything besides a page's source that shapes its body. */
+  settingsHash: string;
+  /** The plugin whose buildEnd runs (its emits are guarded). */
+  emitter?: string;
+  /** The redirect pages of aliases, once laid out. */
+  redirects: PublishedRedirects;
+  /** The next output folder, made in the background once pages are to be rendered. */
+  staging?: Staging;
+  started: number;
+  /** Milliseconds per phase, for the summary and benchmarks. */
+  phases: Record<string, number>;
+  phase(name: string): void;
+}
+
+interface PublishedAssets {
+  urls: Map<string, string>;
+  url(name: string): string;
+}
+
+/** The theme's assets into the output, within the assets budget. */
+function publishAssets(run: Run): PublishedAssets {
+  const { theme, output } = run;
+  const assets = themeAssets(theme);
+  for (const asset of assets) {
+    if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
+    else output.emit(asset.url.slice(1), asset.data);
+  }
+  const urls = new Map(assets.map((a) => [a.name, a.url]));
+  checkAssetBudget(assets.map((a) => a.absolutePath), output, assets.map((a) => a.url), run.config);
+  return {
+    urls,
+    url(name) {
+      const url = urls.get(name);
+      if (!url) throw new Error(`the theme asks for asset "${name}", which is not in ${theme.assetsDir}`);
+      return url;
+    },
+  };
+}
+
+/** Plugins' buildEnd; then, every file being made, site-absolute links in bodies (cached or fresh) must name one. */
+async function finishWithPlugins(run: Run, site: Site, files: SourceFile[], bodies: BodyResult[]): Promise<void> {
+  for (const plugin of run.plugins) {
+    run.emitter = `the ${plugin.name} plugin`;
+    await plugin.buildEnd?.(run.ctx, site);
+  }
+  run.emitter = undefined;
+  const linkErrors = checkSiteLinks(
+    files.map((file, i) => ({ source: file.page.source!, links: bodies[i].siteLinks })),
+    (outputPath) => run.output.has(outputPath),
+    servedOutside(run.config, run.plugins),
+  );
+  if (linkErrors.length > 0) throw new ContentErrors(linkErrors);
+}
+
+/** The output folder swapped in whole (outputReady hooks see the staging folder), and the caches pruned. */
+async function writeAll(run: Run): Promise<BuildStats['written']> {
+  await run.cache.flush();
+  let written: BuildStats['written'] = 'not written';
+  if (run.write) {
+    written = await writeOutput(
+      run.output,
+      run.outDir,
+      async (staging) => {
+        for (const plugin of run.plugins) await plugin.outputReady?.(run.ctx, staging);
+      },
+      run.cache.store(MANIFEST_STORE, MANIFEST_VERSION),
+      run.staging,
+    );
+    run.staging = undefined;
+  }
+  // The preview prunes after a quiet moment (persistCaches); a build prunes every store it opened.
+  if (run.mode === 'build') run.cache.prune();
+  return written;
 }
 
 /** Images published under /media/, each counted once: not its WebP twin, nor its "original". */
