@@ -35,9 +35,14 @@ export function definePlugin<Schema extends ZodType>(definition: {
   /** Its section of site.config.ts, for the built-in plugins (configured by a section, not listed in `plugins`). */
   configKey?: string;
   schema: Schema;
-  setup(options: z.output<Schema>, config: ResolvedConfig): SolarpressPlugin;
+  /** The plugin's hooks (its name is the definition's). */
+  setup(options: z.output<Schema>, config: ResolvedConfig): Omit<SolarpressPlugin, 'name'>;
 }): PluginFactory<Schema> {
-  const full = { ...definition, configKey: definition.configKey ?? definition.name } as PluginDefinition<z.output<Schema>>;
+  const full = {
+    ...definition,
+    configKey: definition.configKey ?? definition.name,
+    setup: (options, config) => ({ ...definition.setup(options, config), name: definition.name }),
+  } as PluginDefinition<z.output<Schema>>;
   const factory = (...args: unknown[]): PluginUse => ({ kind: PLUGIN_USE, definition: full, options: args[0] ?? {} });
   return Object.assign(factory, { definition: full }) as PluginFactory<Schema>;
 }

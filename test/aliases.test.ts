@@ -117,7 +117,7 @@ describe('bad aliases are errors at their line; the last good output stays', () 
       "a file a plugin publishes",
       {
         'content/articles/clash.md': '---\ntitle: Clash\naliases: [/report.html]\n---\n\nX.\n',
-        'plugins/report/index.ts': "import { definePlugin, z } from 'solarpress/plugin';\nexport const report = definePlugin({ name: 'report', schema: z.strictObject({}), setup: () => ({ name: 'report', version: '1', buildEnd(ctx) { ctx.emit('report.html', '<!doctype html><title>Report</title>'); } }) });\n",
+        'plugins/report/index.ts': "import { definePlugin, z } from 'solarpress/plugin';\nexport const report = definePlugin({ name: 'report', schema: z.strictObject({}), setup: () => ({ version: '1', buildEnd(ctx) { ctx.emit('report.html', '<!doctype html><title>Report</title>'); } }) });\n",
         'site.config.ts': "import { defineConfig } from 'solarpress';\nimport { report } from './plugins/report/index.ts';\nexport default defineConfig({ title: 'Fixture', url: 'https://example.org', author: { name: 'Tester' }, license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' }, plugins: [report({})] });\n",
       },
       [/content\/articles\/clash\.md:3\b.*alias \/report\.html is the address of \/report\.html, which the report plugin generates/],

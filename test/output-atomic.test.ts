@@ -69,7 +69,6 @@ describe('dist/ stays as it was', () => {
       configKey: 'failsAtTheEnd',
       schema: z.object({}),
       setup: () => ({
-        name: 'fails-at-the-end',
         version: '1',
         async outputReady(_ctx, outputDir) {
           // It had begun its work in the staging folder.

@@ -28,8 +28,7 @@ const definition = definePlugin({
     const serviceFor = (ctx: BuildContext) =>
       (service ??= new DitherService({ store: ctx.cache(STORE, PLUGIN_VERSION), workers: options.workers ?? availableParallelism() }));
 
-    const plugin: SolarpressPlugin = {
-      name: 'dither',
+    const plugin: Omit<SolarpressPlugin, 'name'> = {
       version: PLUGIN_VERSION,
       rehypePlugins: [[rehypeDither, { options, service: (api: { ctx: BuildContext }) => serviceFor(api.ctx) }]],
       frontMatter: { dither: pageOverrideSchema },

@@ -16,7 +16,6 @@ const feed = definePlugin({
   schema: feedSchema,
   setup(options) {
     return {
-      name: 'feed',
       version: '1',
       buildEnd(ctx, site) {
         writeFeeds(ctx, site, options);

@@ -2,7 +2,6 @@
  * The board's web server: `solarpress nginx` renders its nginx config from the `server` section
  * of site.config.ts. See README.md for the options and how to install the file on the board.
  */
-import type { SolarpressPlugin } from '../../src/types.ts';
 import { definePlugin } from '../../src/define-plugin.ts';
 import { nginxCommand } from './command.ts';
 import { contentRedirects } from '../../src/content/redirects.ts';
@@ -16,9 +15,8 @@ const nginx = definePlugin({
   name: 'nginx',
   configKey: 'server',
   schema: serverSchema,
-  setup(options, config): SolarpressPlugin {
+  setup(options, config) {
     return {
-      name: 'nginx',
       version: '1',
       // Answered by the board's nginx from outside the release (site.ts): page links there are fine.
       servedOutside: ['/api/', '/.well-known/acme-challenge/'],

@@ -2,7 +2,6 @@
  * Precompression at build: .gz (zopfli) and .br (brotli 11) siblings of every text file, so the
  * board's nginx serves them with gzip_static/brotli_static and never compresses on the fly.
  */
-import type { SolarpressPlugin } from '../../src/types.ts';
 import { definePlugin } from '../../src/define-plugin.ts';
 import { precompressSchema, type PrecompressOptions } from './options.ts';
 import { PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
@@ -14,11 +13,10 @@ const precompress = definePlugin({
   name: 'precompress',
   configKey: 'precompress',
   schema: precompressSchema,
-  setup(options): SolarpressPlugin {
+  setup(options) {
     /** The theme's generated pages (home, lists, archive): they change with every page they list. */
     let generated = new Set<string>();
     return {
-      name: 'precompress',
       version: PRECOMPRESS_VERSION,
       buildEnd(_ctx, site) {
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));

@@ -15,7 +15,6 @@ const sitemap = definePlugin({
   schema: sitemapSchema,
   setup(options, config) {
     return {
-      name: 'sitemap',
       version: '1',
       buildEnd(ctx, site) {
         ctx.emit(SITEMAP_PATH, renderSitemap(site));

@@ -49,7 +49,6 @@ const zineEditions = definePlugin({
   schema: zineEditionsSchema,
   setup(options) {
     return {
-      name: 'zine-editions',
       version: EDITIONS_VERSION,
       async buildEnd(ctx, site) {
         await buildEnd(ctx, site, options);

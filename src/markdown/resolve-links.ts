@@ -16,13 +16,8 @@ import { visit } from 'unist-util-visit';
 import { fileApi } from './file-api.ts';
 import { refusedScheme, schemeHint, schemeOf } from './link-schemes.ts';
 import { decodeReference, isInside, publishableRoots, resolveLocalFile } from './local-files.ts';
+import type { PublishData } from './publish-files.ts';
 import { ContentError } from '../errors.ts';
-
-export interface LocalSource {
-  source?: string;
-  /** The reference's `?query#fragment`, kept on the published URL. */
-  suffix?: string;
-}
 
 /** Another site, without a scheme ('//host/x'); browsers read a backslash as a slash here. */
 const PROTOCOL_RELATIVE = /^\s*[\\/]{2}/;
@@ -72,7 +67,8 @@ export default function rehypeResolveLinks() {
       }
       const local = resolveLocalFile(target, rawPath, what, roots, api.ctx.root, where);
       api.dependOn(local.path);
-      node.data = { ...node.data, source: local.real, suffix } as Element['data'];
+      const data: PublishData = { source: local.real, suffix };
+      node.data = { ...node.data, ...data } as Element['data'];
     });
   };
 }
