@@ -1,8 +1,8 @@
 /** `solarpress zine <issue>`: make an issue's EPUB, A5 PDF and booklet on demand, into a folder. */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CacheStore } from '../../src/cache/store.js';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { ContentError, UsageError } from '../../src/errors.ts';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { makeEditions } from './make.ts';
@@ -29,27 +29,16 @@ Examples:
   solarpress zine ilu-9 --booklet --printer-margin 5 --out print/
 `;
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        epub: { type: 'boolean' },
-        pdf: { type: 'boolean' },
-        booklet: { type: 'boolean' },
-        out: { type: 'string' },
-        'printer-margin': { type: 'string' },
-        drafts: { type: 'boolean' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const FLAGS = {
+  epub: { type: 'boolean' },
+  pdf: { type: 'boolean' },
+  booklet: { type: 'boolean' },
+  out: { type: 'string' },
+  'printer-margin': { type: 'string' },
+  drafts: { type: 'boolean' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
 
 function sameBytes(a: string, b: string): boolean {
   return statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));
@@ -60,7 +49,7 @@ export const zineCommand: CommandSpec = {
   summary: "make a zine issue's EPUB, A5 PDF and booklet",
   usage: USAGE,
   async run(args: string[], env: CommandEnv): Promise<number> {
-    const { values: flags, positionals } = parse(args);
+    const { values: flags, positionals } = parseFlags(args, FLAGS, true);
     if (flags.help) {
       env.stdout.write(USAGE);
       return 0;

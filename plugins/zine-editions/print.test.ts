@@ -127,6 +127,12 @@ describe.runIf(requireTools('/usr/bin/chromium', 'pdfinfo', 'pdftotext', 'pdffon
     expect(half(1, true)).toMatch(/^SPECIAL ISSUE/);
   });
 
+  it('a mistyped option is a usage error with a suggestion, like every command', () => {
+    const result = runCli(site.root, ['zine', 'ilu-9', '--bookelt']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option --bookelt.*--booklet/);
+  });
+
   it("keeps the booklet's pages inside the printer's margin", () => {
     const out = path.join(site.root, 'margin');
     const result = runCli(site.root, ['zine', 'ilu-9', '--booklet', '--printer-margin', '12', '--out', out]);
