@@ -5,7 +5,7 @@
  * site would: the bundle cache, the theme and the workers live in that site's node_modules.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -191,5 +191,25 @@ describe('the packed package', () => {
     const twice = await solarpress(['theme', 'eject']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('theme/ exists already');
+  }, 300_000);
+
+  it("a plugin of the site's own, in its own folder, works through the installed package's 'solarpress/plugin'", async () => {
+    // The fixture plugin imports only 'solarpress/plugin': here that resolves to the installed tarball.
+    cpSync(path.join(PROJECT_ROOT, 'test/fixtures/plugin-site/plugins'), path.join(site, 'plugins'), { recursive: true });
+    const configFile = path.join(site, 'site.config.ts');
+    const config = readFileSync(configFile, 'utf8');
+    writeFileSync(
+      configFile,
+      "import { readingTime } from './plugins/reading-time/index.ts';\n" +
+        config.replace('export default defineConfig({', 'export default defineConfig({\n  plugins: [readingTime({ wordsPerMinute: 100 })],'),
+    );
+    const build = await solarpress(['build']);
+    expect(build.code, build.stderr).toBe(0);
+    expect(readFileSync(path.join(site, 'dist/reading-times.txt'), 'utf8')).toContain('/hello-sun/ ');
+    expect(readFileSync(path.join(site, 'dist/hello-sun/index.html'), 'utf8')).toMatch(/<em>\d+ min read<\/em>/);
+    const command = await solarpress(['reading-time', '--per-hour']);
+    expect(command.code, command.stderr).toBe(0);
+    expect(command.stdout).toContain('Sunny Collective: 6000 words an hour');
+    expect((await solarpress(['--help'])).stdout).toContain('reading-time');
   }, 300_000);
 });
