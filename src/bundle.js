@@ -7,7 +7,7 @@
 // (a damaged bundle is made again, with a warning), and made again after any change of the sources
 // they were made from, so an edited source is never run stale and there is no build step to forget.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,7 +46,7 @@ export const COMMAND_ENTRIES = { dither: 'dither-cli' };
  * of JavaScript (its version, part of every key, is read from its package.json).
  */
 const loadEsbuild = () => import('esbuild');
-const ESBUILD_VERSION = createRequire(import.meta.url)('esbuild/package.json').version;
+export const ESBUILD_VERSION = createRequire(import.meta.url)('esbuild/package.json').version;
 
 /** Left to Node: native code (sharp), WebAssembly loaded from beside its module (zopfli), and tools. */
 const EXTERNAL = ['sharp', '@gfx/zopfli', 'esbuild', 'tsx', 'playwright-core', 'lighthouse', 'vitest'];
@@ -86,7 +86,9 @@ function isOwnOrSiteCode(file) {
 /**
  * sharp is loaded as CommonJS, through the banner's require(): its ES module build took twice as long
  * to load (Node's ES module loader lexes every CommonJS module it imports), a tenth of a second of
- * each start that uses it. The same package, resolved from the same place.
+ * each start that uses it. The same package, resolved from the same place. And only when first
+ * used (called, or a property read): a build whose images all come from the cache, or a command
+ * that never touches an image, does without loading libvips (a fifth of a second of CPU).
  * @type {import('esbuild').Plugin}
  */
 const sharpAsCommonJs = {
@@ -96,9 +98,22 @@ const sharpAsCommonJs = {
       // The require() inside the stand-in is sharp itself, left to Node.
       args.namespace === 'sharp-as-commonjs' ? { path: 'sharp', external: true } : { path: 'sharp', namespace: 'sharp-as-commonjs' },
     );
-    build.onLoad({ filter: /.*/, namespace: 'sharp-as-commonjs' }, () => ({ contents: "export default require('sharp');", loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'sharp-as-commonjs' }, () => ({ contents: LAZY_SHARP, loader: 'js' }));
   },
 };
+
+/** The stand-in: a function (sharp is one, with properties) that hands every use on to sharp, loaded at the first. */
+const LAZY_SHARP = `
+let loaded;
+const sharp = () => (loaded ??= require('sharp'));
+export default new Proxy(function sharpOnFirstUse() {}, {
+  apply: (_, self, args) => Reflect.apply(sharp(), self, args),
+  construct: (_, args) => Reflect.construct(sharp(), args),
+  get: (_, key) => Reflect.get(sharp(), key),
+  set: (_, key, value) => Reflect.set(sharp(), key, value),
+  has: (_, key) => Reflect.has(sharp(), key),
+});
+`;
 
 /** Options shared by both kinds of bundle. */
 const COMMON = {
@@ -155,11 +170,12 @@ export async function entryBundle(file) {
  * @returns {Promise<{ dir: string, manifest: BundleManifest, made: boolean }>}
  */
 async function cachedBundle(name, entries) {
-  const tools = createHash('sha256')
-    .update(readIfThere(path.join(PACKAGE_ROOT, 'package.json')))
-    .update(readIfThere(path.join(PACKAGE_ROOT, 'package-lock.json')))
-    .update(ESBUILD_VERSION)
-    .digest('hex');
+  const tools = () =>
+    createHash('sha256')
+      .update(readIfThere(TOOL_FILES[0]))
+      .update(readIfThere(TOOL_FILES[1]))
+      .update(ESBUILD_VERSION)
+      .digest('hex');
   const key = `${name}-${LOCATION}`;
   const found = currentBundle(key, tools);
   if (found) return { ...found, made: false };
@@ -184,9 +200,10 @@ async function cachedBundle(name, entries) {
   // A folder per version of the code: a process started earlier may still run (and start workers
   // from) the last one, which goes when the store is pruned.
   const files = result.outputFiles.map((file) => /** @type {[string, Uint8Array]} */ ([path.relative('/', file.path), file.contents]));
-  const bundle = CORE.putFolder(`bundle-${key}-${contentHash(tools + JSON.stringify(inputs))}`, files);
+  const toolsHash = tools();
+  const bundle = CORE.putFolder(`bundle-${key}-${contentHash(toolsHash + JSON.stringify(inputs))}`, files);
   /** @type {BundleManifest} */
-  const manifest = { bundle: bundle.name, tools, inputs };
+  const manifest = { bundle: bundle.name, tools: toolsHash, inputs };
   CORE.put(key, JSON.stringify(manifest));
   return { dir: bundle.file, manifest, made: true };
 }
@@ -195,15 +212,100 @@ async function cachedBundle(name, entries) {
  * The bundle the manifest under key names, if it was made from the sources as they are now and its
  * files are the ones written.
  * @param {string} key
- * @param {string} tools
+ * @param {() => string} tools
  * @returns {{ dir: string, manifest: BundleManifest } | undefined}
  */
 function currentBundle(key, tools) {
   const manifest = /** @type {BundleManifest | undefined} */ (readManifest(CORE, key));
-  if (manifest?.tools !== tools || !inputsUnchanged(manifest.inputs, PACKAGE_ROOT)) return undefined;
+  if (!manifest) return undefined;
   const bundle = CORE.find(manifest.bundle.split('.')[0]);
-  if (bundle?.name !== manifest.bundle || !CORE.verifyFolder(bundle)) return undefined;
+  if (bundle?.name !== manifest.bundle) return undefined;
+  const checked = [...TOOL_FILES, ...Object.keys(manifest.inputs).map((name) => path.resolve(PACKAGE_ROOT, name))];
+  if (stampsMatch(CORE, key, manifest.bundle, checked)) return { dir: bundle.file, manifest };
+  if (manifest.tools !== tools() || !inputsUnchanged(manifest.inputs, PACKAGE_ROOT) || !CORE.verifyFolder(bundle)) return undefined;
+  recordStamps(CORE, key, manifest.bundle, [...checked, ...filesBelow(bundle.file)]);
   return { dir: bundle.file, manifest };
+}
+
+/** The files whose bytes the `tools` part of a bundle's key is made of (besides esbuild's version). */
+const TOOL_FILES = ['package.json', 'package-lock.json'].map((name) => path.join(PACKAGE_ROOT, name));
+
+/**
+ * What a file's stat says about its bytes: any write changes its ctime (which no one can set back),
+ * a replaced file has another inode.
+ * @param {string} file
+ * @returns {string | undefined} undefined when it is not there
+ */
+function stampOf(file) {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A stamp recorded within this long of its file's last change may not tell a second write in the
+ * same clock tick (a file system's timestamps can be as coarse as a second or two): not recorded.
+ */
+const SETTLE_NS = 3_000_000_000n;
+
+/**
+ * @typedef {object} Stamps
+ * @property {string} made what the stamps vouch for (a bundle or module entry's name)
+ * @property {string} esbuild
+ * @property {Record<string, string>} files absolute path → stampOf(), for files whose bytes were checked
+ */
+
+/**
+ * Whether every file a bundle (or module) was checked against, and its own files, still has the stat
+ * it had when its bytes were last found right (recordStamps): then the bytes are, and a start does
+ * without reading and hashing a few megabytes. Any doubt: false, and the caller checks the bytes.
+ * @param {import('./cache/store.js').CacheStore} store
+ * @param {string} key
+ * @param {string} made
+ * @param {string[]} required files that must be among those stamped
+ */
+function stampsMatch(store, key, made, required) {
+  const stamps = /** @type {Stamps | undefined} */ (readManifest(store, `${key}-stamps`));
+  if (stamps?.made !== made || stamps.esbuild !== ESBUILD_VERSION) return false;
+  if (!required.every((file) => Object.hasOwn(stamps.files, file))) return false;
+  return Object.entries(stamps.files).every(([file, stamp]) => stampOf(file) === stamp);
+}
+
+/**
+ * Record the stats of files whose bytes were just found right (see stampsMatch), leaving out any
+ * changed too recently to tell a later change by its stat.
+ * @param {import('./cache/store.js').CacheStore} store
+ * @param {string} key
+ * @param {string} made
+ * @param {string[]} files
+ */
+function recordStamps(store, key, made, files) {
+  const settled = BigInt(Date.now()) * 1_000_000n - SETTLE_NS;
+  /** @type {Stamps} */
+  const stamps = { made, esbuild: ESBUILD_VERSION, files: {} };
+  for (const file of files) {
+    const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
+    if (!stat || stat.ctimeNs > settled || stat.mtimeNs > settled) continue;
+    stamps.files[file] = `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+  }
+  try {
+    store.put(`${key}-stamps`, JSON.stringify(stamps));
+  } catch {
+    // A read-only cache: every start checks the bytes, as before.
+  }
+}
+
+/**
+ * The files below a folder, absolute.
+ * @param {string} dir
+ */
+function filesBelow(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((dirent) => dirent.isFile())
+    .map((dirent) => path.join(dirent.parentPath, dirent.name));
 }
 
 /**
@@ -309,9 +411,14 @@ export async function bundleModule(file) {
  */
 function unchangedModule(key) {
   const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${key}-inputs`));
-  if (manifest?.esbuild !== ESBUILD_VERSION || !inputsUnchanged(manifest.inputs, '/')) return undefined;
+  if (manifest?.esbuild !== ESBUILD_VERSION) return undefined;
   const known = MODULES.find(key);
-  return known?.name === manifest.module && MODULES.read(known) ? known.file : undefined;
+  if (known?.name !== manifest.module) return undefined;
+  const inputs = Object.keys(manifest.inputs);
+  if (stampsMatch(MODULES, key, known.name, [...inputs, known.file])) return known.file;
+  if (!inputsUnchanged(manifest.inputs, '/') || !MODULES.read(known)) return undefined;
+  recordStamps(MODULES, key, known.name, [...inputs, known.file]);
+  return known.file;
 }
 
 /**

@@ -81,6 +81,30 @@ describe('the bundle cache', () => {
     expect(run(dir, ['--help']).stderr).toBe('');
   });
 
+  it('a start that trusts the bundle by its files\' stats still notices a damaged chunk or an edited source', async () => {
+    const dir = copyOfSolarpress(path.join(scratch, 'stamps'));
+    const bundle = bundleOf(dir);
+    // Stats are recorded only for files changed a few seconds ago or longer (src/bundle.js, SETTLE_NS).
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(run(dir, ['--version']).code).toBe(0);
+    const core = path.join(dir, 'node_modules/.cache/solarpress/core');
+    const stampsOf = () => readdirSync(core, { recursive: true }).map(String).filter((name) => /core-[0-9a-f]+-stamps\./.test(name));
+    expect(stampsOf()).toHaveLength(1);
+    expect(bundleOf(dir)).toBe(bundle);
+
+    const biggest = readdirSync(bundle).map((name) => path.join(bundle, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    truncateSync(biggest, Math.floor(statSync(biggest).size / 2));
+    const damaged = run(dir, ['--help']);
+    expect(damaged.stderr).toContain('damaged cache entry');
+    expect(damaged.stdout).toContain('Usage: solarpress');
+
+    const made = bundleOf(dir);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(run(dir, ['--version']).code).toBe(0);
+    spawnSync('sh', ['-c', `echo '// an edit' >> ${JSON.stringify(path.join(dir, 'src/site.ts'))}`]);
+    expect(bundleOf(dir)).not.toBe(made);
+  });
+
   it('an edit of a test helper keeps the bundle (and every cache key); an edit of the code does not', () => {
     const dir = copyOfSolarpress(path.join(scratch, 'edits'));
     const before = bundleOf(dir);
