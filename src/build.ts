@@ -31,6 +31,7 @@ import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { guardRedirects, publishRedirects, type PublishedRedirects } from './redirect-pages.ts';
 import { loadTheme, themeAssets } from './theme.ts';
+import { MINIFIED_STORE } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
@@ -512,7 +513,7 @@ interface PublishedAssets {
 /** The theme's assets into the output, within the assets budget. */
 function publishAssets(run: Run): PublishedAssets {
   const { theme, output } = run;
-  const assets = themeAssets(theme);
+  const assets = themeAssets(theme, run.cache.store(MINIFIED_STORE.name, MINIFIED_STORE.version));
   for (const asset of assets) {
     if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
     else output.emit(asset.url.slice(1), asset.data);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CacheStore } from './cache/store.js';
 import { hashTree, isCode, listFiles } from './code-hash.js';
 import { ContentError } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
@@ -37,13 +38,14 @@ export interface PublishedAsset {
   data?: string;
 }
 
-export function themeAssets(theme: Theme): PublishedAsset[] {
+/** @param store where minified CSS and JS are kept (src/minify-asset.ts), so an unchanged asset is not minified again */
+export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] {
   if (!existsSync(theme.assetsDir)) return [];
   return listFiles(theme.assetsDir).map((relative) => {
     const absolutePath = path.join(theme.assetsDir, relative);
     const ext = path.extname(relative);
     if (ext !== '.css' && ext !== '.js') return { name: relative, url: `/assets/${relative}`, absolutePath };
-    const data = minifyAsset(absolutePath, readFileSync(absolutePath, 'utf8'));
+    const data = minifyAsset(absolutePath, readFileSync(absolutePath, 'utf8'), store);
     const hash = createHash('sha256').update(data).digest('hex').slice(0, 10);
     return { name: relative, url: `/assets/${relative.slice(0, -ext.length)}.${hash}${ext}`, absolutePath, data };
   });
