@@ -3,16 +3,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { build, type BuildResult } from './build.ts';
+import type { BuildResult } from './build.ts';
 import { formatBytes } from './cli/bytes.ts';
 import { reportError as report } from './cli/report.ts';
 import { parseFlags } from './cli/flags.ts';
 import { CONFIG_FILE } from './config-file.ts';
-import { loadConfig, loadSiteConfig } from './config-load.ts';
 import { ContentErrors, UsageError } from './errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { createLogger } from './log.ts';
-import { setupPlugins } from './plugins.ts';
 import type { CommandEnv, CommandSpec } from './types.ts';
 import { VERSION } from './version.ts';
 
@@ -31,9 +29,16 @@ Commands:
 %PLUGINS%
 Run 'solarpress <command> --help' for a command's options, 'solarpress --version' for the version.`;
 
+/**
+ * The build, the config loader and the plugins load when a command needs them: `--version`, `new`
+ * or `init` do without the megabytes of code (zod, the Markdown pipeline, the plugins' libraries).
+ */
+const loadBuild = () => import('./build.ts');
+const loadConfigModules = () => Promise.all([import('./config-load.ts'), import('./plugins.ts')]).then(([configLoad, plugins]) => ({ ...configLoad, ...plugins }));
+
 export async function main(argv: string[], root = process.cwd()): Promise<number> {
   const log = createLogger({ root });
-  const env: CommandEnv = { root, log, stdout: process.stdout, loadConfig: () => loadConfig(root) };
+  const env: CommandEnv = { root, log, stdout: process.stdout, loadConfig: async () => (await loadConfigModules()).loadConfig(root) };
   const [name, ...args] = argv;
   try {
     if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -104,6 +109,7 @@ old one only when the whole build succeeds. Unchanged pages and images come from
       });
       return 0;
     }
+    const { build } = await loadBuild();
     const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log });
     if (!values.quiet) log.info(summary(result));
     return 0;
@@ -142,6 +148,7 @@ Exits 1 when there are errors.
     if (!values.external && (values.timeout !== undefined || values['per-host'] !== undefined)) throw new UsageError('--timeout and --per-host go with --external');
     const drafts = !values['no-drafts'];
     const log = createLogger({ root: env.root });
+    const { build } = await loadBuild();
     const result = await build({ root: env.root, drafts, future: true, log, write: false });
     let external = '';
     if (values.external) {
@@ -191,6 +198,7 @@ function lazyCommand(name: string, summary: string, load: () => Promise<Record<s
 
 async function pluginCommands(root: string): Promise<CommandSpec[]> {
   try {
+    const { loadSiteConfig, setupPlugins } = await loadConfigModules();
     return setupPlugins(await loadSiteConfig(root)).flatMap((p) => p.commands ?? []);
   } catch {
     return [];
@@ -200,6 +208,7 @@ async function pluginCommands(root: string): Promise<CommandSpec[]> {
 /** A plugin's command; a site.config.ts with errors is reported as such, not as an unknown command. */
 async function pluginCommand(name: string, root: string): Promise<CommandSpec | undefined> {
   if (!existsSync(path.join(root, CONFIG_FILE))) return undefined;
+  const { loadSiteConfig, setupPlugins } = await loadConfigModules();
   return setupPlugins(await loadSiteConfig(root))
     .flatMap((p) => p.commands ?? [])
     .find((c) => c.name === name);
