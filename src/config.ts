@@ -3,7 +3,7 @@
  * Plugin sections (dither, feed, server) and the plugins a site lists in `plugins` are validated by
  * the plugins' own schemas (src/config-load.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DitherOptionsInput } from '../plugins/dither/options.ts';
 import type { FeedOptionsInput } from '../plugins/feed/options.ts';
 import type { ServerOptionsInput } from '../plugins/nginx/options.ts';

@@ -2,7 +2,7 @@
  * The `dither` section of site.config.ts, and the settings one image gets from it:
  * site default → the page's category palette → the image's own override.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolvePalette, resolveThreshold, type PaletteSpec } from './palette.ts';
 import type { DitherSettings } from './settings.ts';
 

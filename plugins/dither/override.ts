@@ -12,7 +12,7 @@
  *
  * `dither:` and everything after it is removed from the title; text before it stays the title.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from '../../src/content/frontmatter.ts';
 import { paletteSchema, thresholdSchema, type DitherOverride } from './options.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The `feed` section of site.config.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Kind } from '../../src/types.ts';
 
 const kinds = ['article', 'guide', 'page', 'zine-issue', 'zine-part'] as const satisfies readonly Kind[];

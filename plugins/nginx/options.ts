@@ -4,7 +4,7 @@
  * and filled in by `resolveServerOptions`.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listenProblem, serverNameProblem, serverNames } from './names.ts';
 
 /**

@@ -1,6 +1,6 @@
 /** The `precompress` section of site.config.ts. */
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const precompressSchema = z.strictObject({
   /** Precompress at `solarpress build` (never in the preview server). */

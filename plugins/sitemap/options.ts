@@ -1,5 +1,5 @@
 /** The `sitemap` section of site.config.ts. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const sitemapSchema = z.strictObject({
   /** Write a robots.txt (allowing everything, naming the sitemap) when the static folder has none. */

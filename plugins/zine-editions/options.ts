@@ -1,7 +1,7 @@
 /**
  * The `zine` section of site.config.ts: which editions of each zine issue the build publishes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResolvedConfig } from '../../src/types.ts';
 
 export const zineEditionsSchema = z.strictObject({

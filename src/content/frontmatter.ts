@@ -3,7 +3,7 @@
  * be and what it is (the reader reports the key's line). Keys it does not know are kept in page.data
  * for the theme; keys a plugin owns are validated by the plugin's schema (SolarpressPlugin.frontMatter).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a value is, in an author's words: `the text "false"`, `a list`. */
 export function describeValue(value: unknown): string {
