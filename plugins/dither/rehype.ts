@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { Element, ElementContent, Parent, Root } from 'hast';
 import { h } from 'hastscript';
 import sharp from 'sharp';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { ContentError } from '../../src/errors.ts';
+import { walkElements } from '../../src/markdown/walk.ts';
 import type { FileApi, ImageInfo } from '../../src/types.ts';
 import type { CacheEntry } from './cache.ts';
 import { ImageError } from './image-error.ts';
@@ -40,7 +40,7 @@ export default function rehypeDither({ options, service }: RehypeDitherOptions) 
     const api = file.data.solarpress;
     if (!api) return;
     const found: Found[] = [];
-    visit(tree, 'element', (node: Element, _index, parent) => {
+    walkElements(tree, (node, _index, parent) => {
       const data = node.data as ImageData | undefined;
       if (node.tagName === 'img' && data?.source && !data.published && parent) found.push({ node, parent });
     });

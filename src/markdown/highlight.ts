@@ -6,9 +6,9 @@
  * the language (```lua nohighlight); off for the site with `highlight: false` in site.config.ts.
  */
 import type { Element, Root } from 'hast';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { fileApi } from './file-api.ts';
+import { SKIP, walkElements } from './walk.ts';
 
 type Lowlight = ReturnType<typeof import('lowlight').createLowlight>;
 let lowlight: Promise<Lowlight> | undefined;
@@ -30,14 +30,14 @@ export default function rehypeHighlight() {
     const api = fileApi(file);
     if (!api.ctx.config.highlight) return;
     const blocks: Array<{ pre: Element; code: Element; language: string }> = [];
-    visit(tree, 'element', (pre: Element) => {
+    walkElements(tree, (pre) => {
       const code = pre.tagName === 'pre' && pre.children.length === 1 && pre.children[0].type === 'element' && pre.children[0].tagName === 'code' ? pre.children[0] : undefined;
       const language = code && languageOf(code);
       if (!code || !language || PLAIN.has(language)) return;
       const meta = (code.data as { meta?: string } | undefined)?.meta;
       if (meta && OFF_FLAG.test(meta)) return;
       blocks.push({ pre, code, language });
-      return 'skip';
+      return SKIP;
     });
     if (blocks.length === 0) return;
     const highlighter = await grammars();

@@ -7,7 +7,6 @@
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { ContentError } from '../errors.ts';
 import type { FileApi, ImageInfo } from '../types.ts';
@@ -15,6 +14,7 @@ import { schemeOf } from './link-schemes.ts';
 import { publishableRoots, resolveLocalFile } from './local-files.ts';
 import type { PublishProcessor } from './processor.ts';
 import { IMAGE_EXTENSIONS, type PublishData } from './publish-files.ts';
+import { walkElements } from './walk.ts';
 
 export async function publishLeadImage(value: string, line: number | undefined, api: FileApi, publisher: PublishProcessor, file: VFile): Promise<ImageInfo | undefined> {
   const source = api.page.source!;
@@ -33,7 +33,7 @@ export async function publishLeadImage(value: string, line: number | undefined, 
   if (line !== undefined) img.position = { start: { line, column: 1 }, end: { line, column: 1 } };
   const tree = await publisher.run({ type: 'root', children: [img] }, file);
   let published: ImageInfo | undefined;
-  visit(tree as Root, 'element', (node: Element) => {
+  walkElements(tree as Root, (node) => {
     if (node.tagName === 'img') published ??= (node.data as PublishData | undefined)?.published;
   });
   return published;

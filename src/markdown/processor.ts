@@ -10,7 +10,6 @@
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
-import rehypeAutolinkHeadings from 'rehype-autolink-headings';
 import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -38,14 +37,6 @@ export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor
     .use(remarkRehype, { handlers: { ...defListHastHandlers } })
     .use(rehypeHighlight)
     .use(rehypeHeadingIds)
-    .use(rehypeAutolinkHeadings, {
-      behavior: 'append',
-      // Hidden from assistive tech and the tab order: the heading itself carries the meaning.
-      properties: { className: ['anchor'], ariaHidden: 'true', tabIndex: -1 },
-      content: { type: 'text', value: '#' },
-      // The footnotes' own heading is for screen readers only: no anchor.
-      test: (element) => element.properties.id !== 'footnote-label',
-    })
     .use(rehypeResolveLinks)
     .freeze() as unknown as TextProcessor;
 }

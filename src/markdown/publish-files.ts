@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { Element, Root } from 'hast';
 import sharp from 'sharp';
 import type { VFile } from 'vfile';
-import { visit } from 'unist-util-visit';
 import { contentTypeOf } from '../content-types.ts';
 import { fileApi } from './file-api.ts';
 import type { ImageInfo } from '../types.ts';
+import { walkElements } from './walk.ts';
 
 export interface PublishData {
   source?: string;
@@ -28,7 +28,7 @@ export default function rehypePublishFiles() {
   return async (tree: Root, file: VFile) => {
     const api = fileApi(file);
     const images: Array<Promise<void>> = [];
-    visit(tree, 'element', (node: Element) => {
+    walkElements(tree, (node) => {
       const data = node.data as PublishData | undefined;
       if (!data?.source || data.published) return;
       const bytes = readFileSync(data.source);

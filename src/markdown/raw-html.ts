@@ -4,9 +4,9 @@
  * says so at the line, instead of the markup vanishing silently. Comments are left out without a
  * word: hiding a note from readers is what they are for.
  */
-import type { Html, Root } from 'mdast';
-import { visit } from 'unist-util-visit';
+import type { Nodes, Root } from 'mdast';
 import { fileApi } from './file-api.ts';
+import { walk } from './walk.ts';
 
 const COMMENT = /^\s*<!--[\s\S]*?-->\s*$/;
 /** Closing tags alone (`</kbd>`): their opening tag was already reported. */
@@ -15,8 +15,8 @@ const CLOSING = /^\s*(?:<\/[a-z][a-z0-9-]*\s*>\s*)+$/i;
 export default function remarkRawHtml() {
   return (tree: Root, file: Parameters<typeof fileApi>[0]) => {
     const api = fileApi(file);
-    visit(tree, 'html', (node: Html) => {
-      if (COMMENT.test(node.value) || CLOSING.test(node.value)) return;
+    walk<Nodes>(tree, (node) => {
+      if (node.type !== 'html' || COMMENT.test(node.value) || CLOSING.test(node.value)) return;
       const tag = /<\/?([a-z][a-z0-9-]*)/i.exec(node.value)?.[1]?.toLowerCase();
       const what = tag ? `<${tag}>` : `"${node.value.trim().slice(0, 20)}"`;
       api.warn(`raw HTML ${what} is left out of the page: solarpress publishes Markdown, not HTML (see "What solarpress refuses" in README.md)`, node.position?.start.line);

@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import { visit } from 'unist-util-visit';
 import { fileApi } from './file-api.ts';
 import { refusedScheme, schemeHint, schemeOf } from './link-schemes.ts';
 import { decodeReference, isInside, publishableRoots, resolveLocalFile } from './local-files.ts';
 import type { PublishData } from './publish-files.ts';
+import { walkElements } from './walk.ts';
 import { ContentError } from '../errors.ts';
 
 /** Another site, without a scheme ('//host/x'); browsers read a backslash as a slash here. */
@@ -28,7 +28,7 @@ export default function rehypeResolveLinks() {
     const from = file.path;
     const contentDir = path.resolve(api.ctx.root, api.ctx.config.contentDir);
     const roots = publishableRoots(api.ctx.root, api.ctx.config);
-    visit(tree, 'element', (node: Element) => {
+    walkElements(tree, (node) => {
       const attribute = node.tagName === 'a' ? 'href' : node.tagName === 'img' ? 'src' : undefined;
       if (!attribute) return;
       const value = node.properties[attribute];

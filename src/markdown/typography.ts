@@ -9,7 +9,7 @@
 import type { Root, Nodes } from 'mdast';
 import { retext } from 'retext';
 import retextSmartypants from 'retext-smartypants';
-import { visit } from 'unist-util-visit';
+import { SKIP, walk } from './walk.ts';
 
 const BLOCKS = new Set(['paragraph', 'heading', 'tableCell']);
 const quotes = retext().use(retextSmartypants, { dashes: false, ellipses: false, backticks: false });
@@ -23,27 +23,27 @@ export default function remarkTypography() {
   return (tree: Root) => {
     let all = '';
     const blockStarts: number[] = [];
-    visit(tree, (node: Nodes) => {
+    walk<Nodes>(tree, (node) => {
       // A block starts afresh: a quote right at its start opens.
       if (BLOCKS.has(node.type)) {
         blockStarts.push(all.length);
         all += ' ';
       } else if (node.type === 'text') all += node.value;
       else if (node.type === 'inlineCode') all += 'A'.repeat(node.value.length);
-      else if (node.type === 'code' || node.type === 'html') return 'skip';
+      else if (node.type === 'code' || node.type === 'html') return SKIP;
     });
     if (!/["'`]|--|\.\.\./.test(all)) return;
     const educated = /["']/.test(all) ? educateQuotes(all, blockStarts) : all;
     // Walk again in the same order to take each text node's slice back.
     let at = 0;
-    visit(tree, (node: Nodes) => {
+    walk<Nodes>(tree, (node) => {
       if (BLOCKS.has(node.type)) at += 1;
       else if (node.type === 'text') {
         const length = node.value.length;
         node.value = dashesAndEllipses(educated.slice(at, at + length));
         at += length;
       } else if (node.type === 'inlineCode') at += node.value.length;
-      else if (node.type === 'code' || node.type === 'html') return 'skip';
+      else if (node.type === 'code' || node.type === 'html') return SKIP;
     });
   };
 }

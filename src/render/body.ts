@@ -6,9 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import type { Element, Root as HastRoot } from 'hast';
-import { toString } from 'hast-util-to-string';
-import { visit } from 'unist-util-visit';
+import type { Root as HastRoot, RootContent } from 'hast';
 import { VFile } from 'vfile';
 import { ContentError } from '../errors.ts';
 import type { BuildContext, FileApi, Heading, ImageInfo, Page } from '../types.ts';
@@ -16,6 +14,7 @@ import type { SourceFile } from '../content/load.ts';
 import { headingText } from '../markdown/heading-ids.ts';
 import { publishLeadImage } from '../markdown/lead-image.ts';
 import type { PublishProcessor } from '../markdown/processor.ts';
+import { walk } from '../markdown/walk.ts';
 import type { SiteLink } from '../markdown/site-links.ts';
 import { hashFile, stamp, type FileStamp, type TextStageResult } from './text-stage.ts';
 import type { PublishData } from '../markdown/publish-files.ts';
@@ -122,7 +121,6 @@ async function publish(file: SourceFile, key: string, text: TextStageResult, opt
   result.body = tree;
   Object.assign(result, summarize(tree));
   result.leadImage = frontImage ?? result.leadImage;
-  result.wordCount = toString(tree).split(/\s+/).filter(Boolean).length;
   result.contentHash = contentHashOf(result);
   return result;
 }
@@ -154,19 +152,36 @@ function replay(cached: BodyResult, page: Page, options: Pick<BodyRendererOption
 }
 
 /** One pass over the finished tree: drop source positions (not needed after rendering, and bulky
- * in the cache), collect headings for tables of contents, and find the lead image. */
-function summarize(tree: HastRoot): { headings: Heading[]; leadImage?: ImageInfo } {
+ * in the cache), collect headings for tables of contents, find the lead image and count the words. */
+function summarize(tree: HastRoot): { headings: Heading[]; leadImage?: ImageInfo; wordCount: number } {
   const headings: Heading[] = [];
   let leadImage: ImageInfo | undefined;
-  visit(tree, (node) => {
+  const words = new WordCount();
+  walk<HastRoot | RootContent>(tree, (node) => {
     delete node.position;
+    if (node.type === 'text') words.add(node.value);
     if (node.type !== 'element') return;
-    const element = node as Element;
+    const element = node;
     if (element.tagName === 'img') leadImage ??= (element.data as PublishData | undefined)?.published;
     const depth = /^h([1-6])$/.exec(element.tagName)?.[1];
     const id = element.properties.id;
     if (!depth || typeof id !== 'string' || id === 'footnote-label') return;
     headings.push({ depth: Number(depth), id, text: headingText(element) });
   });
-  return { headings, leadImage };
+  return { headings, leadImage, wordCount: words.count };
+}
+
+/** Words: the runs of non-space in the text of the body, read node by node ("<em>so</em>called" is one). */
+class WordCount {
+  count = 0;
+  /** Whether the text so far ends inside a word. */
+  private inWord = false;
+
+  add(text: string): void {
+    if (text === '') return;
+    for (const match of text.matchAll(/\S+/g)) {
+      if (!(match.index === 0 && this.inWord)) this.count++;
+    }
+    this.inWord = /\S$/.test(text);
+  }
 }

@@ -7,9 +7,9 @@
  * Each figure carries a hidden note the board's battery.css shows when it holds images back.
  */
 import { h } from 'hastscript';
-import { visit, SKIP } from 'unist-util-visit';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
+import { walkElements } from '../../src/markdown/walk.ts';
 
 type Node = RootContent | ElementContent;
 
@@ -30,9 +30,12 @@ function isMedia(n: Node): boolean {
 
 /** Splits a paragraph into its leading image and the caption text after it, or undefined. */
 function splitImageParagraph(p: Element): { media: Element; caption: ElementContent[] } | undefined {
+  const [lead, second] = p.children;
+  // Most paragraphs are text: answered before the children are copied.
+  const candidate = lead && isWhitespace(lead) ? second : lead;
+  if (!candidate || !isMedia(candidate)) return undefined;
   const kids = p.children.filter((c, i) => !(isWhitespace(c) && i === 0));
   const first = kids[0];
-  if (!first || !isMedia(first)) return undefined;
   let rest = kids.slice(1);
   // Markdown: "![alt](x.png)\nCaption" is one paragraph; a <br> may also separate them.
   while (rest[0] && (isWhitespace(rest[0]) || isElement(rest[0], 'br'))) rest = rest.slice(1);
@@ -48,7 +51,7 @@ function isCaptionParagraph(n: Node | undefined): n is Element {
 
 function imageOf(media: Element): Element | undefined {
   let img: Element | undefined;
-  visit(media, 'element', (e: Element) => {
+  walkElements(media, (e) => {
     if (e.tagName === 'img' && !img) img = e;
   });
   return img;
@@ -91,9 +94,8 @@ export interface FiguresOptions {
 export default function rehypeFigures(options: FiguresOptions = {}) {
   const warnMissingAlt = options.warnMissingAlt ?? true;
   return (tree: Root, file: VFile) => {
-    visit(tree, (node, index, parent) => {
-      if (!parent || index === undefined || !isElement(node as Node, 'p')) return;
-      const p = node as Element;
+    walkElements(tree, (p, index, parent) => {
+      if (!parent || index === undefined || p.tagName !== 'p') return;
       const split = splitImageParagraph(p);
       if (!split) return;
       const siblings = parent.children as Node[];
@@ -110,11 +112,11 @@ export default function rehypeFigures(options: FiguresOptions = {}) {
         }
       }
       siblings.splice(index, 1 + removeNext, figureOf(split.media, caption));
-      return [SKIP, index + 1];
+      return index + 1;
     });
 
     let first = true;
-    visit(tree, 'element', (e: Element) => {
+    walkElements(tree, (e) => {
       if (e.tagName !== 'img') return;
       if (first) {
         delete e.properties.loading;

@@ -4,12 +4,12 @@
  * gets a wrapper that scrolls, since a table itself cannot.
  */
 import { h } from 'hastscript';
-import { visit, SKIP } from 'unist-util-visit';
-import type { Element, Root } from 'hast';
+import type { Root } from 'hast';
+import { SKIP, walkElements } from '../../src/markdown/walk.ts';
 
 export default function rehypeScrollables() {
   return (tree: Root) => {
-    visit(tree, 'element', (e: Element, index, parent) => {
+    walkElements(tree, (e, index, parent) => {
       if (e.tagName === 'pre') {
         e.properties.tabIndex = 0;
         return SKIP;
