@@ -1,10 +1,10 @@
 /* solar theme: live power figures (schema: theme/README.md), original-image toggle.
    Only enhances; stats go in with textContent only; ES5 for old browsers. */
 (function () {
-'use strict';
 var d = document, root = d.documentElement, STALE = 6e5;
 var SKY = { sunny: '\u2600', 'partly-cloudy': '\u26C5', cloudy: '\u2601', rain: '\u2602', snow: '\u2744', unknown: '?' };
-var NA = 'not measured', BAD = 'the board\u2019s report could not be read';
+/* Why the figures are unknown, after "the board" */
+var NA = 'not measured', BAD = '\u2019s report could not be read';
 
 function each(sel, fn) {
   var l = d.querySelectorAll(sel);
@@ -14,7 +14,7 @@ function set(name, text) {
   each('[data-stat="' + name + '"]', function (el) { el.textContent = text; });
 }
 function num(v) { return typeof v === 'number' && isFinite(v) ? v : null; }
-function unit(v, n, u) { return v === null ? NA : v.toFixed(n) + '\u00A0' + u; }
+function unit(v, u, decimals) { return v === null ? NA : v.toFixed(decimals || 2) + '\u00A0' + u; }
 function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
 function ago(ms) {
   var m = Math.round(ms / 6e4);
@@ -31,18 +31,16 @@ function clock(tz, now) {
   } catch (e) { /* unknown zone */ }
   return 'unknown';
 }
-function day(date, o) {
-  o.timeZone = 'UTC';
-  return date.toLocaleDateString('en-GB', o);
-}
 /* Up to three days: "Tue ☀ · Wed ☁" in the footer, "Tuesday 24 November: sunny ☀" on the power page. */
 function days(list) {
   var short = [], long = [];
   for (var i = 0; list instanceof Array && i < list.length && short.length < 3; i++) {
     var f = list[i] || {}, date = new Date(f.date + 'T12:00:00Z'), sky = SKY.hasOwnProperty(f.sky) ? f.sky : 'unknown';
     if (!/^\d{4}-\d\d-\d\d$/.test(f.date) || isNaN(date)) continue;
-    short.push(day(date, { weekday: 'short' }) + ' ' + SKY[sky]);
-    long.push(day(date, { weekday: 'long', day: 'numeric', month: 'long' }) + ': ' + sky.replace('-', ' ') + ' ' + SKY[sky]);
+    /* "Tuesday 24 November"; its first three letters are the short weekday */
+    date = date.toLocaleDateString('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+    short.push(date.slice(0, 3) + ' ' + SKY[sky]);
+    long.push(date + ': ' + sky.replace('-', ' ') + ' ' + SKY[sky]);
   }
   set('forecast', short.join(' \u00B7 ') || 'none');
   if (!long.length) long.push('No forecast available.');
@@ -51,10 +49,10 @@ function days(list) {
     for (var j = 0; j < long.length; j++) ol.appendChild(d.createElement('li')).textContent = long[j];
   });
 }
+/* data-battery also tells the stylesheet that the labels' text is ours now, not battery.css's. */
 function level(state, pct) {
-  root.setAttribute('data-battery', state);
   if (root.style.setProperty) root.style.setProperty('--battery-level', pct + '%');
-  each('.battery-label', function (el) { if (!/\bis-live\b/.test(el.className)) el.className += ' is-live'; });
+  root.setAttribute('data-battery', state);
 }
 
 /* Missing, stale or malformed: say so, and show nothing that might be wrong. */
@@ -62,7 +60,7 @@ function unknown(why) {
   level('unknown', 0);
   each('[data-stat]', function (el) { el.textContent = 'unknown'; });
   set('battery-short', '?');
-  set('status', 'Power figures unknown: ' + why + '.');
+  set('status', 'Power figures unknown: the board' + why + '.');
   days([]);
 }
 
@@ -70,7 +68,7 @@ function show(data, now) {
   if (!data || typeof data !== 'object' || data.schema !== 1) return unknown(BAD);
   var written = typeof data.generated === 'string' ? Date.parse(data.generated) : NaN, age = now - written;
   if (isNaN(written) || age < -STALE) return unknown(BAD);
-  if (age > STALE) return unknown('the board last reported ' + ago(age));
+  if (age > STALE) return unknown(' last reported ' + ago(age));
   /* A part of the wrong type reads as missing fields: (5).percent and 'x'.percent are undefined. */
   var b = data.battery || {}, p = data.power || {}, s = data.system || {}, load = [], i;
   var pct = num(b.percent), ch = b.charging, bw = num(p.battery_w);
@@ -79,10 +77,10 @@ function show(data, now) {
   level(pct === null ? 'unknown' : state || 'level', pct || 0);
   set('battery-short', pct === null ? '?' : pct + '%' + (state && (ch ? ' \u2600' : ' \u263E')));
   set('battery', pct === null ? 'unknown' : pct + '%' + (state && ', ' + state));
-  set('battery-w', bw < 0 ? 'none (charging at ' + unit(-bw, 2, 'W') + ')' : unit(bw, 2, 'W'));
-  /* [data-stat, value, unit, decimals (2)] */
+  set('battery-w', bw < 0 ? 'none (charging at ' + unit(-bw, 'W') + ')' : unit(bw, 'W'));
+  /* [data-stat, value, unit, decimals if not 2] */
   var figures = [['solar-w', p.solar_w, 'W'], ['load-w', p.load_w, 'W'], ['voltage', b.voltage_v, 'V'], ['current', b.current_a, 'A'], ['cpu-temp', s.cpu_temp_c, '\u00B0C', 1]];
-  for (i = 0; i < figures.length; i++) set(figures[i][0], unit(num(figures[i][1]), figures[i][3] || 2, figures[i][2]));
+  for (i = 0; i < figures.length; i++) set(figures[i][0], unit(num(figures[i][1]), figures[i][2], figures[i][3]));
   for (i = 0; s.load instanceof Array && i < 3; i++) if (num(s.load[i]) !== null) load.push(s.load[i].toFixed(2));
   set('load', load.join(', ') || NA);
   set('uptime', uptime(num(s.uptime_s)));
@@ -98,32 +96,34 @@ function load() {
   x.open('GET', url);
   x.timeout = 1e4;
   x.onload = function () {
-    if (x.status !== 200) return unknown('the board has not published any');
+    if (x.status !== 200) return unknown(' has not published any');
     try { show(JSON.parse(x.responseText), Date.now()); } catch (e) { unknown(BAD); }
   };
-  x.onerror = x.ontimeout = function () { unknown('the board could not be reached'); };
+  x.onerror = x.ontimeout = function () { unknown(' could not be reached'); };
   x.send();
 }
 
-/* "View the original image": a link without JS, an in-place toggle with it (the <picture>'s sources
-   step aside while the original shows). */
+/* "View the original image": a link without JS, an in-place toggle with it. The figure's <picture>
+   (or <img>) and a copy of its <img> showing the original trade places. */
 each('a[data-original-toggle]', function (a) {
   /* figure > p.figure-tools > a (rehype/figures.ts) */
-  var fig = a.parentNode.parentNode, img = fig.querySelector('img'), on = false;
+  var fig = a.parentNode.parentNode, img = fig.querySelector('img'), btn = d.createElement('button'), on = false, shown, other;
   if (!img) return;
-  var btn = d.createElement('button'), src = [img.getAttribute('src'), a.getAttribute('href')];
-  var sources = fig.querySelectorAll('source'), sets = [];
-  for (var i = 0; i < sources.length; i++) sets.push(sources[i].getAttribute('srcset'));
-  btn.type = 'button';
+  shown = img.parentNode === fig ? img : img.parentNode;
+  other = img.cloneNode();
+  other.removeAttribute('data-original');
+  other.src = a.href;
+  function label() { btn.textContent = 'Show the ' + (on ? 'dithered' : 'original') + ' image'; }
   btn.className = 'original-toggle';
-  btn.textContent = 'Show the original image';
   btn.onclick = function () {
+    var was = shown;
+    fig.replaceChild(other, shown);
+    shown = other;
+    other = was;
     on = !on;
-    for (var i = 0; i < sources.length; i++) on ? sources[i].removeAttribute('srcset') : sources[i].setAttribute('srcset', sets[i]);
-    img.setAttribute('src', src[+on]);
-    fig.className = on ? fig.className + ' is-original' : fig.className.replace(' is-original', '');
-    btn.textContent = 'Show the ' + (on ? 'dithered' : 'original') + ' image';
+    label();
   };
+  label();
   a.parentNode.replaceChild(btn, a);
 });
 
