@@ -14,6 +14,7 @@ import { loadSiteConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
 import { loadContent, type SourceFile, type SourceMemo } from './content/load.ts';
+import { SourceStore } from './content/source-store.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
@@ -93,6 +94,7 @@ const WORKER_THRESHOLD = 48;
 export class SiteBuilder {
   private readonly memo: SourceMemo = new Map();
   private bodies?: BodyStore;
+  private sources?: SourceStore;
   private readonly pages = new WeakMap<Page, { body: BodyResult; page: Page }>();
   private persistTimer?: NodeJS.Timeout;
   private cache?: FileCache;
@@ -252,17 +254,25 @@ export class SiteBuilder {
       );
     }
     const leftOut = { drafts: 0, future: 0 };
+    const layouts = new Set(Object.keys(theme.layouts));
+    // The settings (solarpress, plugins and their schemas) and the layout names shape a parsed page.
+    const parsedWith = hashOf(run.settingsHash, [...layouts].join(','));
+    if (this.sources?.settings !== parsedWith) this.sources = new SourceStore(run.cache, parsedWith);
     const files = loadContent({
       leftOut,
       // The preview shows future-dated pages (marked by the theme); a build holds them back.
       holdBackAfter: mode === 'build' && !this.options.future ? new Date() : undefined,
       contentDir,
       drafts: run.ctx.drafts,
-      layouts: new Set(Object.keys(theme.layouts)),
+      layouts,
       pluginKeys: new Map(plugins.flatMap((p) => Object.entries(p.frontMatter ?? {}))),
       memo: this.memo,
+      parsed: this.sources,
       errors: loadErrors,
     });
+    this.sources.endBuild();
+    // Like the body cache: the preview writes it after a quiet moment (persistCaches).
+    if (mode === 'build') this.sources.write();
     const urls = new Map([...placeholderUrls(loadErrors, contentDir), ...files.map((f): [string, string] => [f.page.id, f.page.url])]);
     const knownKeys = new Set([...CORE_KEYS, ...plugins.flatMap((p) => Object.keys(p.frontMatter ?? {})), ...(theme.frontMatter ?? [])]);
     for (const file of files) {
@@ -363,6 +373,7 @@ export class SiteBuilder {
   async persistCaches(): Promise<void> {
     clearTimeout(this.persistTimer);
     this.bodies?.write();
+    this.sources?.write();
     await this.cache?.flush();
     // Only the preview's own laid-out pages: what else it left unused, builds still use.
     this.cache?.prune([pageStore('dev')]);

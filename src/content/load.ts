@@ -2,7 +2,7 @@
  * Reads content/: every Markdown file becomes a Page (metadata) plus its Markdown body.
  * All problems of all files are collected and thrown together as ContentErrors.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
@@ -13,6 +13,7 @@ import { PLACES_HINT, placementOf } from './kinds.ts';
 import { checkNesting } from './nesting.ts';
 import { lineOfKey, readFrontMatter } from './read-front-matter.ts';
 import { aliasClashes, lineOfListItem, normalizeAlias } from './aliases.ts';
+import type { ParsedSource, SourceStore } from './source-store.ts';
 
 export interface SourceFile {
   page: Page;
@@ -37,6 +38,8 @@ export interface LoadOptions {
   /** Front-matter keys plugins own, with the schema each is validated by (see SolarpressPlugin.frontMatter). */
   pluginKeys?: ReadonlyMap<string, ZodType>;
   memo?: SourceMemo;
+  /** Files parsed by earlier builds (a file whose bytes are unchanged is not parsed again). */
+  parsed?: SourceStore;
   /** Collect the problems here and return the files that loaded, instead of throwing them. */
   errors?: ContentError[];
   /** Pages dated after this are held back (a build without --future); unset: all are kept. */
@@ -64,8 +67,11 @@ export function loadContent(options: LoadOptions): SourceFile[] {
         throw new ContentError(`is ${(stat.size / 1e6).toFixed(0)} MB of Markdown, over the limit of ${MAX_MARKDOWN_BYTES / 1e6} MB`, { file: absolute }, 'split it into several pages');
       }
       const memoed = options.memo?.get(absolute);
-      const file =
-        memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs ? memoed.file : readSource(absolute, id, options.layouts, options.pluginKeys ?? new Map());
+      let file: SourceFile;
+      if (memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs) {
+        file = memoed.file;
+        options.parsed?.use(id, file.hash);
+      } else file = readSource(absolute, id, options);
       options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
       if (file.page.draft && !options.drafts) {
         if (options.leftOut) options.leftOut.drafts++;
@@ -129,9 +135,9 @@ function specialKind(type: Dirent | Stats): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readSource(file: string, id: string, layouts: ReadonlySet<string> | undefined, pluginKeys: ReadonlyMap<string, ZodType>): SourceFile {
+function readSource(file: string, id: string, options: LoadOptions): SourceFile {
   const bytes = readFileSync(file);
-  const hash = createHash('sha256').update(bytes).digest('hex');
+  const hash = digest('sha256', bytes);
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -139,12 +145,27 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string> | und
     throw new ContentError('is not valid UTF-8 text', { file, line: lineOfInvalidUtf8(bytes) }, 'save the file as UTF-8 in your editor');
   }
   text = text.replace(/^\uFEFF/, '');
+  let parsed = options.parsed?.get(id, hash, file);
+  if (!parsed) {
+    parsed = parseSource(text, file, id, options.layouts, options.pluginKeys ?? new Map());
+    options.parsed?.put(id, hash, parsed);
+  }
+  const { page, front, aliases } = parsed;
+  return { page, markdown: markdownOf(text, front), hash, keyLine: (key) => lineOfKey(front, key), aliases };
+}
+
+/** The Markdown with blank lines for the front matter, so that parser positions are the file's lines. */
+function markdownOf(text: string, front: string): string {
+  return '\n'.repeat(front.split('\n').length - 1) + text.slice(front.length);
+}
+
+function parseSource(text: string, file: string, id: string, layouts: ReadonlySet<string> | undefined, pluginKeys: ReadonlyMap<string, ZodType>): ParsedSource {
   if (text.trim() === '') throw new ContentError('is empty', { file }, 'give it front matter with at least a title, or delete it');
 
   const placement = placementOf(id);
   if (!placement) throw new ContentError('is not in a content folder solarpress knows', { file }, PLACES_HINT);
 
-  const { data, front, content } = readFrontMatter(text, file);
+  const { data, front } = readFrontMatter(text, file);
   const lineOf = (key: string) => lineOfKey(front, key);
   const result = frontMatterSchema.safeParse(data);
   if (!result.success) {
@@ -200,10 +221,8 @@ function readSource(file: string, id: string, layouts: ReadonlySet<string> | und
     ...(aliases.length > 0 ? { aliases: aliases.map((a) => a.url) } : {}),
     data: fm as Record<string, unknown>,
   };
-  const leading = front.split('\n').length - 1;
-  const markdown = '\n'.repeat(leading) + content;
-  checkNesting(markdown, file);
-  return { page, markdown, hash, keyLine: lineOf, aliases };
+  checkNesting(markdownOf(text, front), file);
+  return { page, front, aliases };
 }
 
 function lineOfInvalidUtf8(bytes: Buffer): number {

@@ -1,12 +1,6 @@
 /**
- * The body cache on disk: one pack file holding the bodies of the last build, instead of a file per
- * page (writing 1,000 small files cost a cold build most of a second on the reference machine; one
- * 10 MB file costs a few milliseconds). A builder reads the pack once and keeps it in memory; each
- * build that rendered something writes a new pack of exactly the bodies it used, so the cache never
- * holds more than one site's worth.
- *
- * The pack is an entry of the cache's `bodies` store: written atomically, and checked against its
- * content hash when read (a damaged pack is an empty cache, with a warning).
+ * The body cache on disk: one pack (src/cache/pack.js) holding the bodies of the last build, an entry
+ * of the cache's `bodies` store.
  *
  * Records are v8-serialized (several times faster than JSON for big trees, and binary-safe), with the
  * tree serialized apart and deserialized only when asked for: a rebuild whose layouts and feeds come
@@ -15,34 +9,28 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Root as HastRoot } from 'hast';
 import type { FileCache } from '../cache/file-cache.js';
-import type { CacheStore } from '../cache/store.js';
+import { RecordPack } from '../cache/pack.js';
 import type { BodyResult } from './body.ts';
 
 const STORE = 'bodies';
 /** Bump when the records change shape. */
 const VERSION = '3';
-const PACK = 'pack';
 
 type StoredBody = Omit<BodyResult, 'body'> & { tree: Uint8Array };
 
 export class BodyStore {
-  /** key → the serialized record (as read from the pack, or made when rendered). */
-  private readonly records: Map<string, Uint8Array>;
+  private readonly pack: RecordPack;
   /** Records already turned back into bodies. */
   private readonly live = new Map<string, BodyResult>();
-  private readonly used = new Set<string>();
-  private fresh = false;
-  private readonly store: CacheStore;
 
   constructor(cache: FileCache) {
-    this.store = cache.store(STORE, VERSION);
-    this.records = readPack(this.store.get(PACK));
+    this.pack = new RecordPack(cache.store(STORE, VERSION));
   }
 
   get(key: string): BodyResult | undefined {
     let body = this.live.get(key);
     if (!body) {
-      const record = this.records.get(key);
+      const record = this.pack.get(key);
       body = record && revive(record);
       if (!body) return undefined;
       this.live.set(key, body);
@@ -52,38 +40,22 @@ export class BodyStore {
 
   /** This build uses the body: it goes into the next pack. */
   use(key: string): void {
-    this.used.add(key);
+    this.pack.use(key);
   }
 
   put(key: string, body: BodyResult): void {
     this.live.set(key, body);
-    this.records.set(key, serializeBody(body));
-    this.used.add(key);
-    this.fresh = true;
+    this.pack.put(key, serializeBody(body));
   }
 
   /** End of a successful build: forget the bodies it did not use. */
   endBuild(): void {
-    for (const key of [...this.records.keys()]) {
-      if (this.used.has(key)) continue;
-      this.records.delete(key);
-      this.live.delete(key);
-    }
-    this.used.clear();
+    for (const key of this.pack.endBuild()) this.live.delete(key);
   }
 
-  /**
-   * Write the bodies kept as the new pack (in the background: the cache's flush() waits for it), if
-   * any is new since the last. Otherwise the pack read stays, and counts as used.
-   */
+  /** Write the bodies kept as the new pack, if any is new since the last (see RecordPack.write). */
   write(): void {
-    if (!this.fresh) {
-      this.store.find(PACK);
-      return;
-    }
-    this.fresh = false;
-    const pack = new Map([...this.records].sort(([a], [b]) => (a < b ? -1 : 1)));
-    this.store.putLater(PACK, serialize(pack));
+    this.pack.write();
   }
 }
 
@@ -104,16 +76,4 @@ function revive(record: Uint8Array): BodyResult | undefined {
     get: () => (body ??= deserialize(tree) as HastRoot),
     enumerable: true,
   }) as BodyResult;
-}
-
-/** A missing or damaged pack is an empty cache. */
-function readPack(data: Buffer | undefined): Map<string, Uint8Array> {
-  if (!data) return new Map();
-  try {
-    const pack = deserialize(data) as unknown;
-    if (pack instanceof Map) return pack as Map<string, Uint8Array>;
-  } catch {
-    // fall through
-  }
-  return new Map();
 }

@@ -1,0 +1,66 @@
+/** Parsed sources kept between builds (src/content/source-store.ts): reused only for the same bytes, path and settings. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { FileCache } from '../src/cache/file-cache.js';
+import { ContentError } from '../src/errors.ts';
+import { loadContent } from '../src/content/load.ts';
+import { SourceStore } from '../src/content/source-store.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'solarpress-sources-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const contentDir = path.join(dir, 'content');
+const cacheDir = path.join(dir, 'cache');
+mkdirSync(path.join(contentDir, 'articles'), { recursive: true });
+const write = (name: string, text: string) => writeFileSync(path.join(contentDir, 'articles', name), text);
+
+/** A plugin-owned key whose schema counts the files it validates: the files parsed, not reused. */
+let parsedCount = 0;
+const pluginKeys = new Map([['counted', z.number().transform((n) => (parsedCount++, n))]]);
+
+/** One build's load in a fresh process: a new cache object and store, the pack written. */
+async function load(settings = 'settings'): Promise<{ files: ReturnType<typeof loadContent>; errors: ContentError[] }> {
+  const cache = new FileCache(cacheDir);
+  const parsed = new SourceStore(cache, settings);
+  const errors: ContentError[] = [];
+  parsedCount = 0;
+  const files = loadContent({ contentDir, drafts: false, pluginKeys, parsed, errors });
+  parsed.endBuild();
+  parsed.write();
+  await cache.flush();
+  return { files, errors };
+}
+
+describe('the source store', () => {
+  it('gives back the same files without parsing them again, and parses a changed one', async () => {
+    write('a.md', '---\ntitle: Alpha\ndate: 2024-03-01\ntags: [x, y]\naliases: [/old-a/]\ncounted: 1\n---\n\nBody *a*.\n');
+    write('b.md', '\uFEFF---\ntitle: Beta\ncounted: 2\nextra: { nested: [1, two] }\n---\nBody b.\n');
+    write('c.md', '---\ntitle: Draft\ndraft: true\ncounted: 3\n---\n');
+    const first = await load();
+    expect(parsedCount).toBe(3);
+    const second = await load();
+    expect(parsedCount).toBe(0);
+    expect(second.files.map((f) => [f.page, f.markdown, f.hash, f.aliases])).toEqual(first.files.map((f) => [f.page, f.markdown, f.hash, f.aliases]));
+    expect(second.files[0].page.date).toBeInstanceOf(Date);
+    expect(second.files[0].keyLine('aliases')).toBe(5);
+    expect(second.files[0].markdown).toBe('\n\n\n\n\n\n\n\nBody *a*.\n');
+
+    write('b.md', '---\ntitle: Beta again\ncounted: 2\n---\nBody b.\n');
+    const third = await load();
+    expect(parsedCount).toBe(1);
+    expect(third.files.map((f) => f.page.title)).toEqual(['Alpha', 'Beta again']);
+    // Other settings (a plugin's schema, the theme's layouts): everything is parsed again.
+    await load('other settings');
+    expect(parsedCount).toBe(3);
+  });
+
+  it('keeps no file with a problem: its error, with its line, comes every time', async () => {
+    write('bad.md', '---\ntitle: Bad\ndate: 2024-13-45\n---\n');
+    for (let i = 0; i < 2; i++) {
+      const { errors } = await load();
+      expect(errors.map((e) => [path.basename(e.where!.file), e.where!.line])).toEqual([['bad.md', 3]]);
+    }
+  });
+});
