@@ -30,7 +30,7 @@ function render(feed: Record<string, unknown> = {}, url?: string, tweak?: (pages
   const get = (path: string): string => {
     const file = byPath.get(path);
     if (!file) throw new Error(`no ${path} among ${[...byPath.keys()].join(', ')}`);
-    return file.data;
+    return file.data.toString('utf8');
   };
   return { ...fixture, files, byPath, get, warnings };
 }
@@ -217,7 +217,7 @@ describe('hostile input', () => {
   });
 
   it('leaves no control character in any file', () => {
-    for (const file of files) expect(CONTROL.test(file.data), file.path).toBe(false);
+    for (const file of files) expect(CONTROL.test(file.data.toString('utf8')), file.path).toBe(false);
   });
 });
 

@@ -3,9 +3,9 @@
  *
  * A document is its head and its items, and an item's bytes do not depend on the other items (xml-js
  * writes each element on its own indented line; JSON.stringify indents an array element by its depth
- * only). So each item is serialized on its own, once (`fragment`, cached by write.ts), and the document
- * is put together around the items (`assemble`): the same bytes as `feed` writing it whole (`document`),
- * which a test checks.
+ * only). So each item is serialized on its own, once (`fragment`, kept by fragments.ts), and the
+ * document is put together around the items (`frame`): the same bytes as `feed` writing it whole
+ * (`document`), which a test checks.
  *
  * `feed` (v6, through xml-js) has quirks this module works around, each tested:
  * - text nodes are "desanitised" (`&amp;` → `&`) before escaping, so a literal "&amp;" would lose its
@@ -201,14 +201,34 @@ function jsonDocument(feed: Feed, config: ResolvedConfig, entries: FeedEntry[]):
   return { ...doc, version: 'https://jsonfeed.org/version/1.1', language: config.language, authors, author: authors[0], items };
 }
 
+/** What a document holds around its items' fragments: before the first, between two, after the last. */
+export interface DocumentFrame {
+  before: string;
+  between: string;
+  after: string;
+}
+
 /** How a format's document is written whole, item by item, and put together from its items. */
 export interface FormatWriter {
   /** The whole document, written by `feed` at once. */
   document(doc: FeedDocument): string;
   /** One entry's part of any document of the site (`doc` gives the head it is written under). */
   fragment(doc: FeedDocument, entry: FeedEntry): string;
-  /** The document around its entries' fragments, in the entries' order: the bytes of `document(doc)`. */
-  assemble(doc: FeedDocument, fragments: string[]): string;
+  /**
+   * The frame of a document with entries: with their fragments in order between `before` and
+   * `after`, separated by `between`, the bytes of `document(doc)`.
+   */
+  frame(doc: FeedDocument): DocumentFrame;
+}
+
+/**
+ * An item that stands in for a document's own when only the frame around items is wanted: a real
+ * item's body is not rendered for it. What `feed` writes around an item depends on the document, and
+ * on the item only for RSS's content namespace, declared when an item has content; every real item
+ * has (items.ts falls back to the summary as a paragraph).
+ */
+function standIn(first: FeedEntry): FeedEntry {
+  return { page: first.page, title: '', url: first.url, date: first.date, updated: first.updated, summary: '', html: '<p></p>', authors: [], categories: [], attachments: [] };
 }
 
 /** An XML format: a head, then each item as an `<element>` on its own line at the same depth. */
@@ -236,11 +256,9 @@ function xmlWriter(
   return {
     document,
     fragment: (doc, entry) => split({ ...doc, entries: [entry] }, entry).item,
-    assemble(doc, fragments) {
-      // With no item, the head differs (RSS declares its content namespaces only when an item uses them).
-      if (doc.entries.length === 0) return document(doc);
-      const { before, after } = split(doc, doc.entries[0]!);
-      return before + fragments.join('') + after;
+    frame(doc) {
+      const { before, after } = split(doc, standIn(doc.entries[0]!));
+      return { before, between: '', after };
     },
   };
 }
@@ -260,14 +278,16 @@ const jsonWriter: FormatWriter = {
     const [item] = (jsonDocument(feed, config, [entry]) as { items: JsonObject[] }).items;
     return JSON.stringify(item, null, 2).replaceAll('\n', `\n${JSON_ITEM_INDENT}`);
   },
-  assemble(doc, fragments) {
+  frame(doc) {
     const empty = JSON.stringify(jsonDocument(jsonHead(doc), doc.config, []), null, 2);
-    if (fragments.length === 0) return empty;
     // The only `"items": []` at the document's first level (a string's quotes are escaped).
     const place = '\n  "items": []';
     const at = empty.lastIndexOf(place);
-    const items = `\n  "items": [\n${JSON_ITEM_INDENT}${fragments.join(`,\n${JSON_ITEM_INDENT}`)}\n  ]`;
-    return empty.slice(0, at) + items + empty.slice(at + place.length);
+    return {
+      before: `${empty.slice(0, at)}\n  "items": [\n${JSON_ITEM_INDENT}`,
+      between: `,\n${JSON_ITEM_INDENT}`,
+      after: `\n  ]${empty.slice(at + place.length)}`,
+    };
   },
 };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
@@ -107,7 +107,8 @@ describe('feedLinks (for the theme)', () => {
 });
 
 describe('the plugin', () => {
-  function fakeContext() {
+  /** A build's context with its own cache (a fresh one unless given). */
+  function fakeContext(cache = new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-')))) {
     const emitted = new Map<string, string | Uint8Array>();
     const info: string[] = [];
     const warnings: string[] = [];
@@ -117,11 +118,11 @@ describe('the plugin', () => {
       mode: 'build',
       drafts: false,
       log: { info: (m: string) => info.push(m), warn: (m: string) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
-      // A fresh cache per context.
-      cache: (name: string, version: string) => new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-'))).store(name, version),
+      cache: (name: string, version: string) => cache.store(name, version),
       emit: (path: string, data: string | Uint8Array) => emitted.set(path, data),
-      // Feeds are published from their cache files: what a file holds when emitted is what ships.
-      emitFile: (path: string, file: string) => emitted.set(path, readFileSync(file, 'utf8')),
+      // Feeds are published from their cache entries, read as the output reads them (verified; one
+      // still being written is read from memory): what an entry holds when emitted is what ships.
+      emitFile: (path: string, file: string) => emitted.set(path, cache.readVerified(file)!.toString('utf8')),
       emitted: () => emitted.keys(),
       read: (path: string) => {
         const data = emitted.get(path);
@@ -163,21 +164,30 @@ describe('the plugin', () => {
   it('reuses its cached feeds while nothing changed, and renders again when a page did', async () => {
     const cache = new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-cache-')));
     const run = async (edit?: (site: ReturnType<typeof makeSite>['site']) => void) => {
-      const { ctx, emitted, warnings } = fakeContext();
+      const { ctx, emitted, warnings } = fakeContext(cache);
       const { site } = makeSite(ctx.config);
       edit?.(site);
-      await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!({ ...ctx, cache: (name, version) => cache.store(name, version) }, site);
+      cache.startBuild();
+      await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!(ctx, site);
+      await cache.flush();
       return { emitted, warnings };
     };
     const first = await run();
     const again = await run();
     expect(again.emitted).toEqual(first.emitted);
     expect(again.warnings).toEqual(first.warnings); // warnings replayed from the cache
-    const retitled = await run((site) => {
+    const retitle = (site: ReturnType<typeof makeSite>['site']) => {
       const post = site.posts[0];
       post.title = 'A new title';
       post.contentHash = 'changed';
-    });
+    };
+    const retitled = await run(retitle);
     expect(retitled.emitted.get('feed.xml') as string).toContain('A new title');
+    // Put together from the last build's documents: the bytes of a build with no cache.
+    const { ctx, emitted } = fakeContext();
+    const { site } = makeSite(ctx.config);
+    retitle(site);
+    await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!(ctx, site);
+    expect(retitled.emitted).toEqual(emitted);
   });
 });

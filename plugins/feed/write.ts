@@ -8,7 +8,7 @@ import { ContentError } from '../../src/errors.ts';
 import { pageMetadata } from '../../src/site.ts';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext, Site } from '../../src/types.ts';
-import { ItemFragments } from './fragments.ts';
+import { ItemFragments, StoredFragments, type FragmentPlace } from './fragments.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
 import { categoryFeed, FEED_FORMATS, issueFeed, siteFeed, type FeedSet } from './links.ts';
 import type { FeedOptions } from './options.ts';
@@ -17,7 +17,9 @@ import { formatBytes } from '../../src/cli/bytes.ts';
 export interface FeedFile {
   /** Site-absolute path ('/feed.xml'). */
   path: string;
-  data: string;
+  data: Buffer;
+  /** Where its items' fragments lie in `data`. */
+  places: FragmentPlace[];
   items: number;
 }
 
@@ -67,7 +69,7 @@ export function buildFeeds(
         );
       }
       seen.set(file, set.title);
-      files.push({ path: file, data: fragments.document(format, { config: site.config, set, entries: limited }), items: limited.length });
+      files.push({ path: file, ...fragments.document(format, { config: site.config, set, entries: limited }), items: limited.length });
     }
   }
   return files;
@@ -77,7 +79,7 @@ export function buildFeeds(
 const kilobytes = (bytes: number) => formatBytes(bytes, { decimals: 1, bytes: false, megabytes: false });
 
 /** The feed cache's version: bump it when the feeds' output changes. */
-const FEED_VERSION = '3';
+const FEED_VERSION = '4';
 
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
@@ -99,7 +101,7 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
     const limit = Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS);
     const files = buildFeeds(site, { ...options, limit }, { drafts: ctx.drafts, log: ctx.log });
     for (const file of files) ctx.emit(file.path.slice(1), file.data);
-    feeds = files.map((f) => ({ path: f.path, items: f.items, bytes: Buffer.byteLength(f.data) }));
+    feeds = files.map((f) => ({ path: f.path, items: f.items, bytes: f.data.length }));
   } else {
     const cached = cachedFeeds(ctx, site, options);
     for (const feed of cached) ctx.emitFile(feed.path.slice(1), feed.file);
@@ -124,52 +126,56 @@ interface CacheIndex {
   warnings: Array<{ message: string; file: string }>;
 }
 
+/** The key of the last site state a build wrote feeds for: the next one takes its items from those. */
+const LATEST = 'latest';
+
+const placesKey = (state: string) => `${state}-places`;
+
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
  * metadata, the site settings and the options. A rebuild with no change then reads none of it. Per
- * site state, an entry per feed file and, written last, an index of them; and, in the same store, each
- * item's fragment per format (fragments.ts).
+ * site state, an entry per feed file, one of where the items' fragments lie in them (fragments.ts)
+ * and, written last, an index of them.
  */
 function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
-  const hash = createHash('sha256').update(JSON.stringify(options)).update(String(ctx.drafts));
+  // One string hashed at once: an update() per page costs more than the hashing.
+  const parts = [JSON.stringify(options), String(ctx.drafts)];
   const { url, title, subtitle, language, author, license } = site.config;
-  hash.update(JSON.stringify({ url, title, subtitle, language, author, license }));
+  parts.push(JSON.stringify({ url, title, subtitle, language, author, license }));
   for (const page of site.pages) {
     if (page.kind === 'generated') continue;
-    hash.update(pageMetadata(page)).update('\0').update(page.contentHash ?? '').update('\0');
     // Enclosures of files other plugins publish for the page (the zine's EPUB: its size changes with it).
-    hash.update(JSON.stringify(site.attachments?.get(page.id) ?? [])).update('\0');
+    parts.push(pageMetadata(page), page.contentHash ?? '', JSON.stringify(site.attachments?.get(page.id) ?? []));
   }
-  const state = hash.digest('hex').slice(0, 32);
+  const state = createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
   const store = ctx.cache('feed', FEED_VERSION);
   const cached = readIndex(store, state);
   if (cached) {
     for (const w of cached.index.warnings) ctx.log.warn(w.message, { file: w.file });
+    // Kept while in use: the next edit takes its items from these documents.
+    store.find(placesKey(state));
+    if (store.get(LATEST)?.toString('utf8') !== state) store.put(LATEST, state);
     return cached.feeds;
   }
   const warnings: CacheIndex['warnings'] = [];
   const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
   // A changed site state: the items that did not change are not serialized again.
-  const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(store));
+  const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(earlierFragments(store)));
   const feeds = files.map((f, i) => {
-    const entry = store.put(`${state}-${i}`, f.data);
-    return { path: f.path, items: f.items, bytes: Buffer.byteLength(f.data), entry: entry.name, file: entry.file };
+    const entry = store.putLater(`${state}-${i}`, f.data);
+    return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, file: entry.file };
   });
+  store.putLater(placesKey(state), JSON.stringify(files.map((f) => f.places)));
   const index: CacheIndex = { feeds: feeds.map(({ file, ...feed }) => feed), warnings };
   store.put(state, JSON.stringify(index));
+  store.put(LATEST, state);
   return feeds;
 }
 
 /** The index of a site state and its feeds' entries, if all are there (their bytes are verified when published). */
 function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds: CachedFeed[] } | undefined {
-  const data = store.get(state);
-  if (!data) return undefined;
-  let index: CacheIndex;
-  try {
-    index = JSON.parse(data.toString('utf8')) as CacheIndex;
-  } catch {
-    return undefined;
-  }
+  const index = readJson<CacheIndex>(store, state);
+  if (!index) return undefined;
   const feeds: CachedFeed[] = [];
   for (const [i, feed] of index.feeds.entries()) {
     const entry = store.find(`${state}-${i}`);
@@ -177,4 +183,23 @@ function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds
     feeds.push({ path: feed.path, items: feed.items, bytes: feed.bytes, file: entry.file });
   }
   return { index, feeds };
+}
+
+/** The item fragments in the documents of the last state a build wrote, if its index and places are there. */
+function earlierFragments(store: CacheStore): StoredFragments | undefined {
+  const state = store.get(LATEST)?.toString('utf8');
+  const index = state === undefined ? undefined : readJson<CacheIndex>(store, state);
+  const places = index && readJson<FragmentPlace[][]>(store, placesKey(state!));
+  if (!index || !places || places.length !== index.feeds.length) return undefined;
+  return new StoredFragments(store, index.feeds.map((feed, i) => ({ key: `${state}-${i}`, name: feed.entry, places: places[i]! })));
+}
+
+function readJson<T>(store: CacheStore, key: string): T | undefined {
+  const data = store.get(key);
+  if (!data) return undefined;
+  try {
+    return JSON.parse(data.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
