@@ -83,7 +83,7 @@ export interface BuildResult {
 
 /** Where the manifests of written output folders are kept (src/output.ts). */
 const MANIFEST_STORE = 'output';
-const MANIFEST_VERSION = '2';
+const MANIFEST_VERSION = '3';
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
 const CONCURRENCY = 16;
 /** Quiet time after a preview rebuild before its body cache is written. */
@@ -564,8 +564,8 @@ async function writeAll(run: Run): Promise<BuildStats['written']> {
     written = await writeOutput(
       run.output,
       run.outDir,
-      async (staging) => {
-        for (const plugin of run.plugins) await plugin.outputReady?.(run.ctx, staging);
+      async (staging, staged) => {
+        for (const plugin of run.plugins) await plugin.outputReady?.(run.ctx, staging, staged);
       },
       run.cache.store(MANIFEST_STORE, MANIFEST_VERSION),
       run.staging,

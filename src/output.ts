@@ -4,14 +4,16 @@
  * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
  */
 import { createHash } from 'node:crypto';
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FileCache } from './cache/file-cache.js';
+import { contentHash } from './cache/hash.js';
 import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
+import type { StagedOutput } from './types.ts';
 
 export type OutputSource = { data: Uint8Array } | { file: string };
 
@@ -27,6 +29,7 @@ export class Output {
   constructor(readonly cache?: FileCache) {}
 
   private readonly gzipMemo = new Map<string, number>();
+  private readonly identities = new Map<string, string>();
   /** Files published by path are looked at once per build (size, signature, summary). */
   private readonly stats = new Map<string, Stats>();
 
@@ -72,21 +75,38 @@ export class Output {
     return size;
   }
 
-  /** Identity of the whole output: paths and contents (cache entries by their hash, other files by path, size and mtime). */
+  /** Identity of the whole output: its paths and what each file is made from (identityOf). */
   signature(): string {
     const hash = createHash('sha256');
-    for (const [outputPath, source] of [...this.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      hash.update(outputPath).update('\0');
-      const entry = 'file' in source ? this.cache?.entryAt(source.file)?.entry : undefined;
-      if ('data' in source) hash.update(source.data);
-      else if (entry) hash.update(`entry\0${entry.hash}`);
-      else {
-        const st = this.statOf(source.file);
-        hash.update(`${source.file}\0${st.size}\0${st.mtimeMs}`);
-      }
-      hash.update('\0');
-    }
+    for (const outputPath of [...this.files.keys()].sort()) hash.update(`${outputPath}\0${this.identityOf(outputPath)}\0`);
     return hash.digest('hex');
+  }
+
+  /**
+   * What the file at this path is made from: the content hash of its bytes (a cache entry's is in its
+   * name), or for another file (the static folder's) its path, size, mtime and inode.
+   */
+  identityOf(outputPath: string): string {
+    let identity = this.identities.get(outputPath);
+    if (identity === undefined) {
+      const source = this.files.get(outputPath);
+      if (!source) throw new Error(`no output file ${outputPath}`);
+      if ('data' in source) identity = contentHash(source.data);
+      else {
+        const entry = this.cache?.entryAt(source.file)?.entry;
+        const st = entry ? undefined : this.statOf(source.file);
+        identity = entry ? entry.hash : `file\0${source.file}\0${st!.size}\0${st!.mtimeMs}\0${st!.ino}`;
+      }
+      this.identities.set(outputPath, identity);
+    }
+    return identity;
+  }
+
+  /** The content hash of the bytes at this path, when known without reading a file (data, cache entries). */
+  contentHashOf(outputPath: string): string | undefined {
+    if (!this.files.has(outputPath)) return undefined;
+    const identity = this.identityOf(outputPath);
+    return identity.startsWith('file\0') ? undefined : identity;
   }
 
   totalBytes(): number {
@@ -114,6 +134,7 @@ export class Output {
     }
     if ('file' in source) this.cache?.use(source.file);
     this.files.set(outputPath, source);
+    this.identities.delete(outputPath);
   }
 }
 
@@ -130,10 +151,16 @@ function sameBytes(a: OutputSource, b: OutputSource): boolean {
   return read(a).equals(read(b));
 }
 
+/**
+ * A file of a written output folder: its path, what it was made from (identityOf, or what a plugin
+ * said; null if unknown), and its size, mtime and inode once in place, which say it is untouched since.
+ */
+export type ManifestFile = [path: string, size: number, mtimeMs: number, ino: number, madeFrom: string | null];
+
 export interface Manifest {
   signature: string;
-  /** Every file of the written folder (plugin output included): path, size, mtime. */
-  files: Array<[string, number, number]>;
+  /** Every file of the written folder (plugin output included), sorted by path. */
+  files: ManifestFile[];
 }
 
 /**
@@ -180,46 +207,133 @@ export class Staging {
  * Write the output into the staging folder (made here if the build did not start one), let `finish`
  * work on it (precompression, checks), then swap it in. Throws, leaving outDir as it was, if anything
  * fails. When the output is the one already in outDir (same files, and outDir untouched since),
- * nothing is written at all.
+ * nothing is written at all; a file that is the same as in outDir is hard-linked from it, not written.
  */
 export async function writeOutput(
   output: Output,
   outDir: string,
-  finish: (dir: string) => Promise<void>,
+  finish: (dir: string, staged: StagedOutput) => Promise<void>,
   manifests: CacheStore,
   prepared?: Staging,
 ): Promise<'written' | 'unchanged'> {
   const signature = output.signature();
   const manifestKey = manifestKeyOf(outDir);
   const previousManifest = readManifest(manifests, outDir);
-  if (previousManifest?.signature === signature && intact(outDir, previousManifest.files) && existsSync(path.join(outDir, OUTPUT_MARKER))) {
+  if (previousManifest?.signature === signature && existsSync(path.join(outDir, OUTPUT_MARKER)) && intact(outDir, previousManifest.files)) {
     await prepared?.discard();
     return 'unchanged';
   }
 
   const stagingFolder = prepared ?? new Staging(outDir);
   const staging = stagingFolder.dir;
+  const placed = new StagedFiles(outDir, staging, output, previousManifest?.files ?? []);
+  let files: ManifestFile[];
   try {
-    const files = [...output.files].sort(([a], [b]) => (a < b ? -1 : 1));
-    await Promise.all(files.map(([outputPath]) => stagingFolder.folder(path.posix.dirname(outputPath))));
+    const sorted = [...output.files].sort(([a], [b]) => (a < b ? -1 : 1));
+    await Promise.all(sorted.map(([outputPath]) => stagingFolder.folder(path.posix.dirname(outputPath))));
     const damaged: string[] = [];
-    for (const [outputPath, source] of files) {
+    for (const [outputPath, source] of sorted) {
+      const identity = output.identityOf(outputPath);
+      if (placed.keep(outputPath, identity) !== undefined) continue;
       const target = path.join(staging, outputPath);
       if ('data' in source) writeFileSync(target, source.data);
-      else if (!publishFile(source.file, target, output.cache)) damaged.push(source.file);
+      else if (!publishFile(source.file, target, output.cache)) {
+        damaged.push(source.file);
+        continue;
+      }
+      placed.madeFrom(outputPath, identity);
     }
     if (damaged.length > 0) throw new DamagedCacheEntries(damaged);
-    await finish(staging);
+    await finish(staging, placed);
     // Last, so that no plugin sees (or publishes) it: it lets the next build replace this folder.
     writeFileSync(path.join(staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+    files = placed.manifest();
     manifests.evict(manifestKey);
     swapIn(staging, outDir);
   } catch (error) {
     await stagingFolder.discard();
     throw error;
   }
-  manifests.put(manifestKey, JSON.stringify({ signature, files: listTree(outDir) } satisfies Manifest));
+  manifests.put(manifestKey, JSON.stringify({ signature, files } satisfies Manifest));
   return 'written';
+}
+
+type Placed = FileStat & { madeFrom: string; kept: boolean };
+
+/**
+ * The files put into a staging folder, with what each was made from and its stat once in place.
+ * A file of the previous output is kept (hard-linked from outDir: never a link to the cache) when
+ * the manifest says it was made from the same thing and its size, mtime and inode say nobody
+ * touched it since; anything else is written anew.
+ */
+class StagedFiles implements StagedOutput {
+  private readonly previous: Map<string, ManifestFile>;
+  private readonly files = new Map<string, Placed>();
+
+  constructor(
+    private readonly outDir: string,
+    private readonly dir: string,
+    private readonly output: Output,
+    previousFiles: ManifestFile[],
+  ) {
+    this.previous = new Map(previousFiles.map((file) => [file[0], file]));
+  }
+
+  placed(outputPath: string): { size: number; hash?: string; kept: boolean } | undefined {
+    const placed = this.files.get(outputPath);
+    const st = placed && lstatSync(path.join(this.dir, outputPath), { throwIfNoEntry: false });
+    if (!placed || !st || !sameStat(placed, st)) return undefined;
+    const byTheBuild = this.output.has(outputPath) && this.output.identityOf(outputPath) === placed.madeFrom;
+    return { size: placed.size, hash: byTheBuild ? this.output.contentHashOf(outputPath) : undefined, kept: placed.kept };
+  }
+
+  keep(outputPath: string, madeFrom: string): number | undefined {
+    const before = this.previous.get(outputPath);
+    if (before?.[4] !== madeFrom) return undefined;
+    const target = path.join(this.dir, outputPath);
+    try {
+      linkSync(path.join(this.outDir, outputPath), target);
+    } catch {
+      return undefined; // gone, or something is at the target already: written anew
+    }
+    // The inode linked, not the one looked at before: a file replaced meanwhile is not kept.
+    const st = lstatSync(target);
+    if (!st.isFile() || !sameStat(statOf(before), st)) {
+      rmSync(target);
+      return undefined;
+    }
+    this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept: true });
+    return st.size;
+  }
+
+  madeFrom(outputPath: string, madeFrom: string): void {
+    const st = lstatSync(path.join(this.dir, outputPath));
+    this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept: false });
+  }
+
+  /** Every file in the folder now; what it was made from only if it is still the file placed. */
+  manifest(): ManifestFile[] {
+    return walk(this.dir, (relative, st) => {
+      const placed = this.files.get(relative);
+      return [relative, st.size, st.mtimeMs, st.ino, placed && sameStat(placed, st) ? placed.madeFrom : null];
+    });
+  }
+}
+
+type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
+const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtimeMs, ino });
+/** Whether a file is still the one stat-ed: an edit changes its mtime (and maybe size), a replacement its inode. */
+const sameStat = (recorded: FileStat, st: Stats) => st.size === recorded.size && st.mtimeMs === recorded.mtimeMs && st.ino === recorded.ino;
+
+/** Each file (anything not a folder) under dir, lstat-ed once, in path order ('/'-separated). */
+function walk<T>(dir: string, each: (relative: string, st: Stats) => T): T[] {
+  const found: Array<[string, string]> = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isDirectory()) continue;
+    const absolute = path.join(entry.parentPath, entry.name);
+    found.push([path.relative(dir, absolute).split(path.sep).join('/'), absolute]);
+  }
+  return found.sort(([a], [b]) => (a < b ? -1 : 1)).map(([relative, absolute]) => each(relative, lstatSync(absolute)));
 }
 
 /**
@@ -236,7 +350,27 @@ function swapIn(staging: string, outDir: string): void {
     if (hadPrevious) renameSync(previous, outDir);
     throw error;
   }
-  if (hadPrevious) rmSync(previous, { recursive: true, force: true });
+  if (hadPrevious) removeTree(previous);
+}
+
+/**
+ * rmSync's recursive removal, at half its cost for a folder of plain files and folders (an output
+ * folder): one readdir a folder and one unlink a file, no stat. Anything unexpected (a file that
+ * appeared meanwhile) is left to rmSync.
+ */
+function removeTree(dir: string): void {
+  try {
+    const folders = [dir];
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      const absolute = path.join(entry.parentPath, entry.name);
+      if (entry.isDirectory()) folders.push(absolute);
+      else unlinkSync(absolute);
+    }
+    // Deepest first: a folder's path is longer than its parent's.
+    for (const folder of folders.sort((a, b) => b.length - a.length)) rmdirSync(folder);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The manifest of what a build wrote to outDir is kept per output folder: tests and `--out` build elsewhere with the same cache. */
@@ -251,27 +385,22 @@ export function readManifest(manifests: CacheStore, outDir: string): Manifest | 
   }
 }
 
-function intact(dir: string, files: Manifest['files']): boolean {
+/** Whether dir holds exactly the files listed, each untouched since (size, mtime, inode): one walk, one lstat a file. */
+function intact(dir: string, files: ManifestFile[]): boolean {
+  const listed = new Map(files.map((file) => [file[0], file]));
+  let seen = 0;
   try {
-    if (listTree(dir).length !== files.length) return false;
-    return files.every(([relative, size, mtimeMs]) => {
-      const st = statSync(path.join(dir, relative));
-      return st.size === size && st.mtimeMs === mtimeMs;
-    });
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (entry.isDirectory()) continue;
+      const absolute = path.join(entry.parentPath, entry.name);
+      const file = listed.get(path.relative(dir, absolute).split(path.sep).join('/'));
+      if (!file || !sameStat(statOf(file), lstatSync(absolute))) return false;
+      seen++;
+    }
   } catch {
     return false;
   }
-}
-
-function listTree(dir: string): Manifest['files'] {
-  const out: Manifest['files'] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const absolute = path.join(entry.parentPath, entry.name);
-    const st = statSync(absolute);
-    out.push([path.relative(dir, absolute), st.size, st.mtimeMs]);
-  }
-  return out.sort(([a], [b]) => (a < b ? -1 : 1));
+  return seen === listed.size;
 }
 
 /**

@@ -197,6 +197,27 @@ export interface CommandEnv {
 }
 
 /**
+ * What an outputReady hook may ask about the folder being written, so that its own files can be kept
+ * from the previous output instead of made again (paths relative to the folder, '/'-separated).
+ * "Made from" is a string naming everything a file's bytes depend on (e.g. a cache key).
+ */
+export interface StagedOutput {
+  /**
+   * The file the build put at this path, if it is still the one put there: its size, the content hash
+   * of its bytes (src/cache/hash.js; undefined for static files and plugins' files), and whether it is
+   * the previous output's file, kept (same bytes, untouched since it was written).
+   */
+  placed(outputPath: string): { size: number; hash?: string; kept: boolean } | undefined;
+  /**
+   * Put the previous output's file at this path in place if it was made from `madeFrom` and nobody
+   * touched it since (size, mtime, inode): its size, or undefined (then make the file).
+   */
+  keep(outputPath: string, madeFrom: string): number | undefined;
+  /** Say what a file the hook wrote (and will not change again) was made from, so that the next build can keep it. */
+  madeFrom(outputPath: string, madeFrom: string): void;
+}
+
+/**
  * A solarpress plugin: a factory of this object, configured from its section of site.config.ts.
  * Keep it small: unified plugins for page bodies, two build hooks, and CLI commands.
  */
@@ -215,8 +236,12 @@ export interface SolarpressPlugin {
   buildStart?(ctx: BuildContext): void | Promise<void>;
   /** After every page is rendered and laid out: see the whole site, emit files (feeds, configs). */
   buildEnd?(ctx: BuildContext, site: Site): void | Promise<void>;
-  /** After the output is complete and before it goes live (e.g. precompression, budgets). */
-  outputReady?(ctx: BuildContext, outputDir: string): void | Promise<void>;
+  /**
+   * After the output is complete and before it goes live (e.g. precompression, budgets). Files in
+   * outputDir may be the live output's own (hard links, kept because they did not change): to change
+   * one, remove it and write a new file; never write into it.
+   */
+  outputReady?(ctx: BuildContext, outputDir: string, staged?: StagedOutput): void | Promise<void>;
   /**
    * Site-absolute path prefixes the server answers from outside the output ('/api/' for the board's
    * live statistics): links there are not checked against the built files.

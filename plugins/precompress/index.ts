@@ -21,12 +21,12 @@ const precompress = definePlugin({
       buildEnd(_ctx, site) {
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
       },
-      async outputReady(ctx, outputDir) {
+      async outputReady(ctx, outputDir, staged) {
         // Maximum-effort compression is slow: only for builds that go to the board, never the preview.
         if (!options.enabled || ctx.mode !== 'build') return;
         // Feeds, the sitemap and lists change on every edit: compressed quickly, a few % larger.
         const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
-        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick });
+        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, staged });
         ctx.log.info(summarize(stats));
       },
     };

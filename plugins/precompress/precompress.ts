@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
+import { contentHash } from '../../src/cache/hash.js';
 import type { CacheStore } from '../../src/cache/store.js';
+import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
 import { CompressionPool, type CompressJob, type Effort } from './pool.ts';
@@ -64,10 +66,10 @@ export async function listTextFiles(dir: string, extensions: string[]): Promise<
   return files.sort();
 }
 
-function cacheKey(data: Uint8Array, job: CompressJob): string {
+/** The settings and the original's content hash (the one the build knows its output files by, without reading them). */
+function cacheKey(originalHash: string, job: CompressJob): string {
   const hash = createHash('sha256');
-  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.effort}\0`);
-  hash.update(data);
+  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.effort}\0${originalHash}`);
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -90,10 +92,12 @@ export interface PrecompressRun {
   options: PrecompressOptions;
   /** Files (relative to outputDir, '/'-separated) that change on every edit: compressed quickly. */
   quick?: (path: string) => boolean;
+  /** The build's staging folder (outputDir): siblings of files kept from the previous output are kept too. */
+  staged?: StagedOutput;
 }
 
 /** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, store, options, quick = () => false }: PrecompressRun): Promise<PrecompressStats> {
+export async function precompressDir({ outputDir, store, options, quick = () => false, staged }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
   const jobs = Object.fromEntries(
     (['max', 'quick', 'large'] as const).map((effort) => [
@@ -114,7 +118,8 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
   let pool: Promise<CompressionPool> | undefined;
 
-  const compress = async (key: string, data: Buffer, job: CompressJob): Promise<Siblings> => {
+  const compress = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob): Promise<Siblings> => {
+    const data = await read();
     pool ??= CompressionPool.start(Math.min(options.workers, files.length));
     // A fresh copy: its buffer is moved to the worker.
     const result = await (await pool).compress(new Uint8Array(data), job);
@@ -130,7 +135,8 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     return siblings;
   };
 
-  const siblingsOf = async (key: string, data: Buffer, job: CompressJob): Promise<Siblings> => {
+  /** The siblings of the bytes `read` gives, which are read only if they must be compressed. */
+  const siblingsOf = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob): Promise<Siblings> => {
     const shared = inFlight.get(key);
     if (shared) {
       stats.cached++;
@@ -143,7 +149,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     }
     let work = inFlight.get(key);
     if (!work) {
-      work = compress(key, data, job);
+      work = compress(key, read, job);
       inFlight.set(key, work);
     } else {
       stats.cached++;
@@ -151,39 +157,59 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     return work;
   };
 
-  const place = async (file: string, encoding: Encoding, bytes: Uint8Array, size: number, mtimeNs: bigint) => {
-    const target = `${file}.${encoding}`;
+  const count = (encoding: Encoding, bytes: number, originalBytes: number) => {
+    if (encoding === 'gz') {
+      stats.gzipFiles++;
+      stats.gzipBytes += bytes;
+      stats.gzipOriginalBytes += originalBytes;
+    } else {
+      stats.brotliFiles++;
+      stats.brotliBytes += bytes;
+      stats.brotliOriginalBytes += originalBytes;
+    }
+  };
+
+  const place = async (target: string, bytes: Uint8Array, mtimeNs: bigint) => {
     // A new file, not written through whatever was at that path (a file of the output's, maybe linked).
     await rm(target, { force: true });
     await writeFile(target, bytes);
     const time = sameMicrosecond(mtimeNs);
     await utimes(target, time, time);
-    if (encoding === 'gz') {
-      stats.gzipFiles++;
-      stats.gzipBytes += bytes.byteLength;
-      stats.gzipOriginalBytes += size;
-    } else {
-      stats.brotliFiles++;
-      stats.brotliBytes += bytes.byteLength;
-      stats.brotliOriginalBytes += size;
+  };
+
+  /** A file's .gz and .br: the previous output's if the file itself was kept from it, else from the cache or the workers. */
+  const siblingsFor = async (file: string) => {
+    const path = relative(outputDir, file).split(sep).join('/');
+    const placed = staged?.placed(path);
+    const data = placed?.hash ? undefined : await readFile(file);
+    const size = placed?.size ?? data!.byteLength;
+    const job = jobs[effortOf(path, size)];
+    const key = cacheKey(placed?.hash ?? contentHash(data!), job);
+    stats.files++;
+    stats.originalBytes += size;
+    const missing = encodings.filter((encoding) => {
+      const kept = placed?.kept ? staged!.keep(`${path}.${encoding}`, `${key}-${encoding}`) : undefined;
+      if (kept === undefined) return true;
+      store.find(`${key}-${encoding}`); // still used: pruning keeps it
+      count(encoding, kept, size);
+      return false;
+    });
+    if (missing.length === 0) {
+      stats.cached++;
+      return;
+    }
+    const [siblings, info] = await Promise.all([siblingsOf(key, () => data ?? readFile(file), job), stat(file, { bigint: true })]);
+    for (const encoding of missing) {
+      const bytes = siblings[encoding];
+      if (!bytes) continue;
+      await place(`${file}.${encoding}`, bytes, info.mtimeNs);
+      staged?.madeFrom(`${path}.${encoding}`, `${key}-${encoding}`);
+      count(encoding, bytes.byteLength, size);
     }
   };
 
   try {
-    await Promise.all(
-      files.map(async (file) => {
-        const [data, info] = await Promise.all([readFile(file), stat(file, { bigint: true })]);
-        const fileJob = jobs[effortOf(relative(outputDir, file).split(sep).join('/'), data.byteLength)];
-        const key = cacheKey(data, fileJob);
-        stats.files++;
-        stats.originalBytes += data.byteLength;
-        const siblings = await siblingsOf(key, data, fileJob);
-        for (const encoding of encodings) {
-          const bytes = siblings[encoding];
-          if (bytes) await place(file, encoding, bytes, data.byteLength, info.mtimeNs);
-        }
-      }),
-    );
+    await Promise.all(files.map(siblingsFor));
   } finally {
     await (await pool)?.close();
     await store.flush();
