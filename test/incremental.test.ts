@@ -26,10 +26,10 @@ beforeAll(async () => {
     'content/articles/images/lamp.png': await photo(320, 240, 1).png().toBuffer(),
     'content/articles/panel.md': article('The panel', '2022-07-08', 'Facing south, see [the lamp](lamp.md).', 'tags: [solar]\n'),
   });
-  // The real theme (its CSS is one of the edits); it imports the plugins beside it.
+  // The real theme (its CSS is one of the edits); it imports the plugins and the core beside it.
   rmSync(path.join(root, 'theme'), { recursive: true });
   cpSync(path.join(PROJECT_ROOT, 'theme'), path.join(root, 'theme'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
-  symlinkSync(path.join(PROJECT_ROOT, 'plugins'), path.join(root, 'plugins'));
+  for (const code of ['plugins', 'src']) symlinkSync(path.join(PROJECT_ROOT, code), path.join(root, code));
 }, 300_000);
 
 afterAll(() => {
