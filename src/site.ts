@@ -5,12 +5,15 @@
 import { ContentError } from './errors.ts';
 import type { Page, ResolvedConfig, Site, Theme, ZineIssue } from './types.ts';
 
+/** English collation, made once: `localeCompare(b, 'en')` looks the collator up on every call. */
+const english = new Intl.Collator('en');
+
 /** Newest first; undated pages last; then by title, then id, so the order never depends on the file system. */
 export function byDateDesc(a: Page, b: Page): number {
   const da = a.date?.getTime() ?? -Infinity;
   const db = b.date?.getTime() ?? -Infinity;
   if (da !== db) return db - da;
-  return a.title.localeCompare(b.title, 'en') || (a.id < b.id ? -1 : 1);
+  return english.compare(a.title, b.title) || (a.id < b.id ? -1 : 1);
 }
 
 /**
@@ -75,5 +78,5 @@ function groupBy(pages: Page[], keys: (p: Page) => string[]): Map<string, Page[]
       map.get(key)!.push(page);
     }
   }
-  return new Map([...map].sort(([a], [b]) => a.localeCompare(b, 'en')));
+  return new Map([...map].sort(([a], [b]) => english.compare(a, b)));
 }

@@ -21,8 +21,21 @@ export function lastmodOf(page: Page): string | undefined {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
 
+/** What the sitemap says of each page listed: its address and, if known, when it last changed. */
+export type SitemapEntry = [loc: string, lastmod?: string];
+
+export function sitemapEntries(site: Site): SitemapEntry[] {
+  return sitemapPages(site).map((page) => {
+    const lastmod = lastmodOf(page);
+    return lastmod ? [site.config.url + page.url, lastmod] : [site.config.url + page.url];
+  });
+}
+
 export function renderSitemap(site: Site): string {
-  const base = site.config.url;
+  return sitemapXml(sitemapEntries(site));
+}
+
+export function sitemapXml(entries: SitemapEntry[]): string {
   const tree = x(null, [
     { type: 'instruction', name: 'xml', value: 'version="1.0" encoding="UTF-8"' },
     '\n',
@@ -30,10 +43,7 @@ export function renderSitemap(site: Site): string {
       'urlset',
       { xmlns: 'http://www.sitemaps.org/schemas/sitemap/0.9' },
       // One page per line: readable, and diffs between builds stay small.
-      sitemapPages(site).flatMap((page) => {
-        const lastmod = lastmodOf(page);
-        return ['\n', x('url', [x('loc', base + page.url), ...(lastmod ? [x('lastmod', lastmod)] : [])])];
-      }),
+      entries.flatMap(([loc, lastmod]) => ['\n', x('url', [x('loc', loc), ...(lastmod ? [x('lastmod', lastmod)] : [])])]),
       '\n',
     ),
   ]);

@@ -4,7 +4,7 @@
  * (the key), the permalinks it links to, and the bytes of the files it used. Files it emitted and
  * warnings it raised are replayed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as digest } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { Root as HastRoot, RootContent } from 'hast';
 import { VFile } from 'vfile';
@@ -53,7 +53,7 @@ export interface BodyRendererOptions {
 }
 
 export function bodyKey(file: SourceFile, settingsHash: string): string {
-  return createHash('sha256').update(settingsHash).update('\0').update(file.page.id).update('\0').update(file.hash).digest('hex');
+  return digest('sha256', `${settingsHash}\0${file.page.id}\0${file.hash}`);
 }
 
 /** The cached body of a page if every input it recorded is unchanged (its emits and warnings replayed). */

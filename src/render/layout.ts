@@ -4,7 +4,7 @@
  * layout shows of the rest of the site are unchanged: what the layout's `reads` names, or, for a
  * layout that declares nothing, the metadata of every page (titles, dates, summaries…).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { visit } from 'unist-util-visit';
@@ -53,13 +53,13 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
   const results: LaidOut[] = [];
   for (const page of site.pages) {
     const reads = theme.layouts[page.layout]?.reads;
-    const hash = createHash('sha256').update([options.settingsHash, page.id, page.contentHash ?? '', pageMetadata(page)].join('\0'));
+    const inputs = [options.settingsHash, page.id, page.contentHash ?? '', pageMetadata(page)];
     if (reads) {
       const { pages, shared } = reads(page, site);
-      hash.update('\0reads\0').update(shared);
-      for (const p of pages) hash.update('\0').update(p.id).update('\0').update(pageMetadata(p));
-    } else hash.update('\0site\0').update((wholeSite ??= siteFingerprint(site)));
-    const key = hash.digest('hex').slice(0, 32);
+      inputs.push('reads', shared);
+      for (const p of pages) inputs.push(p.id, metadataDigest(p));
+    } else inputs.push('site', (wholeSite ??= siteFingerprint(site)));
+    const key = hash('sha256', inputs.join('\0')).slice(0, 32);
     used.add(key);
     let entry = memory.pages.get(key);
     let fresh = false;
@@ -125,7 +125,19 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
 
 /** Metadata of every page, bodies excluded: what a layout may show of other pages. */
 function siteFingerprint(site: Site): string {
-  const hash = createHash('sha256');
-  for (const p of site.pages) hash.update(pageMetadata(p)).update('\0');
-  return hash.digest('hex');
+  return hash('sha256', site.pages.map(metadataDigest).join('\0'));
 }
+
+/**
+ * A page's metadata, digested: a list that shows hundreds of pages hashes a short digest of each
+ * (made once per page object), not each one's JSON again.
+ */
+function metadataDigest(page: Page): string {
+  let digest = digests.get(page);
+  if (digest === undefined) {
+    digest = hash('sha256', pageMetadata(page));
+    digests.set(page, digest);
+  }
+  return digest;
+}
+const digests = new WeakMap<Page, string>();
