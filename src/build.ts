@@ -17,7 +17,7 @@ import { loadContent, type SourceFile, type SourceMemo } from './content/load.ts
 import { SourceStore } from './content/source-store.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
-import { createPublishProcessor, createTextProcessor, type PublishProcessor, type TextProcessor } from './markdown/processor.ts';
+import type { PublishProcessor, TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
 import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
 import { DamagedCacheEntries, Output, readManifest, Staging, writeOutput } from './output.ts';
@@ -287,11 +287,12 @@ export class SiteBuilder {
   private async renderBodies(run: Run, files: SourceFile[], loadErrors: ContentError[], urls: Map<string, string>): Promise<{ bodies: BodyResult[]; fresh: number }> {
     const { root, config, mode, ctx, log } = run;
     const counts = { fresh: 0 };
-    const processors = this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []);
     this.bodies ??= new BodyStore(run.cache);
     const lookup = { ctx, settingsHash: run.settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
     const cached = files.map((file) => cachedBody(file, lookup));
     const misses = files.filter((_, i) => !cached[i]);
+    // The Markdown pipeline loads only when a page is to be rendered: a build from the cache does without it.
+    const processors = misses.length > 0 ? await this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []) : undefined;
     // Pages to render mean new output: its folders are made in the background meanwhile.
     if (run.write && misses.length > 0) {
       run.staging = new Staging(run.outDir);
@@ -304,7 +305,7 @@ export class SiteBuilder {
     // A counter only when there is a wait worth showing.
     const progress = misses.length >= 50 ? log.progress('pages', misses.length) : undefined;
     try {
-      fresh = await mapLimit(misses, CONCURRENCY, async (file) => {
+      fresh = !processors ? [] : await mapLimit(misses, CONCURRENCY, async (file) => {
         const body = await renderBody(file, {
           ...lookup,
           textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
@@ -396,8 +397,9 @@ export class SiteBuilder {
     return pages >= WORKER_THRESHOLD && cores >= 4 ? Math.min(cores - 1, 4) : 0;
   }
 
-  private processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): { text: TextProcessor; publish: PublishProcessor } {
+  private async processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): Promise<{ text: TextProcessor; publish: PublishProcessor }> {
     if (this.processors?.hash !== hash) {
+      const { createPublishProcessor, createTextProcessor } = await import('./markdown/processor.ts');
       this.processors = {
         hash,
         text: createTextProcessor(plugins.flatMap((p) => p.remarkPlugins ?? [])),
