@@ -94,7 +94,7 @@ function siteBody(o: ResolvedServerOptions, https: boolean, logPath: string, red
     directive(
       'gzip_static',
       ['on'],
-      'Serve the .gz files made at build time (zopfli): the board never compresses pages itself.',
+      'Serve the .gz files made at build time (precompress plugin): the board never compresses pages itself.',
     ),
   ];
   if (o.brotli) {

@@ -1,5 +1,5 @@
 /**
- * Precompression at build: .gz (zopfli) and .br (brotli 11) siblings of every text file, so the
+ * Precompression at build: .gz and .br siblings of every text file (effort by file: efforts.ts), so the
  * board's nginx serves them with gzip_static/brotli_static and never compresses on the fly.
  */
 import { definePlugin } from '../../src/define-plugin.ts';

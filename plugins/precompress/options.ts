@@ -7,11 +7,14 @@ export const precompressSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Write .gz siblings (for nginx gzip_static). */
   gzip: z.boolean().default(true),
-  /** zopfli (smallest gzip, slow) or zlib level 9 (fast, a few % larger). */
-  gzipEncoder: z.enum(['zopfli', 'zlib']).default('zopfli'),
-  /** zopfli's iterations: more is smaller and slower (15 is its own default). */
+  /**
+   * zlib level 9 (~25 MB/s, 2–4 % larger) or zopfli (the smallest gzip, ~0.1 MB/s: seconds per page) for
+   * the files that rarely change; those that change on every edit and large files always get zlib 9.
+   */
+  gzipEncoder: z.enum(['zlib', 'zopfli']).default('zlib'),
+  /** zopfli's iterations, with gzipEncoder 'zopfli': more is smaller and slower (15 is its own default). */
   zopfliIterations: z.number().int().min(1).max(1000).default(15),
-  /** Write .br siblings, brotli quality 11 (for nginx brotli_static). */
+  /** Write .br siblings (for nginx brotli_static): quality 11, 10 or 9 by effort (efforts.ts). */
   brotli: z.boolean().default(true),
   /** File extensions to compress (text only: images are compressed already). */
   extensions: z

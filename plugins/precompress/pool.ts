@@ -1,18 +1,7 @@
-/** A fixed set of compression worker threads fed from one queue. */
+/** A fixed set of compression worker threads fed from one queue, the costliest task first. */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../src/threads.ts';
-
-/**
- * How hard to compress (worker.mjs):
- * - `max`: zopfli and brotli 11, for the files that rarely change;
- * - `quick`: files that change on every edit (feeds, lists): zlib 9 and brotli 10, measured on the
- *   club's feed at +4.4 % (.gz) and +2.4 % (.br) for a tenth of the time;
- * - `large`: files above LARGE_FILE_BYTES, whatever they are: zlib 9 and brotli 9. Maximum effort
- *   costs seconds per megabyte (zopfli ~0.2 MB/s, brotli 11 ~0.6 MB/s, brotli 10 ~1.4 MB/s on this
- *   machine), so one multi-megabyte page or feed would cost minutes; brotli 9 runs at ~6 MB/s for
- *   about 12 % more bytes than brotli 10 (BENCHMARKS.md §8).
- */
-export type Effort = 'max' | 'quick' | 'large';
+import { EFFORTS, zopfli, type Effort, type Setting } from './efforts.ts';
 
 export interface CompressJob {
   gzip: false | 'zopfli' | 'zlib';
@@ -24,20 +13,37 @@ export interface CompressJob {
 export interface Compressed {
   gz?: Uint8Array;
   br?: Uint8Array;
-  /** Time spent compressing, in the worker. */
+  /** Time spent compressing, in the workers (both encodings). */
   ms: number;
 }
 
-interface Pending {
-  resolve(value: Compressed): void;
+/** One encoding of one file: what a worker runs (worker.mjs). */
+export interface Task {
+  id: number;
+  data: Uint8Array;
+  setting: Setting;
+}
+
+interface Queued extends Task {
+  /** Estimated CPU time (bytes / speed), to start the longest task first. */
+  cost: number;
+  resolve(value: { bytes: Uint8Array; ms: number }): void;
   reject(error: Error): void;
+}
+
+/** The worker settings of a job: one per encoding it asks for. */
+export function settingsOf(job: CompressJob): Setting[] {
+  const { gz, br } = EFFORTS[job.effort];
+  // zopfli's minute-long cost is for the files that rarely change only.
+  const gzip = job.gzip === 'zopfli' && job.effort === 'full' ? zopfli(job.zopfliIterations) : gz;
+  return [...(job.gzip ? [gzip] : []), ...(job.brotli ? [br] : [])];
 }
 
 export class CompressionPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: { id: number; data: Uint8Array; job: CompressJob }[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly queue: Queued[] = [];
+  private readonly running = new Map<number, Queued>();
   private nextId = 0;
   /** Set when a worker died: the pool refuses work from then on instead of hanging. */
   private broken?: Error;
@@ -50,7 +56,7 @@ export class CompressionPool {
   private constructor(entry: string, size: number) {
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(entry, { execArgv: [] });
-      worker.on('message', (msg: { id: number; error?: string } & Compressed) => this.settle(worker, msg));
+      worker.on('message', (msg: { id: number; error?: string; bytes?: Uint8Array; ms: number }) => this.settle(worker, msg));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`compression worker exited with code ${code}`));
@@ -60,13 +66,29 @@ export class CompressionPool {
     }
   }
 
-  /** Compress `data` (its buffer is transferred to the worker: do not reuse it). */
-  compress(data: Uint8Array, job: CompressJob): Promise<Compressed> {
-    const id = this.nextId++;
+  /**
+   * Compress `data` (its buffer is transferred to a worker: do not reuse it). Each encoding is a task
+   * of its own, so that one big file's gzip and brotli run on two cores at once.
+   */
+  async compress(data: Uint8Array, job: CompressJob): Promise<Compressed> {
+    const settings = settingsOf(job);
+    const results = await Promise.all(
+      // The last task takes the buffer itself; the others a copy.
+      settings.map((setting, i) => this.run(i === settings.length - 1 ? data : data.slice(), setting)),
+    );
+    const out: Compressed = { ms: 0 };
+    settings.forEach((setting, i) => {
+      out[setting.encoding] = results[i]!.bytes;
+      out.ms += results[i]!.ms;
+    });
+    return out;
+  }
+
+  private run(data: Uint8Array, setting: Setting): Promise<{ bytes: Uint8Array; ms: number }> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.queue.push({ id, data, job });
+      const cost = (data?.byteLength ?? 0) / setting.mbPerS;
+      this.queue.push({ id: this.nextId++, data, setting, cost, resolve, reject });
       this.pump();
     });
   }
@@ -74,34 +96,37 @@ export class CompressionPool {
   private pump(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;
-      const task = this.queue.shift()!;
+      // Longest first: the feeds and big pages do not end up alone at the end on one core.
+      let next = 0;
+      for (let i = 1; i < this.queue.length; i++) if (this.queue[i]!.cost > this.queue[next]!.cost) next = i;
+      const task = this.queue.splice(next, 1)[0]!;
       try {
-        worker.postMessage(task, [task.data.buffer as ArrayBuffer]);
+        worker.postMessage({ id: task.id, data: task.data, setting: task.setting } satisfies Task, [task.data.buffer as ArrayBuffer]);
+        this.running.set(task.id, task);
       } catch (error) {
         // Nothing reached the worker: it stays available, only this task fails.
         this.idle.push(worker);
-        this.pending.get(task.id)?.reject(error as Error);
-        this.pending.delete(task.id);
+        task.reject(error as Error);
       }
     }
   }
 
-  private settle(worker: Worker, msg: { id: number; error?: string } & Compressed): void {
-    const pending = this.pending.get(msg.id);
-    this.pending.delete(msg.id);
+  private settle(worker: Worker, msg: { id: number; error?: string; bytes?: Uint8Array; ms: number }): void {
+    const task = this.running.get(msg.id);
+    this.running.delete(msg.id);
     this.idle.push(worker);
-    if (pending) {
-      if (msg.error) pending.reject(new Error(msg.error));
-      else pending.resolve({ gz: msg.gz, br: msg.br, ms: msg.ms });
+    if (task) {
+      if (msg.error || !msg.bytes) task.reject(new Error(msg.error ?? 'compression worker returned nothing'));
+      else task.resolve({ bytes: msg.bytes, ms: msg.ms });
     }
     this.pump();
   }
 
   private fail(error: Error): void {
     this.broken ??= error;
+    for (const task of [...this.queue, ...this.running.values()]) task.reject(this.broken);
     this.queue.length = 0;
-    for (const pending of this.pending.values()) pending.reject(this.broken);
-    this.pending.clear();
+    this.running.clear();
   }
 
   private closing = false;

@@ -1,7 +1,7 @@
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileCache } from '../../src/cache/file-cache.js';
 import type { CacheStore } from '../../src/cache/store.js';
@@ -29,6 +29,17 @@ function writeSite() {
   writeFileSync(join(out, 'tiny.txt'), 'a'); // compression only makes it bigger
   writeFileSync(join(out, 'media', 'photo.png'), Buffer.alloc(4000, 7)); // not a text type
 }
+
+/** Brotli as the workers run it: text mode, the size as a hint. */
+const brotli = (data: Buffer, quality: number, lgwin: number) =>
+  brotliCompressSync(data, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: quality,
+      [constants.BROTLI_PARAM_LGWIN]: lgwin,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+    },
+  });
 
 const options = (extra: object = {}) => precompressSchema.parse({ workers: 2, zopfliIterations: 5, ...extra });
 
@@ -92,24 +103,32 @@ describe('precompressDir', () => {
     expect(existsSync(join(out, 'tiny.txt.br'))).toBe(false);
   });
 
-  it('zopfli output is no larger than zlib level 9', async () => {
-    await precompressDir({ outputDir: out, store, options: options() });
+  it('with gzipEncoder zopfli, writes zopfli for the files that rarely change, zlib 9 for the quick ones', async () => {
+    const quick = (path: string) => path === 'guides/x/index.html';
+    const stats = await precompressDir({ outputDir: out, store, options: options({ gzipEncoder: 'zopfli' }), quick });
+    expect(stats.byEffort).toEqual({ full: 4, quick: 1, large: 0 });
     const original = readFileSync(join(out, 'index.html'));
     const zopfli = readFileSync(join(out, 'index.html.gz'));
-    expect(zopfli.length).toBeLessThanOrEqual(gzipSync(original, { level: 9 }).length);
+    expect(gunzipSync(zopfli).equals(original)).toBe(true);
+    const zlib9 = gzipSync(original, { level: 9, memLevel: 9 });
+    expect(zopfli.length).toBeLessThanOrEqual(zlib9.length);
+    expect(zopfli.equals(zlib9)).toBe(false); // zopfli's stream, not zlib's
+    expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(gzipSync(readFileSync(join(out, 'guides/x/index.html')), { level: 9, memLevel: 9 }))).toBe(true);
+    expect(summarize(stats)).toMatch(/4 at full effort \(zopfli, brotli 11\), 1 quickly as they change on every edit \(zlib 9, brotli 10\)/);
   });
 
-  it('compresses files that change on every edit quickly (zlib 9, brotli 10), the rest at maximum effort', async () => {
+  it('compresses the files that rarely change at full effort (zlib 9, brotli 11), those that change on every edit quickly (zlib 9, brotli 10)', async () => {
     const quick = (path: string) => path === 'guides/x/index.html';
     const stats = await precompressDir({ outputDir: out, store, options: options(), quick });
-    expect(stats.quick).toBe(1);
-    expect(stats.compressed - stats.quick).toBe(4); // index.html, copy.html, style.css, tiny.txt
+    expect(stats.byEffort).toEqual({ full: 4, quick: 1, large: 0 }); // full: index.html, copy.html, style.css, tiny.txt
     const original = readFileSync(join(out, 'guides/x/index.html'));
-    expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(gzipSync(original, { level: 9, memLevel: 9 }))).toBe(true);
-    expect(brotliDecompressSync(readFileSync(join(out, 'guides/x/index.html.br'))).equals(original)).toBe(true);
-    // The same bytes at another path, not quick: compressed again at maximum effort (zopfli beats zlib).
-    expect(readFileSync(join(out, 'copy.html.gz')).length).toBeLessThan(gzipSync(original, { level: 9, memLevel: 9 }).length);
-    expect(summarize(stats)).toMatch(/4 compressed at maximum effort, 1 quickly/);
+    const zlib9 = gzipSync(original, { level: 9, memLevel: 9 });
+    expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(zlib9)).toBe(true);
+    expect(readFileSync(join(out, 'guides/x/index.html.br')).equals(brotli(original, 10, 24))).toBe(true);
+    // The same bytes at another path, not quick: compressed again, at full effort.
+    expect(readFileSync(join(out, 'copy.html.gz')).equals(zlib9)).toBe(true);
+    expect(readFileSync(join(out, 'copy.html.br')).equals(brotli(original, 11, 22))).toBe(true);
+    expect(summarize(stats)).toMatch(/4 at full effort \(zlib 9, brotli 11\), 1 quickly as they change on every edit \(zlib 9, brotli 10\)/);
   });
 
   it('compresses a file over LARGE_FILE_BYTES at the effort that keeps cost linear (zlib 9, brotli 9), even when it rarely changes', async () => {
@@ -118,14 +137,13 @@ describe('precompressDir', () => {
     for (let i = 0; big.length <= LARGE_FILE_BYTES; i++) big += `<p>Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.</p>\n`;
     writeFileSync(join(out, 'long.html'), big);
     const stats = await precompressDir({ outputDir: out, store, options: options() });
-    expect(stats.large).toBe(1);
-    expect(stats.compressed - stats.quick - stats.large).toBe(4);
+    expect(stats.byEffort).toEqual({ full: 4, quick: 0, large: 1 });
     const original = readFileSync(join(out, 'long.html'));
     expect(readFileSync(join(out, 'long.html.gz')).equals(gzipSync(original, { level: 9, memLevel: 9 }))).toBe(true);
     const br = readFileSync(join(out, 'long.html.br'));
     expect(brotliDecompressSync(br).equals(original)).toBe(true);
     expect(br.length).toBeLessThan(original.length / 4);
-    expect(summarize(stats)).toMatch(/1 over 512 KB quickly/);
+    expect(summarize(stats)).toMatch(/4 at full effort \(zlib 9, brotli 11\), 1 over 512 KB quickly \(zlib 9, brotli 9\)/);
   });
 
   it('never recompresses an unchanged file, recompresses a changed one', async () => {
@@ -176,9 +194,9 @@ describe('CompressionPool', () => {
     const pool = await CompressionPool.start(1);
     try {
       // Not bytes: fails before or inside the worker, and only this task fails.
-      await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false, effort: 'max' })).rejects.toThrow();
-      await expect(pool.compress({ buffer: new ArrayBuffer(4) } as never, { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'max' })).rejects.toThrow();
-      const ok = await pool.compress(new TextEncoder().encode('hello hello hello hello'), { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'max' });
+      await expect(pool.compress('not bytes' as never, { gzip: 'zlib', zopfliIterations: 1, brotli: false, effort: 'full' })).rejects.toThrow();
+      await expect(pool.compress({ buffer: new ArrayBuffer(4) } as never, { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'full' })).rejects.toThrow();
+      const ok = await pool.compress(new TextEncoder().encode('hello hello hello hello'), { gzip: 'zlib', zopfliIterations: 1, brotli: true, effort: 'full' });
       expect(gunzipSync(ok.gz!).toString()).toBe('hello hello hello hello');
     } finally {
       await pool.close();

@@ -12,13 +12,14 @@ import type { CacheStore } from '../../src/cache/store.js';
 import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
-import { CompressionPool, type CompressJob, type Effort } from './pool.ts';
+import { EFFORTS, type Effort } from './efforts.ts';
+import { CompressionPool, settingsOf, type CompressJob } from './pool.ts';
 
 /** Bump when the compressors' output changes, so old cache entries are not reused. */
 export const PRECOMPRESS_VERSION = '3';
 /**
- * Files above this size are compressed with the `large` effort (zlib 9, brotli 9): cost then grows
- * by ~0.2 s per MB, so one huge post and the feeds that carry it cannot take minutes. Pages the
+ * Files above this size are compressed with the `large` effort (efforts.ts), whose cost grows linearly
+ * and fast enough that one huge post and the feeds that carry it cannot take minutes. Pages the
  * theme's budget allows (200 KB) stay far below it.
  */
 export const LARGE_FILE_BYTES = 512 * 1024;
@@ -29,10 +30,9 @@ export interface PrecompressStats {
   files: number;
   /** Files compressed in this run (the rest came from the cache). */
   compressed: number;
-  /** Of those, compressed quickly (files that change on every edit), not at maximum effort. */
-  quick: number;
-  /** Of those, larger than LARGE_FILE_BYTES: compressed at the effort that keeps their cost linear. */
-  large: number;
+  /** Of those, how many at each effort (efforts.ts), and what each effort ran as. */
+  byEffort: Record<Effort, number>;
+  jobs: Record<Effort, CompressJob>;
   cached: number;
   originalBytes: number;
   /** Bytes of the originals that got a .gz, and of their .gz. */
@@ -69,7 +69,9 @@ export async function listTextFiles(dir: string, extensions: string[]): Promise<
 /** The settings and the original's content hash (the one the build knows its output files by, without reading them). */
 function cacheKey(originalHash: string, job: CompressJob): string {
   const hash = createHash('sha256');
-  hash.update(`${PRECOMPRESS_VERSION}|${job.gzip}|${job.gzip === 'zopfli' ? job.zopfliIterations : ''}|${job.brotli}|${job.effort}\0${originalHash}`);
+  // The encoders' settings themselves (not the effort's name): a new setting never reuses old bytes.
+  const settings = settingsOf(job).map(({ mbPerS, ...setting }) => setting);
+  hash.update(`${PRECOMPRESS_VERSION}|${JSON.stringify(settings)}\0${originalHash}`);
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -96,20 +98,27 @@ export interface PrecompressRun {
   staged?: StagedOutput;
 }
 
+/**
+ * The effort for one file, by size and path only, so that a cold build and an incremental one write
+ * the same bytes: see efforts.ts for what each costs and loses.
+ */
+export function effortOf(path: string, size: number, quick: (path: string) => boolean): Effort {
+  if (size > LARGE_FILE_BYTES) return 'large';
+  return quick(path) ? 'quick' : 'full';
+}
+
 /** Compress every text file under outputDir; returns byte and time totals. */
 export async function precompressDir({ outputDir, store, options, quick = () => false, staged }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
   const jobs = Object.fromEntries(
-    (['max', 'quick', 'large'] as const).map((effort) => [
+    (Object.keys(EFFORTS) as Effort[]).map((effort) => [
       effort,
       { gzip: options.gzip ? options.gzipEncoder : false, zopfliIterations: options.zopfliIterations, brotli: options.brotli, effort },
     ]),
   ) as Record<Effort, CompressJob>;
-  // By size and path only, so that a cold build and an incremental one write the same bytes.
-  const effortOf = (path: string, size: number): Effort => (size > LARGE_FILE_BYTES ? 'large' : quick(path) ? 'quick' : 'max');
   const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
   const stats: PrecompressStats = {
-    files: 0, compressed: 0, quick: 0, large: 0, cached: 0, originalBytes: 0,
+    files: 0, compressed: 0, byEffort: { full: 0, quick: 0, large: 0 }, jobs, cached: 0, originalBytes: 0,
     gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
     wallMs: 0, workerMs: 0,
   };
@@ -125,7 +134,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     const result = await (await pool).compress(new Uint8Array(data), job);
     stats.workerMs += result.ms;
     stats.compressed++;
-    if (job.effort !== 'max') stats[job.effort]++;
+    stats.byEffort[job.effort]++;
     const siblings: Siblings = {};
     for (const encoding of encodings) {
       const bytes = encoding === 'gz' ? result.gz : result.br;
@@ -183,7 +192,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     const placed = staged?.placed(path);
     const data = placed?.hash ? undefined : await readFile(file);
     const size = placed?.size ?? data!.byteLength;
-    const job = jobs[effortOf(path, size)];
+    const job = jobs[effortOf(path, size, quick)];
     const key = cacheKey(placed?.hash ?? contentHash(data!), job);
     stats.files++;
     stats.originalBytes += size;
@@ -235,10 +244,27 @@ function pct(part: number, whole: number): string {
   return whole ? `${((part / whole) * 100).toFixed(1)}%` : '-';
 }
 
-/** One log line with the run's time and byte totals. */
+/** How each effort's files are described in the summary. */
+const EFFORT_WORDS: Record<Effort, string> = {
+  full: 'at full effort',
+  quick: 'quickly as they change on every edit',
+  large: `over ${LARGE_FILE_BYTES / 1024} KB quickly`,
+};
+
+/** 'zlib 9, brotli 11': a job's encoders as the summary names them. */
+function describe(job: CompressJob): string {
+  return settingsOf(job)
+    .map((s) => (s.encoding === 'br' ? `brotli ${s.quality}` : s.encoder === 'zopfli' ? 'zopfli' : `zlib ${s.level}`))
+    .join(', ');
+}
+
+/** One log line with the run's split by effort (and the encoders of each), time and byte totals. */
 export function summarize(s: PrecompressStats): string {
+  const split = (Object.keys(EFFORTS) as Effort[])
+    .filter((effort) => s.byEffort[effort] > 0)
+    .map((effort) => `${s.byEffort[effort]} ${EFFORT_WORDS[effort]} (${describe(s.jobs[effort])})`);
   return (
-    `precompress: ${s.files} files (${s.compressed - s.quick - s.large} compressed at maximum effort, ${s.quick} quickly as they change on every edit, ${s.large} over ${LARGE_FILE_BYTES / 1024} KB quickly, ${s.cached} from cache) in ${(s.wallMs / 1000).toFixed(2)} s ` +
+    `precompress: ${s.files} files (${[...(split.length ? split : ['0 compressed']), `${s.cached} from cache`].join(', ')}) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
     `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
     `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})`
