@@ -171,17 +171,23 @@ function summarize(tree: HastRoot): { headings: Heading[]; leadImage?: ImageInfo
   return { headings, leadImage, wordCount: words.count };
 }
 
-/** Words: the runs of non-space in the text of the body, read node by node ("<em>so</em>called" is one). */
+/** Words: the runs of non-space (as /\s/ says) in the text of the body, read node by node ("<em>so</em>called" is one). */
 class WordCount {
   count = 0;
   /** Whether the text so far ends inside a word. */
   private inWord = false;
 
   add(text: string): void {
-    if (text === '') return;
-    for (const match of text.matchAll(/\S+/g)) {
-      if (!(match.index === 0 && this.inWord)) this.count++;
+    // Character by character: a regular expression's matches cost several times more on a long post.
+    for (let i = 0; i < text.length; i++) {
+      const space = isSpace(text.charCodeAt(i));
+      if (!space && !this.inWord) this.count++;
+      this.inWord = !space;
     }
-    this.inWord = /\S$/.test(text);
   }
+}
+
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(String.fromCharCode(code));
 }

@@ -7,9 +7,9 @@
  * Each figure carries a hidden note the board's battery.css shows when it holds images back.
  */
 import { h } from 'hastscript';
+import { visit, SKIP } from 'unist-util-visit';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
-import { walkElements } from '../../src/markdown/walk.ts';
 
 type Node = RootContent | ElementContent;
 
@@ -51,7 +51,7 @@ function isCaptionParagraph(n: Node | undefined): n is Element {
 
 function imageOf(media: Element): Element | undefined {
   let img: Element | undefined;
-  walkElements(media, (e) => {
+  visit(media, 'element', (e: Element) => {
     if (e.tagName === 'img' && !img) img = e;
   });
   return img;
@@ -94,8 +94,9 @@ export interface FiguresOptions {
 export default function rehypeFigures(options: FiguresOptions = {}) {
   const warnMissingAlt = options.warnMissingAlt ?? true;
   return (tree: Root, file: VFile) => {
-    walkElements(tree, (p, index, parent) => {
-      if (!parent || index === undefined || p.tagName !== 'p') return;
+    visit(tree, (node, index, parent) => {
+      if (!parent || index === undefined || !isElement(node as Node, 'p')) return;
+      const p = node as Element;
       const split = splitImageParagraph(p);
       if (!split) return;
       const siblings = parent.children as Node[];
@@ -112,11 +113,11 @@ export default function rehypeFigures(options: FiguresOptions = {}) {
         }
       }
       siblings.splice(index, 1 + removeNext, figureOf(split.media, caption));
-      return index + 1;
+      return [SKIP, index + 1];
     });
 
     let first = true;
-    walkElements(tree, (e) => {
+    visit(tree, 'element', (e: Element) => {
       if (e.tagName !== 'img') return;
       if (first) {
         delete e.properties.loading;

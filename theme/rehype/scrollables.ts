@@ -4,12 +4,12 @@
  * gets a wrapper that scrolls, since a table itself cannot.
  */
 import { h } from 'hastscript';
-import type { Root } from 'hast';
-import { SKIP, walkElements } from '../../src/markdown/walk.ts';
+import { visit, SKIP } from 'unist-util-visit';
+import type { Element, Root } from 'hast';
 
 export default function rehypeScrollables() {
   return (tree: Root) => {
-    walkElements(tree, (e, index, parent) => {
+    visit(tree, 'element', (e: Element, index, parent) => {
       if (e.tagName === 'pre') {
         e.properties.tabIndex = 0;
         return SKIP;
