@@ -7,8 +7,8 @@
 import { hash } from 'node:crypto';
 import type { Element, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { visit } from 'unist-util-visit';
 import { gzipSync } from 'node:zlib';
+import { SKIP, walkElements } from '../markdown/walk.ts';
 import type { Output } from '../output.ts';
 import { pageMetadata } from '../site.ts';
 import type { BuildContext, LayoutContext, Page, Site, Theme } from '../types.ts';
@@ -103,7 +103,7 @@ function layOut(page: Page, options: LayoutOptions): Root {
 /** gzip size of the document plus the same-site resources it loads. */
 export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
   const urls = new Set<string>();
-  visit(tree, 'element', (node: Element) => {
+  walkElements(tree, (node) => {
     const p = node.properties;
     const rel = Array.isArray(p.rel) ? p.rel.map(String) : [];
     if (node.tagName === 'link' && (rel.includes('stylesheet') || rel.includes('icon')) && typeof p.href === 'string') urls.add(p.href);
@@ -114,7 +114,7 @@ export function weigh(tree: Root, output: Output, html = toHtml(tree)): number {
       const srcset = source ? String(Array.isArray(source.properties.srcSet) ? source.properties.srcSet[0] : source.properties.srcSet).split(/\s+/)[0] : undefined;
       if (srcset) {
         urls.add(srcset);
-        return 'skip';
+        return SKIP;
       }
     }
   });
