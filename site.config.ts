@@ -13,7 +13,7 @@ export default defineConfig({
     timezone: 'Europe/Amsterdam',
     hardware: 'Olimex A20 single-board computer, 50 W solar panel, lithium-polymer battery',
   },
-  budgets: { pageKB: 200, assetsKB: 14 },
+  budgets: { pageKB: 200, assetsKB: 12 },
   // The zine issue's cover page is a feed item too: it carries the issue's EPUB as its enclosure.
   feed: { kinds: ['article', 'guide', 'zine-issue', 'zine-part'] },
   // The EPUB of each issue is published; the print edition (PDF, booklet) needs Chromium at build

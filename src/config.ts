@@ -58,7 +58,7 @@ export const coreSchema = z.strictObject({
       /** Warn when a page (HTML + CSS + JS + images, compressed) weighs more than this many KB. */
       pageKB: z.number().positive().default(200),
       /** Fail when the theme's CSS + JS as published (minified, uncompressed) exceed this many KB. */
-      assetsKB: z.number().positive().default(14),
+      assetsKB: z.number().positive().default(12),
     })
     .prefault({}),
   /** Syntax highlighting of fenced code that names its language, at build time (classes the theme colours). */

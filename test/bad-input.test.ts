@@ -157,6 +157,17 @@ describe('bad configuration', () => {
     expect(run.stderr).toMatch(/broken-theme\/helper\.ts:3:\d+: /);
   });
 
+  it("a theme's CSS and JS over budgets.assetsKB: what they weigh, the budget and what to do; the output left alone", () => {
+    writeFiles(root, config('budgets: { assetsKB: 0.01 }'));
+    const run = runCli(root, ['build']);
+    restore();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/theme\/assets\b.*the theme's CSS and JS weigh \d+ B, over the budget of 0\.01 KB/);
+    expect(run.stderr).toMatch(/make the theme smaller, or raise budgets\.assetsKB in site\.config\.ts/);
+    expect(run.stderr).toMatch(/nothing was written/);
+    expect([...snapshotDir(path.join(root, 'dist')).keys()]).toEqual([...good.keys()]);
+  });
+
   it('a bad base URL', () => {
     writeFiles(root, { 'site.config.ts': "export default { title: 'F', url: 'example.org', author: { name: 'T' }, license: { name: 'x', url: 'https://x.org' } };\n" });
     const run = runCli(root, ['build']);

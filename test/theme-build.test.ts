@@ -63,7 +63,7 @@ describe('theme assets as published', () => {
     expect(css.length).toBeLessThan(source.length * 0.9);
     expect(css).not.toContain('/*');
     expect(css).toContain('image-rendering:-moz-crisp-edges'); // fallbacks kept for old browsers
-    expect(Buffer.byteLength(css) + Buffer.byteLength(js)).toBeLessThanOrEqual(14 * 1024);
+    expect(Buffer.byteLength(css) + Buffer.byteLength(js)).toBeLessThanOrEqual(12 * 1024);
     expect(() => new Function(js)).not.toThrow();
   });
 

@@ -1,4 +1,4 @@
-/* solar theme: live power figures (schema: theme/README.md), original-image toggle.
+/* solar theme: live power figures (schema: theme/README.md).
    Only enhances; stats go in with textContent only; ES5 for old browsers. */
 (function () {
 var d = document, root = d.documentElement, STALE = 6e5;
@@ -49,9 +49,10 @@ function days(list) {
     for (var j = 0; j < long.length; j++) ol.appendChild(d.createElement('li')).textContent = long[j];
   });
 }
-/* data-battery also tells the stylesheet that the labels' text is ours now, not battery.css's. */
+/* data-battery also tells the stylesheet that the labels' text is ours now, not battery.css's.
+   (Every browser with XMLHttpRequest's onload, which leads here, has style.setProperty.) */
 function level(state, pct) {
-  if (root.style.setProperty) root.style.setProperty('--battery-level', pct + '%');
+  root.style.setProperty('--battery-level', pct + '%');
   root.setAttribute('data-battery', state);
 }
 
@@ -65,7 +66,8 @@ function unknown(why) {
 }
 
 function show(data, now) {
-  if (!data || typeof data !== 'object' || data.schema !== 1) return unknown(BAD);
+  /* JSON that is not an object has no schema: (5).schema is undefined */
+  if (!data || data.schema !== 1) return unknown(BAD);
   var written = typeof data.generated === 'string' ? Date.parse(data.generated) : NaN, age = now - written;
   if (isNaN(written) || age < -STALE) return unknown(BAD);
   if (age > STALE) return unknown(' last reported ' + ago(age));
@@ -102,30 +104,6 @@ function load() {
   x.onerror = x.ontimeout = function () { unknown(' could not be reached'); };
   x.send();
 }
-
-/* "View the original image": a link without JS, an in-place toggle with it. The figure's <picture>
-   (or <img>) and a copy of its <img> showing the original trade places. */
-each('a[data-original-toggle]', function (a) {
-  /* figure > p.figure-tools > a (rehype/figures.ts) */
-  var fig = a.parentNode.parentNode, img = fig.querySelector('img'), btn = d.createElement('button'), on = false, shown, other;
-  if (!img) return;
-  shown = img.parentNode === fig ? img : img.parentNode;
-  other = img.cloneNode();
-  other.removeAttribute('data-original');
-  other.src = a.href;
-  function label() { btn.textContent = 'Show the ' + (on ? 'dithered' : 'original') + ' image'; }
-  btn.className = 'original-toggle';
-  btn.onclick = function () {
-    var was = shown;
-    fig.replaceChild(other, shown);
-    shown = other;
-    other = was;
-    on = !on;
-    label();
-  };
-  label();
-  a.parentNode.replaceChild(btn, a);
-});
 
 load();
 /* One poll however often this runs (the preview runs it again after updating the page). */

@@ -2,7 +2,7 @@
  * Figures from image paragraphs. A paragraph holding only an image (or a <picture>) becomes a <figure>;
  * the text that follows it — on the next lines of the same paragraph, or as the next paragraph —
  * becomes its <figcaption>. A dithered image (one with data-original) gets the "view original"
- * control: a plain link to the original, which solar.js turns into an in-place toggle.
+ * control: a plain link to the original.
  * The first image of a page loads eagerly (it is likely in view); every other one lazily.
  * Each figure carries a hidden note the board's battery.css shows when it holds images back.
  */
