@@ -387,20 +387,13 @@ export function readManifest(manifests: CacheStore, outDir: string): Manifest | 
 
 /** Whether dir holds exactly the files listed, each untouched since (size, mtime, inode): one walk, one lstat a file. */
 function intact(dir: string, files: ManifestFile[]): boolean {
-  const listed = new Map(files.map((file) => [file[0], file]));
-  let seen = 0;
   try {
-    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      if (entry.isDirectory()) continue;
-      const absolute = path.join(entry.parentPath, entry.name);
-      const file = listed.get(path.relative(dir, absolute).split(path.sep).join('/'));
-      if (!file || !sameStat(statOf(file), lstatSync(absolute))) return false;
-      seen++;
-    }
+    // Both lists are in walk's path order: the same files, one by one, each with its recorded stat.
+    const now = walk(dir, (relative, st) => ({ relative, st }));
+    return now.length === files.length && now.every(({ relative, st }, i) => files[i]![0] === relative && sameStat(statOf(files[i]!), st));
   } catch {
     return false;
   }
-  return seen === listed.size;
 }
 
 /**
