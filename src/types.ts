@@ -2,7 +2,7 @@
  * The contracts between solarpress's core, its theme and its plugins.
  * Everything that crosses a module boundary is typed here.
  */
-import type { Root as HastRoot, Element as HastElement } from 'hast';
+import type { Root as HastRoot, Element as HastElement, Text as HastText } from 'hast';
 import type { PluggableList } from 'unified';
 import type { VFile } from 'vfile';
 import type { ZodType } from 'zod';
@@ -302,8 +302,11 @@ export interface LayoutContext {
   /**
    * Page weight in bytes: the gzip-compressed document plus every stylesheet, script, image and
    * icon it references on this site. The core uses the same measure for the page budget.
+   * `figure` is the text that will show it, holding a stand-in of the figure's length meanwhile: a
+   * layout that then changes that text's value and nothing else, and returns `tree`, is published
+   * from the serialization just measured (a document serialized once, not twice).
    */
-  weigh(tree: HastRoot): number;
+  weigh(tree: HastRoot, figure?: HastText): number;
 }
 
 export type { HastRoot, HastElement, VFile };

@@ -5,7 +5,7 @@
  * layout that declares nothing, the metadata of every page (titles, dates, summaries…).
  */
 import { hash } from 'node:crypto';
-import type { Element, Root } from 'hast';
+import type { Element, Root, Text } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { gzipSync } from 'node:zlib';
 import { SKIP, walkElements } from '../markdown/walk.ts';
@@ -67,11 +67,10 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
       // The weight rides in the entry's name: one file per page, looked up in one directory listing.
       let stored = store.find(key);
       if (!stored || !/^\d+$/.test(stored.suffix ?? '')) {
-        const tree = layOut(page, options);
-        const html = toHtml(tree);
+        const { html, weight } = layOut(page, options);
         // Published from the cache entry (written before the output is), fresh or not, so an
         // unchanged site has the same output signature whichever build laid it out.
-        stored = store.putLater(key, html, { suffix: String(weigh(tree, options.output, html)) });
+        stored = store.putLater(key, html, { suffix: String(weight) });
         fresh = true;
       }
       entry = { file: stored.file, weight: Number(stored.suffix) };
@@ -85,9 +84,11 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
   return results;
 }
 
-function layOut(page: Page, options: LayoutOptions): Root {
+/** A page laid out and serialized, with its weight. */
+function layOut(page: Page, options: LayoutOptions): { html: string; weight: number } {
   const layout = options.theme.layouts[page.layout];
   if (!layout) throw new Error(`the theme has no layout "${page.layout}" (page ${page.id})`);
+  let measured: { tree: Root; html: string; weight: number; figure: Text; standIn: string } | undefined;
   const context: LayoutContext = {
     page,
     site: options.site,
@@ -95,9 +96,31 @@ function layOut(page: Page, options: LayoutOptions): Root {
     mode: options.ctx.mode,
     asset: options.asset,
     compressedSize: (url) => options.output.compressedSize(url),
-    weigh: (tree) => weigh(tree, options.output),
+    weigh: (tree, figure) => {
+      const html = toHtml(tree);
+      const weight = weigh(tree, options.output, html);
+      measured = figure && { tree, html, weight, figure, standIn: figure.value };
+      return weight;
+    },
   };
-  return layout(context);
+  const tree = layout(context);
+  if (measured?.tree === tree) {
+    const html = replaceText(measured.html, measured.standIn, measured.figure.value);
+    if (html !== undefined) return { html, weight: measured.weight };
+  }
+  const html = toHtml(tree);
+  return { html, weight: weigh(tree, options.output, html) };
+}
+
+/**
+ * `html` with the text `before` written as `after`, where `before` is found once and both are
+ * written as they are (nothing to escape, so the same in any element); else undefined.
+ */
+function replaceText(html: string, before: string, after: string): string | undefined {
+  if (!before || toHtml({ type: 'text', value: before }) !== before || toHtml({ type: 'text', value: after }) !== after) return undefined;
+  const at = html.indexOf(before);
+  if (at < 0 || html.includes(before, at + 1)) return undefined;
+  return html.slice(0, at) + after + html.slice(at + before.length);
 }
 
 /** gzip size of the document plus the same-site resources it loads. */

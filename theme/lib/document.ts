@@ -121,9 +121,10 @@ export function documentLayout(ctx: LayoutContext, o: DocumentOptions): Root {
   ]);
   const root: Root = { type: 'root', children: [{ type: 'doctype' }, html] };
 
-  // Measure with a stand-in of the final text's length, then write the figure in.
+  // Measure with a stand-in of the final text's length, then write the figure in (and change
+  // nothing else: the core publishes the document it measured with only this text rewritten).
   weightText.value = 'This page weighs 000 KB.';
-  weightText.value = `This page weighs ${formatKB(ctx.weigh ? ctx.weigh(root) : pageWeight(root, ctx.compressedSize))}.`;
+  weightText.value = `This page weighs ${formatKB(ctx.weigh ? ctx.weigh(root, weightText) : pageWeight(root, ctx.compressedSize))}.`;
   return root;
 }
 
