@@ -2,7 +2,7 @@
 import { h } from 'hastscript';
 import type { Element } from 'hast';
 import type { Layout, Page, Site } from '../../src/types.ts';
-import { postList, timeElement } from '../lib/components.ts';
+import { element, postList, timeElement } from '../lib/components.ts';
 import { documentLayout } from '../lib/document.ts';
 import { showing } from '../lib/reads.ts';
 import { yearOf } from '../lib/dates.ts';
@@ -103,11 +103,11 @@ export const archive: Layout = showing((ctx) => {
           h(
             'ol.archive-list',
             pages.map((p) =>
-              h('li', [
+              element('li', {}, [
                 timeElement(p.date!, config.language),
                 ' ',
-                h('a', { href: p.url }, p.title),
-                h('span.kind', ` ${kindLabel[p.kind] ?? ''}`),
+                element('a', { href: p.url }, [p.title]),
+                element('span', { className: ['kind'] }, [` ${kindLabel[p.kind] ?? ''}`]),
               ]),
             ),
           ),

@@ -1,12 +1,22 @@
 /** Pieces of pages shared by several layouts: bylines, term links, post lists, contents, bios, pagers. */
 import { h } from 'hastscript';
-import type { Element, ElementContent } from 'hast';
+import type { Element, ElementContent, Properties } from 'hast';
 import type { Heading, LayoutContext, Page } from '../../src/types.ts';
 import { formatDate, isoDate } from './dates.ts';
 import { categoryUrl, tagUrl } from './urls.ts';
 
+/**
+ * An element as h() makes it, without parsing a selector or looking up each property (hast's names:
+ * className as an array): for the pieces a list repeats for each of hundreds of entries.
+ */
+export function element(tagName: string, properties: Properties, children: Array<ElementContent | string | undefined>): Element {
+  const content: ElementContent[] = [];
+  for (const child of children) if (child !== undefined) content.push(typeof child === 'string' ? { type: 'text', value: child } : child);
+  return { type: 'element', tagName, properties, children: content };
+}
+
 export function timeElement(date: Date, language: string): Element {
-  return h('time', { dateTime: isoDate(date) }, formatDate(date, language));
+  return element('time', { dateTime: isoDate(date) }, [formatDate(date, language)]);
 }
 
 /** 'Alice, Bob and Carol' */
@@ -23,20 +33,20 @@ export function readingMinutes(words: number): number {
 /** "By Alice · 23 November 2026 · updated … · 12 min read" */
 export function byline(page: Page, ctx: LayoutContext): Element {
   const lang = ctx.config.language;
-  const parts: Array<Array<ElementContent | string>> = [];
-  if (page.authors.length) parts.push(['By ', h('span.author', listNames(page.authors))]);
-  if (page.date) parts.push([timeElement(page.date, lang)]);
-  if (page.updated && (!page.date || isoDate(page.updated) !== isoDate(page.date)))
-    parts.push(['updated ', timeElement(page.updated, lang)]);
-  if (page.wordCount && page.kind !== 'zine-issue') parts.push([`${readingMinutes(page.wordCount)} min read`]);
-  return h(
-    'p.byline', {},
-    parts.flatMap((p, i) => (i === 0 ? p : [h('span.sep', { ariaHidden: 'true' }, ' · '), ...p])),
-  );
+  const parts: Array<ElementContent | string> = [];
+  const add = (...part: Array<ElementContent | string>) => {
+    if (parts.length) parts.push(element('span', { className: ['sep'], ariaHidden: 'true' }, [' · ']));
+    parts.push(...part);
+  };
+  if (page.authors.length) add('By ', element('span', { className: ['author'] }, [listNames(page.authors)]));
+  if (page.date) add(timeElement(page.date, lang));
+  if (page.updated && (!page.date || isoDate(page.updated) !== isoDate(page.date))) add('updated ', timeElement(page.updated, lang));
+  if (page.wordCount && page.kind !== 'zine-issue') add(`${readingMinutes(page.wordCount)} min read`);
+  return element('p', { className: ['byline'] }, parts);
 }
 
 export function categoryLink(name: string): Element {
-  return h('a', { href: categoryUrl(name) }, name);
+  return element('a', { href: categoryUrl(name) }, [name]);
 }
 
 export function tagList(tags: string[]): Element | undefined {
@@ -58,15 +68,15 @@ export interface PostListOptions {
 
 /** A list of pages: kicker, title, summary, byline. */
 export function postList(pages: Page[], ctx: LayoutContext, o: PostListOptions = {}): Element {
-  const rank = o.rank ?? 2;
+  const heading = `h${o.rank ?? 2}`;
   return h(
     'ol',
     { className: ['posts', ...(o.className?.split(' ') ?? [])] },
     pages.map((p, i) =>
-      h('li', { className: ['post', ...(o.lead && i === 0 ? ['lead'] : [])] }, [
-        o.kicker !== false && p.category ? h('p.kicker', categoryLink(p.category)) : undefined,
-        h(`h${rank}.post-title`, h('a', { href: p.url }, p.title)),
-        o.summary !== false && p.summary ? h('p.summary', p.summary) : undefined,
+      element('li', { className: ['post', ...(o.lead && i === 0 ? ['lead'] : [])] }, [
+        o.kicker !== false && p.category ? element('p', { className: ['kicker'] }, [categoryLink(p.category)]) : undefined,
+        element(heading, { className: ['post-title'] }, [element('a', { href: p.url }, [p.title])]),
+        o.summary !== false && p.summary ? element('p', { className: ['summary'] }, [p.summary]) : undefined,
         byline(p, ctx),
       ]),
     ),

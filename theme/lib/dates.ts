@@ -2,14 +2,19 @@
  * Dates as readers see them. Content dates are calendar dates: format them in UTC so a page is the
  * same whatever time zone the build machine runs in.
  */
-const formats = new Map<string, Intl.DateTimeFormat>();
+interface Format {
+  format: Intl.DateTimeFormat;
+  /** By time value: a list of a thousand posts formats each date once per build, not once per list. */
+  done: Map<number, string>;
+}
+const formats = new Map<string, Format>();
 
-function formatter(language: string): Intl.DateTimeFormat {
+function formatter(language: string): Format {
   // Plain 'en' would give US order; the club writes day month year.
   if (language === 'en') language = 'en-GB';
   let f = formats.get(language);
   if (!f) {
-    f = new Intl.DateTimeFormat(language, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
+    f = { format: new Intl.DateTimeFormat(language, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }), done: new Map() };
     formats.set(language, f);
   }
   return f;
@@ -17,12 +22,21 @@ function formatter(language: string): Intl.DateTimeFormat {
 
 /** '23 November 2026' (in the site's language). */
 export function formatDate(date: Date, language: string): string {
-  return formatter(language).format(date);
+  const { format, done } = formatter(language);
+  const time = date.getTime();
+  let text = done.get(time);
+  if (text === undefined) done.set(time, (text = format.format(date)));
+  return text;
 }
+
+const isoDates = new Map<number, string>();
 
 /** '2026-11-23', for `<time datetime>`. */
 export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  const time = date.getTime();
+  let text = isoDates.get(time);
+  if (text === undefined) isoDates.set(time, (text = date.toISOString().slice(0, 10)));
+  return text;
 }
 
 export function yearOf(date: Date): number {
