@@ -6,12 +6,12 @@
  * reuse everything the previous build learnt.
  */
 import path from 'node:path';
-import chokidar from 'chokidar';
 import { SiteBuilder, type BuildResult } from './build.ts';
 import { reportError } from './cli/report.ts';
 import { loadConfig } from './config-load.ts';
 import { themeDirOf } from './package-root.ts';
 import type { Logger } from './types.ts';
+import { isCode, watchSources } from './watch/sources.ts';
 
 export interface WatchOptions {
   root: string;
@@ -30,8 +30,6 @@ export interface Watching {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
-
-const CODE = /\.(ts|mts|js|mjs)$/;
 
 export async function watchBuild(options: WatchOptions): Promise<Watching> {
   const { root, log } = options;
@@ -78,19 +76,22 @@ export async function watchBuild(options: WatchOptions): Promise<Watching> {
 
   schedule();
   await running;
-  const watcher = chokidar.watch([dirs.content, dirs.theme, dirs.static, path.join(root, 'site.config.ts')], {
-    ignoreInitial: true,
-    ignored: (file) => ignored.some((dir) => file === dir || file.startsWith(dir + path.sep)) || file.includes(`${path.sep}node_modules${path.sep}`),
-  });
+  const dataFolders = [dirs.content, path.join(dirs.theme, 'assets'), dirs.static];
   let timer: NodeJS.Timeout | undefined;
-  watcher.on('all', (_event, file) => {
-    const isCode = CODE.test(file) && ![dirs.content, path.join(dirs.theme, 'assets'), dirs.static].some((dir) => file.startsWith(dir + path.sep));
-    if (isCode) builder = newBuilder();
-    clearTimeout(timer);
-    // Editors save in bursts (write, rename, chmod): one build per burst.
-    timer = setTimeout(schedule, 30);
-  });
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const watcher = await watchSources(
+    {
+      folders: [dirs.content, dirs.static],
+      code: [dirs.theme, path.join(root, 'site.config.ts')],
+      ignored: (file) => ignored.some((dir) => file === dir || file.startsWith(dir + path.sep)) || file.includes(`${path.sep}node_modules${path.sep}`),
+      log,
+    },
+    (file) => {
+      if (isCode(file, dataFolders)) builder = newBuilder();
+      clearTimeout(timer);
+      // Editors save in bursts (write, rename, chmod): one build per burst.
+      timer = setTimeout(schedule, 30);
+    },
+  );
   log.info('watching for changes (Ctrl-C to stop)');
   return {
     idle: async () => {

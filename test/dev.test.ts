@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { startDevServer, type DevServer } from '../src/dev/server.ts';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, removeSite, runCli, tempSite, writeFiles } from './support/site.ts';
 
@@ -95,6 +95,19 @@ describe('the preview server', () => {
     expect(next.error).toBeNull();
     expect(await (await get('/second/')).text()).toContain('Fresh words.');
     expect(server.state().result!.stats.renderedBodies).toBe(1);
+    await events.cancel();
+  });
+
+  it('sees pages in a folder made after it started, and pages removed', async () => {
+    const events = (await get('/__solarpress/events')).body!.getReader();
+    const first = await nextEvent(events, () => true);
+    mkdirSync(path.join(root, 'content/guides'));
+    writeFiles(root, { 'content/guides/later.md': '---\ntitle: Later\ndate: 2027-01-02\n---\n\nWritten in a new folder.\n' });
+    const added = await nextEvent(events, (d) => d.id !== first.id && d.error === null);
+    expect(await (await get('/later/')).text()).toContain('Written in a new folder.');
+    rmSync(path.join(root, 'content/guides'), { recursive: true });
+    await nextEvent(events, (d) => d.id !== added.id && d.error === null);
+    expect((await get('/later/')).status).toBe(404);
     await events.cancel();
   });
 

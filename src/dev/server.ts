@@ -7,7 +7,6 @@ import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import chokidar, { type FSWatcher } from 'chokidar';
 import { SiteBuilder, type BuildResult } from '../build.ts';
 import { movedAddresses } from '../content/redirects.ts';
 import { contentTypeOf } from '../content-types.ts';
@@ -19,6 +18,7 @@ import { DEFAULT_CSP, type ServerOptions } from '../../plugins/nginx/options.ts'
 import { hostAllowed, hostNameOf } from './allowed-host.ts';
 import { sampleStats } from './sample-stats.ts';
 import { themeDirOf } from '../package-root.ts';
+import { isCode, watchSources } from '../watch/sources.ts';
 
 export interface DevServerOptions {
   root: string;
@@ -47,7 +47,6 @@ export interface BuildState {
 
 
 const CLIENT = readFileSync(new URL('./client.js', import.meta.url));
-const CODE = /\.(ts|mts|js|mjs)$/;
 
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -205,26 +204,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const contentDir = path.resolve(root, lastGood?.config.contentDir ?? 'content');
   const themeDir = themeDirOf(root, lastGood ? lastGood.config.theme : undefined);
   const staticDir = path.resolve(root, lastGood?.config.staticDir ?? 'static');
-  const watched = [contentDir, themeDir, staticDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')];
-  const watcher: FSWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file) });
+  const dataFolders = [contentDir, path.join(themeDir, 'assets'), staticDir];
   let timer: NodeJS.Timeout | undefined;
   let trailing: NodeJS.Timeout | undefined;
-  watcher.on('all', (_event, file) => {
-    const isCode = CODE.test(file) && ![contentDir, path.join(themeDir, 'assets'), staticDir].some((dir) => file.startsWith(dir + path.sep));
-    if (isCode && options.onCodeChange) return options.onCodeChange(file);
-    saved.add(file);
-    clearTimeout(timer);
-    clearTimeout(trailing);
-    // Editors save in bursts (write, rename, chmod): one rebuild per burst.
-    timer = setTimeout(() => void rebuild(), 5);
-    // chokidar drops a second change to a file within 50 ms: look again once that window has passed,
-    // and rebuild only if a file is not as the last build found it (a full no-op rebuild here would
-    // hold up the very page request the reload sends).
-    trailing = setTimeout(() => {
-      if ([...seenByLastBuild].some(([file, stamp]) => stampOf(file) !== stamp)) void rebuild();
-    }, 80);
-  });
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const watcher = await watchSources(
+    {
+      folders: [contentDir, staticDir],
+      code: [themeDir, path.join(root, 'plugins'), path.join(root, 'site.config.ts')],
+      ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || /\.test\.ts$/.test(file),
+      log,
+    },
+    (file) => {
+      if (isCode(file, dataFolders) && options.onCodeChange) return options.onCodeChange(file);
+      saved.add(file);
+      clearTimeout(timer);
+      clearTimeout(trailing);
+      // Editors save in bursts (write, rename, chmod): one rebuild per burst.
+      timer = setTimeout(() => void rebuild(), 5);
+      // chokidar (the theme's and plugins' watcher) drops a second change to a file within 50 ms: look
+      // again once that window has passed, and rebuild only if a file is not as the last build found it
+      // (a full no-op rebuild here would hold up the very page request the reload sends).
+      trailing = setTimeout(() => {
+        if ([...seenByLastBuild].some(([file, stamp]) => stampOf(file) !== stamp)) void rebuild();
+      }, 80);
+    },
+  );
 
 
   const port = options.port ?? config?.dev.port ?? 4000;
