@@ -20,7 +20,7 @@ import { createLogger } from './log.ts';
 import type { PublishProcessor, TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
 import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
-import { DamagedCacheEntries, Output, readManifest, Staging, writeOutput } from './output.ts';
+import { DamagedCacheEntries, MANIFEST_STORE, Output, readManifest, Staging, writeOutput } from './output.ts';
 import { claimOutDir, legacyManifestFiles } from './output-guard.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
@@ -37,6 +37,7 @@ import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { solarpressCodeHash, VERSION } from './version.ts';
+import { stampInputs, type BuildInputs } from './build-inputs.ts';
 
 export interface BuildOptions {
   root: string;
@@ -51,6 +52,8 @@ export interface BuildOptions {
   write?: boolean;
   /** Worker threads for Markdown: 'auto' (default) uses them for big builds on several cores; 0 never. */
   textWorkers?: number | 'auto';
+  /** Stamp what the build reads as it begins, for a record of its inputs (src/build-inputs.ts): result.inputs. */
+  stampInputs?: boolean;
 }
 
 export interface BuildStats {
@@ -79,11 +82,10 @@ export interface BuildResult {
   laidOut: LaidOut[];
   stats: BuildStats;
   outDir: string;
+  /** With options.stampInputs, unless a folder could not be read. */
+  inputs?: BuildInputs;
 }
 
-/** Where the manifests of written output folders are kept (src/output.ts). */
-const MANIFEST_STORE = 'output';
-const MANIFEST_VERSION = '3';
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
 const CONCURRENCY = 16;
 /** Quiet time after a preview rebuild before its body cache is written. */
@@ -118,7 +120,7 @@ export class SiteBuilder {
   /** One attempt, phase by phase; each phase is a method below. */
   private async attempt(): Promise<BuildResult> {
     const run = await this.begin();
-    const { files, loadErrors, urls, leftOut } = this.loadPages(run);
+    const { files, loadErrors, urls, leftOut, changesAt } = this.loadPages(run);
     for (const plugin of run.plugins) await plugin.buildStart?.(run.ctx);
     try {
       const { bodies, fresh } = await this.renderBodies(run, files, loadErrors, urls);
@@ -148,7 +150,8 @@ export class SiteBuilder {
         futureLeftOut: leftOut.future,
         written,
       };
-      return { config: run.config, site, output, laidOut, stats, outDir: run.outDir };
+      const inputs = run.stamps && { ...run.stamps, configModule: run.configModule, changesAt, cacheDamaged: run.cache.discarded() };
+      return { config: run.config, site, output, laidOut, stats, outDir: run.outDir, inputs };
     } catch (error) {
       await run.staging?.discard();
       throw error;
@@ -163,7 +166,7 @@ export class SiteBuilder {
     const log = this.options.log ?? createLogger({ root });
     // Code (config, theme, plugins) loads once per builder: the preview server restarts when it changes.
     this.code ??= await loadCode(root);
-    const { config, theme, codeHash, plugins, configModule } = this.code;
+    const { config, theme, themeDir, codeHash, plugins, configModule } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
     const cacheRoot = path.resolve(root, config.cacheDir);
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
@@ -182,9 +185,19 @@ export class SiteBuilder {
       write && {
         log,
         previousFiles: () =>
-          readManifest(cache.store(MANIFEST_STORE, MANIFEST_VERSION), outDir)?.files.map(([file]) => file) ?? legacyManifestFiles(cacheRoot, outDir),
+          readManifest(cache.store(MANIFEST_STORE.name, MANIFEST_STORE.version), outDir)?.files.map(([file]) => file) ?? legacyManifestFiles(cacheRoot, outDir),
       },
     );
+    // Before the static folder and the pages are read (the config and the theme's code were: see src/build-inputs.ts).
+    const stamps = this.options.stampInputs
+      ? stampInputs({
+          folders: [path.resolve(root, config.contentDir), path.resolve(root, config.staticDir)],
+          code: [themeDir, theme.assetsDir],
+          // The site's own theme, when the config names none, is theme/index.ts if there is one.
+          files: config.theme === undefined ? [path.join(root, 'theme', 'index.ts')] : [],
+          modules: [path.join(themeDir, 'index.ts')],
+        })
+      : undefined;
     const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
     const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }), root);
@@ -210,6 +223,7 @@ export class SiteBuilder {
       output,
       statics,
       redirects: new Map(),
+      stamps,
       settingsHash: hashOf(VERSION, solarpressCodeHash(), JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash),
       started,
       phases,
@@ -242,7 +256,7 @@ export class SiteBuilder {
   }
 
   /** The content's pages (files that fail to load are reported with what rendering the others finds). */
-  private loadPages(run: Run): { files: SourceFile[]; loadErrors: ContentError[]; urls: Map<string, string>; leftOut: { drafts: number; future: number } } {
+  private loadPages(run: Run): { files: SourceFile[]; loadErrors: ContentError[]; urls: Map<string, string>; leftOut: { drafts: number; future: number }; changesAt?: number } {
     const { root, config, theme, plugins, log, mode } = run;
     const loadErrors: ContentError[] = [];
     const contentDir = path.resolve(root, config.contentDir);
@@ -253,7 +267,8 @@ export class SiteBuilder {
         `make it and write pages there (content/articles/, content/pages/; solarpress init makes a first article), or set contentDir in ${CONFIG_FILE}`,
       );
     }
-    const leftOut = { drafts: 0, future: 0 };
+    const leftOut: { drafts: number; future: number; firstHeldBack?: Date } = { drafts: 0, future: 0 };
+    const now = new Date();
     const layouts = new Set(Object.keys(theme.layouts));
     // The settings (solarpress, plugins and their schemas) and the layout names shape a parsed page.
     const parsedWith = hashOf(run.settingsHash, [...layouts].join(','));
@@ -261,7 +276,7 @@ export class SiteBuilder {
     const files = loadContent({
       leftOut,
       // The preview shows future-dated pages (marked by the theme); a build holds them back.
-      holdBackAfter: mode === 'build' && !this.options.future ? new Date() : undefined,
+      holdBackAfter: mode === 'build' && !this.options.future ? now : undefined,
       contentDir,
       drafts: run.ctx.drafts,
       layouts,
@@ -280,7 +295,9 @@ export class SiteBuilder {
         log.warn(`unknown front-matter key "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ' (no plugin or theme reads it)'}`, { file: file.page.source!, line });
       }
     }
-    return { files, loadErrors, urls, leftOut };
+    // The output changes when a page's date passes: one held back is published, the theme stops marking one shown as future-dated.
+    const dates = [leftOut.firstHeldBack, ...files.map((f) => f.page.date)].filter((d): d is Date => d !== undefined && d > now).map((d) => d.getTime());
+    return { files, loadErrors, urls, leftOut, changesAt: dates.length > 0 ? Math.min(...dates) : undefined };
   }
 
   /** Every page's body: from the body cache, or rendered (in worker threads for big builds). All content errors at once. */
@@ -413,6 +430,7 @@ export class SiteBuilder {
 interface LoadedCode {
   config: ResolvedConfig;
   theme: Theme;
+  themeDir: string;
   codeHash: string;
   plugins: SolarpressPlugin[];
   /** The config's bundled module, which text workers import to set up the same plugins. */
@@ -422,8 +440,8 @@ interface LoadedCode {
 async function loadCode(root: string): Promise<LoadedCode> {
   const loaded = await loadSiteConfig(root);
   const { config } = loaded;
-  const { theme, codeHash } = await loadTheme(root, config.theme);
-  return { config, theme, codeHash: hashOf(codeHash, configCodeHash(loaded.module)), plugins: setupPlugins(loaded), configModule: loaded.module };
+  const { theme, dir: themeDir, codeHash } = await loadTheme(root, config.theme);
+  return { config, theme, themeDir, codeHash: hashOf(codeHash, configCodeHash(loaded.module)), plugins: setupPlugins(loaded), configModule: loaded.module };
 }
 
 /**
@@ -510,6 +528,8 @@ interface Run {
   emitter?: string;
   /** The redirect pages of aliases, once laid out. */
   redirects: PublishedRedirects;
+  /** What the build read, stamped as it began (options.stampInputs). */
+  stamps?: Pick<BuildInputs, 'stamps' | 'lastChangeNs'>;
   /** The next output folder, made in the background once pages are to be rendered. */
   staging?: Staging;
   started: number;
@@ -569,7 +589,7 @@ async function writeAll(run: Run): Promise<BuildStats['written']> {
       async (staging, staged) => {
         for (const plugin of run.plugins) await plugin.outputReady?.(run.ctx, staging, staged);
       },
-      run.cache.store(MANIFEST_STORE, MANIFEST_VERSION),
+      run.cache.store(MANIFEST_STORE.name, MANIFEST_STORE.version),
       run.staging,
     );
     run.staging = undefined;

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileCache } from './cache/file-cache.js';
 import { contentHash } from './cache/hash.js';
+import { settled, stampOf, stampOfStat } from './cache/stamps.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -231,27 +232,6 @@ function currentBundle(key, tools) {
 const TOOL_FILES = ['package.json', 'package-lock.json'].map((name) => path.join(PACKAGE_ROOT, name));
 
 /**
- * What a file's stat says about its bytes: any write changes its ctime (which no one can set back),
- * a replaced file has another inode.
- * @param {string} file
- * @returns {string | undefined} undefined when it is not there
- */
-function stampOf(file) {
-  try {
-    const stat = statSync(file, { bigint: true });
-    return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A stamp recorded within this long of its file's last change may not tell a second write in the
- * same clock tick (a file system's timestamps can be as coarse as a second or two): not recorded.
- */
-const SETTLE_NS = 3_000_000_000n;
-
-/**
  * @typedef {object} Stamps
  * @property {string} made what the stamps vouch for (a bundle or module entry's name)
  * @property {string} esbuild
@@ -283,13 +263,12 @@ function stampsMatch(store, key, made, required) {
  * @param {string[]} files
  */
 function recordStamps(store, key, made, files) {
-  const settled = BigInt(Date.now()) * 1_000_000n - SETTLE_NS;
+  const now = Date.now();
   /** @type {Stamps} */
   const stamps = { made, esbuild: ESBUILD_VERSION, files: {} };
   for (const file of files) {
     const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
-    if (!stat || stat.ctimeNs > settled || stat.mtimeNs > settled) continue;
-    stamps.files[file] = `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+    if (stat && settled(stat, now)) stamps.files[file] = stampOfStat(stat);
   }
   try {
     store.put(`${key}-stamps`, JSON.stringify(stamps));
@@ -367,7 +346,7 @@ function isOwnSource(file) {
 export async function bundleModule(file) {
   // One slot per source file (a new version replaces the last), named by the code's hash: a
   // long-running preview imports edited code afresh. A damaged file is written again.
-  const key = `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-')}-${contentHash(path.resolve(file))}`;
+  const key = moduleKey(file);
   const unchanged = unchangedModule(key);
   if (unchanged) return unchanged;
   const esbuild = await loadEsbuild();
@@ -393,6 +372,19 @@ export async function bundleModule(file) {
   MODULES.put(`${key}-inputs`, JSON.stringify(manifest));
   MODULES.prune();
   return entry.file;
+}
+
+/** @param {string} file */
+const moduleKey = (file) => `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-')}-${contentHash(path.resolve(file))}`;
+
+/**
+ * The files (absolute) the module bundleModule made last from `file` was made from; undefined if there is none.
+ * @param {string} file
+ * @returns {string[] | undefined}
+ */
+export function moduleInputs(file) {
+  const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${moduleKey(file)}-inputs`));
+  return manifest && Object.keys(manifest.inputs);
 }
 
 /**

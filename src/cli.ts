@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildResult } from './build.ts';
+import type { BuildFigures } from './build-inputs.ts';
 import { formatBytes } from './cli/bytes.ts';
 import { reportError as report } from './cli/report.ts';
 import { parseFlags } from './cli/flags.ts';
@@ -87,15 +88,15 @@ old one only when the whole build succeeds. Unchanged pages and images come from
   async run(args, env) {
     const { values } = parseFlags(args, { drafts: { type: 'boolean' }, future: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
     const log = createLogger({ root: env.root, quiet: values.quiet });
+    const line = (s: BuildFigures, ms: number, how: string, outDir: string, unchanged: boolean) =>
+      `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(ms / 1000).toFixed(2)} s (${how})` +
+      `${s.draftsLeftOut ? `, ${s.draftsLeftOut} draft${s.draftsLeftOut === 1 ? '' : 's'} left out (--drafts to include)` : ''}` +
+      `${s.futureLeftOut ? `, ${s.futureLeftOut} future-dated page${s.futureLeftOut === 1 ? '' : 's'} left out (--future to include)` : ''}` +
+      ` → ${path.relative(env.root, outDir) || '.'}${unchanged ? ' (unchanged)' : ''}`;
     const summary = (result: BuildResult) => {
       const s = result.stats;
-      return (
-        `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(s.ms / 1000).toFixed(2)} s ` +
-        `(${s.renderedBodies} pages rendered, ${result.site.pages.filter((p) => p.source).length - s.renderedBodies} from the cache; ${s.laidOut} laid out)` +
-        `${s.draftsLeftOut ? `, ${s.draftsLeftOut} draft${s.draftsLeftOut === 1 ? '' : 's'} left out (--drafts to include)` : ''}` +
-        `${s.futureLeftOut ? `, ${s.futureLeftOut} future-dated page${s.futureLeftOut === 1 ? '' : 's'} left out (--future to include)` : ''}` +
-        ` → ${path.relative(env.root, result.outDir) || '.'}${s.written === 'unchanged' ? ' (unchanged)' : ''}`
-      );
+      const fromCache = result.site.pages.filter((p) => p.source).length - s.renderedBodies;
+      return line(s, s.ms, `${s.renderedBodies} pages rendered, ${fromCache} from the cache; ${s.laidOut} laid out`, result.outDir, s.written === 'unchanged');
     };
     if (values.watch) {
       const { watchBuild } = await import('./watch-build.ts');
@@ -109,8 +110,34 @@ old one only when the whole build succeeds. Unchanged pages and images come from
       });
       return 0;
     }
+    // Nothing changed since the last build, and its output in place: said without loading the pipeline (src/build-inputs.ts).
+    const started = { ms: Date.now(), at: performance.now() };
+    const request = { root: env.root, drafts: values.drafts === true, future: values.future === true, out: values.out };
+    const { lastBuild, recordBuild } = await import('./build-inputs.ts');
+    const last = await lastBuild(request, log);
+    if (last.unchanged) {
+      const { figures, outDir, warnings } = last.unchanged;
+      for (const warning of warnings) log.warn(warning);
+      if (!values.quiet) log.info(line(figures, performance.now() - started.at, 'nothing changed since the last build: no page read, rendered or laid out', outDir, true));
+      return 0;
+    }
     const { build } = await loadBuild();
-    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log });
+    const warned = log.warnings.length;
+    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log, stampInputs: true });
+    const s = result.stats;
+    recordBuild(
+      request,
+      last,
+      {
+        cacheDir: path.resolve(env.root, result.config.cacheDir),
+        outDir: result.outDir,
+        inputs: result.inputs,
+        figures: { pages: s.pages, images: s.images, files: s.files, bytes: s.bytes, draftsLeftOut: s.draftsLeftOut, futureLeftOut: s.futureLeftOut },
+        written: s.written !== 'not written',
+      },
+      log.warnings.slice(warned),
+      started.ms,
+    );
     if (!values.quiet) log.info(summary(result));
     return 0;
   },

@@ -3,7 +3,6 @@
  * section and each plugin listed in `plugins` against its plugin's schema, and any other key is an
  * error naming it.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { CONFIG_FILE } from './config-file.ts';
@@ -12,7 +11,7 @@ import { isPluginUse, type PluginUse } from './define-plugin.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { ContentError, ContentErrors } from './errors.ts';
 import { builtinPlugins } from './plugins.ts';
-import { bundleFresh, importBundled } from './import-fresh.ts';
+import { importSiteConfig } from './config-module.ts';
 import type { PluginDefinition } from './types.ts';
 
 /** A plugin the site uses, with its validated options, in the order its hooks run. */
@@ -35,18 +34,7 @@ export async function loadConfig(root: string): Promise<ResolvedConfig> {
 
 /** The config with the plugins it lists (functions: they cannot be part of the data-only ResolvedConfig). */
 export async function loadSiteConfig(root: string): Promise<LoadedConfig> {
-  const file = path.join(root, CONFIG_FILE);
-  if (!existsSync(file)) {
-    throw new ContentError(`no ${CONFIG_FILE} here`, { file: root }, `run solarpress in the site's folder (the one with ${CONFIG_FILE}), or start a site here with: npx solarpress init`);
-  }
-  const module = await bundleFresh(file);
-  let raw: unknown;
-  try {
-    raw = (await importBundled(module)).default;
-  } catch (error) {
-    if (error instanceof ContentError) throw error;
-    throw new ContentError(`cannot load: ${(error as Error).message.split('\n')[0]}`, { file }, 'fix the error in the config file');
-  }
+  const { raw, module, file } = await importSiteConfig(root);
   return { ...validateSiteConfig(raw, root, file), module };
 }
 

@@ -11,6 +11,7 @@ import type { SitemapOptionsInput } from '../plugins/sitemap/options.ts';
 import type { precompressSchema } from '../plugins/precompress/options.ts';
 import type { ZineEditionsOptionsInput } from '../plugins/zine-editions/options.ts';
 import type { PluginUse } from './define-plugin.ts';
+import { DEFAULT_CACHE_DIR } from './config-file.ts';
 
 const person = z.strictObject({
   name: z.string().min(1),
@@ -39,7 +40,7 @@ export const coreSchema = z.strictObject({
   /** Folder the build writes; replaced whole at the end of a successful build. */
   outDir: z.string().default('dist'),
   /** Folder of the incremental cache (safe to delete). */
-  cacheDir: z.string().default('.solarpress-cache'),
+  cacheDir: z.string().default(DEFAULT_CACHE_DIR),
   /** Folder of the theme (a module exporting a Theme as default from index.ts), relative to the site; left out: the site's theme/ if there is one, else the solar theme of the installed solarpress. */
   theme: z.string().min(1).optional(),
   /** Facts about the board the site runs on, shown by the theme. */

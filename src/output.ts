@@ -325,15 +325,22 @@ const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtim
 /** Whether a file is still the one stat-ed: an edit changes its mtime (and maybe size), a replacement its inode. */
 const sameStat = (recorded: FileStat, st: Stats) => st.size === recorded.size && st.mtimeMs === recorded.mtimeMs && st.ino === recorded.ino;
 
-/** Each file (anything not a folder) under dir, lstat-ed once, in path order ('/'-separated). */
+/**
+ * Each file (anything not a folder) under dir, lstat-ed once, in path order ('/'-separated). Paths
+ * are put together as strings, not by path.join and path.relative: on an output of 4,000 files
+ * those were half of a no-change build's check that its output is intact.
+ */
 function walk<T>(dir: string, each: (relative: string, st: Stats) => T): T[] {
-  const found: Array<[string, string]> = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isDirectory()) continue;
-    const absolute = path.join(entry.parentPath, entry.name);
-    found.push([path.relative(dir, absolute).split(path.sep).join('/'), absolute]);
-  }
-  return found.sort(([a], [b]) => (a < b ? -1 : 1)).map(([relative, absolute]) => each(relative, lstatSync(absolute)));
+  const found: string[] = [];
+  const visit = (relative: string) => {
+    for (const entry of readdirSync(relative ? `${dir}${path.sep}${relative}` : dir, { withFileTypes: true })) {
+      const name = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) visit(name);
+      else found.push(name);
+    }
+  };
+  visit('');
+  return found.sort().map((relative) => each(relative, lstatSync(`${dir}${path.sep}${relative}`)));
 }
 
 /**
@@ -373,8 +380,11 @@ function removeTree(dir: string): void {
   }
 }
 
+/** The cache store the manifests of written output folders are kept in. */
+export const MANIFEST_STORE = { name: 'output', version: '3' } as const;
+
 /** The manifest of what a build wrote to outDir is kept per output folder: tests and `--out` build elsewhere with the same cache. */
-const manifestKeyOf = (outDir: string) => createHash('sha256').update(path.resolve(outDir)).digest('hex').slice(0, 16);
+export const manifestKeyOf = (outDir: string) => createHash('sha256').update(path.resolve(outDir)).digest('hex').slice(0, 16);
 
 export function readManifest(manifests: CacheStore, outDir: string): Manifest | undefined {
   const data = manifests.get(manifestKeyOf(outDir));
@@ -386,7 +396,7 @@ export function readManifest(manifests: CacheStore, outDir: string): Manifest | 
 }
 
 /** Whether dir holds exactly the files listed, each untouched since (size, mtime, inode): one walk, one lstat a file. */
-function intact(dir: string, files: ManifestFile[]): boolean {
+export function intact(dir: string, files: ManifestFile[]): boolean {
   try {
     // Both lists are in walk's path order: the same files, one by one, each with its recorded stat.
     const now = walk(dir, (relative, st) => ({ relative, st }));

@@ -55,6 +55,13 @@ export class FileCache {
     return removed;
   }
 
+  /** Entries found damaged (each removed, with a warning, to be made again) since the cache was opened. */
+  discarded() {
+    let n = 0;
+    for (const store of this.stores.values()) n += store.discarded;
+    return n;
+  }
+
   /**
    * Whether a file lies inside this cache folder.
    * @param {string} file

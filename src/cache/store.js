@@ -86,6 +86,8 @@ export class CacheStore {
     this.writing = new Map();
     /** @type {Promise<unknown> | undefined} */
     this.madeDir = undefined;
+    /** Entries found damaged (and removed) by this store since it was opened. */
+    this.discarded = 0;
     /** @type {Warn} */
     this.warn = warn ?? ((message, file) => process.stderr.write(`warning: ${file}: ${message}\n`));
   }
@@ -276,6 +278,7 @@ export class CacheStore {
    * @param {StoreEntry} entry
    */
   discard(entry) {
+    this.discarded++;
     this.warn(`damaged cache entry (its bytes are not the ones it was written with): removed, to be made again`, entry.file);
     rmSync(entry.file, { recursive: true, force: true });
     this.forget(entry);

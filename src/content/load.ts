@@ -44,8 +44,8 @@ export interface LoadOptions {
   errors?: ContentError[];
   /** Pages dated after this are held back (a build without --future); unset: all are kept. */
   holdBackAfter?: Date;
-  /** Counts what was left out (drafts without `drafts`, future-dated pages), for the build summary. */
-  leftOut?: { drafts: number; future: number };
+  /** Counts what was left out (drafts without `drafts`, future-dated pages), for the build summary; and the earliest date held back, when the output changes. */
+  leftOut?: { drafts: number; future: number; firstHeldBack?: Date };
 }
 
 /**
@@ -78,7 +78,11 @@ export function loadContent(options: LoadOptions): SourceFile[] {
         continue;
       }
       if (options.holdBackAfter && file.page.date && file.page.date > options.holdBackAfter) {
-        if (options.leftOut) options.leftOut.future++;
+        if (options.leftOut) {
+          options.leftOut.future++;
+          const first = options.leftOut.firstHeldBack;
+          if (!first || file.page.date < first) options.leftOut.firstHeldBack = file.page.date;
+        }
         continue;
       }
       files.push(file);

@@ -8,6 +8,7 @@ import { hash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { FileCache } from '../cache/file-cache.js';
 import { RecordPack } from '../cache/pack.js';
+import { isPlainData } from '../cache/plain.js';
 import type { Page } from '../types.ts';
 
 const STORE = 'sources';
@@ -60,7 +61,7 @@ export class SourceStore {
 
   /** Keep a file's page, unless its data holds values that do not survive serialization unchanged. */
   put(id: string, fileHash: string, parsed: ParsedSource): void {
-    if (!plain(parsed.page.data)) return;
+    if (!isPlainData(parsed.page.data)) return;
     this.pack.put(this.key(id, fileHash), serialize(parsed));
   }
 
@@ -77,16 +78,4 @@ export class SourceStore {
   private key(id: string, fileHash: string): string {
     return hash('sha256', `${this.settings}\0${id}\0${fileHash}`).slice(0, 32);
   }
-}
-
-/**
- * Whether a value is made of what v8 serializes as it is: primitives, dates, arrays and plain objects.
- * A plugin's schema could give instances of classes (their prototype would be lost).
- */
-function plain(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol';
-  if (value instanceof Date) return true;
-  if (Array.isArray(value)) return value.every(plain);
-  const proto = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && Object.values(value).every(plain);
 }
