@@ -16,10 +16,14 @@
  *
  *   node --import tsx bench/scale.ts [--runs 3] [--slow-runs 1] [--articles 1000,5000]
  *     [--before /path/to/older/checkout] [--rows club,cold,minimal,precompress,edits,css,preview] [--eleventy PATH]
+ *     [--reuse DIR]
  *
  * `--slow-runs` applies to the rows that cost minutes (the cold builds, the cold precompression, the
  * CSS edit, and anything at more than 1,000 articles); `--before-rows` limits the older checkout to
- * some rows.
+ * some rows. `--reuse DIR` keeps this checkout's N-article sites in DIR (its content, theme copy,
+ * cache and dist/) and uses them as they are on the next run with the same DIR: making and building
+ * the 5,000-article site takes many minutes, and the preview row needs nothing fresher. The edit rows
+ * leave their edits in such a site.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     'before-rows': { type: 'string', default: 'club,cold,precompress,edits,css' },
     rows: { type: 'string', default: 'club,cold,minimal,precompress,edits,css,preview' },
     eleventy: { type: 'string' },
+    reuse: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -57,6 +62,8 @@ interface Checkout {
   root: string;
   cli: string;
 }
+/** Where this checkout's N-article sites are kept between runs (--reuse), else undefined. */
+const REUSE = values.reuse ? path.resolve(values.reuse) : undefined;
 const checkouts: Checkout[] = [{ name: 'after', root: ROOT, cli: path.join(ROOT, 'bin/solarpress.js') }];
 if (values.before) checkouts.unshift({ name: 'before', root: path.resolve(values.before), cli: path.join(path.resolve(values.before), 'bin/solarpress.js') });
 
@@ -158,17 +165,21 @@ try {
     console.log(`${n} articles`);
     const photos = await makePhotos(total);
     const sites = new Map<string, string>();
+    const reused = (c: Checkout) => REUSE !== undefined && c.name === 'after';
     for (const c of taking('cold', 'precompress', 'edits', 'css')) {
-      const site = path.join(workIn(c.root), `solar-${total}`);
-      writeSolarpressSite(site, total, photos);
-      giveTheme(c, site);
+      const site = reused(c) ? path.join(REUSE!, `solar-${total}`) : path.join(workIn(c.root), `solar-${total}`);
+      if (!reused(c) || !existsSync(path.join(site, 'site.config.ts'))) {
+        writeSolarpressSite(site, total, photos);
+        giveTheme(c, site);
+      }
       sites.set(c.name, site);
     }
     const config = (site: string, precompress: boolean) => writeFileSync(path.join(site, 'site.config.ts'), solarpressConfig({ precompress }));
+    // Hugo and Eleventy take part in the cold rows only.
     const hugoSite = path.join(work, `hugo-${total}`);
-    writeHugoSite(hugoSite, total, photos);
+    if (ROWS.has('cold')) writeHugoSite(hugoSite, total, photos);
     const eleventySite = path.join(work, `eleventy-${total}`);
-    if (values.eleventy) writeEleventySite(eleventySite, total);
+    if (values.eleventy && ROWS.has('cold')) writeEleventySite(eleventySite, total);
 
     if (ROWS.has('cold')) {
       const row = `${n} articles, solar theme, cold, precompression off`;
@@ -251,7 +262,8 @@ try {
       });
     }
     if (ROWS.has('preview') && total === Math.max(...SIZES)) await preview(checkouts.at(-1)!, sites.get(checkouts.at(-1)!.name)!, total, `${n} articles, save → edit shown in the preview`);
-    for (const site of [...sites.values(), hugoSite, eleventySite]) rmSync(site, { recursive: true, force: true });
+    const kept = checkouts.filter(reused).map((c) => sites.get(c.name));
+    for (const site of [...sites.values(), hugoSite, eleventySite]) if (!kept.includes(site)) rmSync(site, { recursive: true, force: true });
   }
 } finally {
   for (const checkout of checkouts) rmSync(workIn(checkout.root), { recursive: true, force: true });
