@@ -36,6 +36,16 @@ async function render(section: ServerOptionsInput, args: string[]): Promise<void
   if (code !== 0) throw new Error(`solarpress nginx ${args.join(' ')} exited ${code}: ${warnings.join('\n')}`);
 }
 
+/** A feed over the precompress plugin's large-file size: its .gz is written in parts (precompress/gzip-parts.ts). */
+const LARGE_FEED = 'large-feed.xml';
+function largeFeed(): string {
+  let xml = '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n';
+  for (let i = 0; xml.length < 1.5 * 1024 * 1024; i++) {
+    xml += `<item><title>Log ${i}</title><description>The panel gave ${(i * 37) % 251} Wh, the battery held ${(i * 13) % 97} % at ${(i * 7) % 24}:00.</description></item>\n`;
+  }
+  return `${xml}</channel></rss>\n`;
+}
+
 describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
   let dir: string;
   let fx: FixtureSite;
@@ -56,6 +66,7 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     // nginx started as root runs its workers as nobody: they must be able to read the site.
     chmodSync(dir, 0o755);
     fx = writeFixtureSite(dir);
+    writeFileSync(join(fx.root, LARGE_FEED), largeFeed());
     await precompressDir({
       outputDir: fx.root,
       store: new FileCache(join(dir, 'cache')).store(STORE, PRECOMPRESS_VERSION),
@@ -152,6 +163,17 @@ describe.skipIf(!ok)('generated nginx config, served by real nginx', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.equals(readFileSync(file))).toBe(true);
     expect(plain.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it('serves a large file\'s .gz made of parts, which curl decodes to the file', async () => {
+    const file = join(fx.root, LARGE_FEED);
+    const gz = await curl(`${H()}/${LARGE_FEED}`, ['-H', 'Accept-Encoding: gzip']);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.body.equals(readFileSync(`${file}.gz`))).toBe(true);
+    const decoded = await curl(`${H()}/${LARGE_FEED}`, ['-H', 'Accept-Encoding: gzip', '--compressed']);
+    expect(decoded.exitCode).toBe(0);
+    expect(decoded.headers['content-encoding']).toBe('gzip');
+    expect(decoded.body.equals(readFileSync(file))).toBe(true);
   });
 
   it('sets cache lifetimes per type', async () => {

@@ -10,18 +10,13 @@ export interface CompressJob {
   effort: Effort;
 }
 
-export interface Compressed {
-  gz?: Uint8Array;
-  br?: Uint8Array;
-  /** Time spent compressing, in the workers (both encodings). */
-  ms: number;
-}
-
 /** One encoding of one file: what a worker runs (worker.mjs). */
 export interface Task {
   id: number;
   data: Uint8Array;
   setting: Setting;
+  /** For a part of a 'zlib-parts' file: the first `dictionary` bytes of data are its dictionary (gzip-parts.ts). */
+  dictionary?: number;
 }
 
 interface Queued extends Task {
@@ -67,28 +62,15 @@ export class CompressionPool {
   }
 
   /**
-   * Compress `data` (its buffer is transferred to a worker: do not reuse it). Each encoding is a task
-   * of its own, so that one big file's gzip and brotli run on two cores at once.
+   * Compress `data` with one setting (its buffer is transferred to a worker: do not reuse it). Each
+   * encoding of a file, and each part of a file in parts, is a task of its own, so that one big
+   * file's gzip and brotli run on two cores at once.
    */
-  async compress(data: Uint8Array, job: CompressJob): Promise<Compressed> {
-    const settings = settingsOf(job);
-    const results = await Promise.all(
-      // The last task takes the buffer itself; the others a copy.
-      settings.map((setting, i) => this.run(i === settings.length - 1 ? data : data.slice(), setting)),
-    );
-    const out: Compressed = { ms: 0 };
-    settings.forEach((setting, i) => {
-      out[setting.encoding] = results[i]!.bytes;
-      out.ms += results[i]!.ms;
-    });
-    return out;
-  }
-
-  private run(data: Uint8Array, setting: Setting): Promise<{ bytes: Uint8Array; ms: number }> {
+  encode(data: Uint8Array, setting: Setting, dictionary?: number): Promise<{ bytes: Uint8Array; ms: number }> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      const cost = (data?.byteLength ?? 0) / setting.mbPerS;
-      this.queue.push({ id: this.nextId++, data, setting, cost, resolve, reject });
+      const cost = ((data?.byteLength ?? 0) - (dictionary ?? 0)) / setting.mbPerS;
+      this.queue.push({ id: this.nextId++, data, setting, dictionary, cost, resolve, reject });
       this.pump();
     });
   }
@@ -101,7 +83,7 @@ export class CompressionPool {
       for (let i = 1; i < this.queue.length; i++) if (this.queue[i]!.cost > this.queue[next]!.cost) next = i;
       const task = this.queue.splice(next, 1)[0]!;
       try {
-        worker.postMessage({ id: task.id, data: task.data, setting: task.setting } satisfies Task, [task.data.buffer as ArrayBuffer]);
+        worker.postMessage({ id: task.id, data: task.data, setting: task.setting, dictionary: task.dictionary } satisfies Task, [task.data.buffer as ArrayBuffer]);
         this.running.set(task.id, task);
       } catch (error) {
         // Nothing reached the worker: it stays available, only this task fails.

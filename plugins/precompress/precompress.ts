@@ -5,14 +5,16 @@
  * A damaged entry (checked against its hash as it is read) is compressed again.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { contentHash } from '../../src/cache/hash.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
-import { EFFORTS, type Effort } from './efforts.ts';
+import { EFFORTS, type Effort, type Setting } from './efforts.ts';
+import { gzipInParts } from './gzip-parts.ts';
 import { CompressionPool, settingsOf, type CompressJob } from './pool.ts';
 
 /** Bump when the compressors' output changes, so old cache entries are not reused. */
@@ -43,6 +45,8 @@ export interface PrecompressStats {
   /** Bytes of the originals, for the files that got each sibling (for ratios). */
   gzipOriginalBytes: number;
   brotliOriginalBytes: number;
+  /** Parts of the files gzipped in parts (gzip-parts.ts): compressed in this run, and in all. */
+  parts: { made: number; total: number };
   /** Wall-clock time of the whole run and CPU time in the workers, in ms. */
   wallMs: number;
   workerMs: number;
@@ -50,19 +54,13 @@ export interface PrecompressStats {
 
 type Encoding = 'gz' | 'br';
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
-  }
-}
-
-/** Files to compress: matching extensions, not already compressed siblings. */
-export async function listTextFiles(dir: string, extensions: string[]): Promise<string[]> {
+/** Files to compress: matching extensions, not already compressed siblings. One synchronous readdir of the whole tree (a third of the time of one readdir per folder). */
+export function listTextFiles(dir: string, extensions: string[]): string[] {
   const wanted = new Set(extensions.map((e) => `.${e.toLowerCase()}`));
   const files: string[] = [];
-  for await (const file of walk(dir)) if (wanted.has(extname(file).toLowerCase())) files.push(file);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && wanted.has(extname(entry.name).toLowerCase())) files.push(join(entry.parentPath, entry.name));
+  }
   return files.sort();
 }
 
@@ -70,9 +68,13 @@ export async function listTextFiles(dir: string, extensions: string[]): Promise<
 function cacheKey(originalHash: string, job: CompressJob): string {
   const hash = createHash('sha256');
   // The encoders' settings themselves (not the effort's name): a new setting never reuses old bytes.
-  const settings = settingsOf(job).map(({ mbPerS, ...setting }) => setting);
-  hash.update(`${PRECOMPRESS_VERSION}|${JSON.stringify(settings)}\0${originalHash}`);
+  hash.update(`${settingsKey(...settingsOf(job))}\0${originalHash}`);
   return hash.digest('hex').slice(0, 32);
+}
+
+/** What the bytes of the settings' output depend on: the version and the settings, not their measured speeds. */
+function settingsKey(...settings: Setting[]): string {
+  return `${PRECOMPRESS_VERSION}|${JSON.stringify(settings.map(({ mbPerS, ...setting }) => setting))}`;
 }
 
 /**
@@ -120,49 +122,79 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   const stats: PrecompressStats = {
     files: 0, compressed: 0, byEffort: { full: 0, quick: 0, large: 0 }, jobs, cached: 0, originalBytes: 0,
     gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
-    wallMs: 0, workerMs: 0,
+    parts: { made: 0, total: 0 }, wallMs: 0, workerMs: 0,
   };
   /** Files with identical bytes share one compression. */
   const inFlight = new Map<string, Promise<Siblings>>();
-  const files = encodings.length ? await listTextFiles(outputDir, options.extensions) : [];
+  const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
   let pool: Promise<CompressionPool> | undefined;
 
-  const compress = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob): Promise<Siblings> => {
-    const data = await read();
+  /** The encodings of the bytes `read` gives that `known` (from the cache) lacks, each a task of its own. */
+  const compress = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob, known: Siblings): Promise<Siblings> => {
+    // The threads start while the file is read.
     pool ??= CompressionPool.start(Math.min(options.workers, files.length));
-    // A fresh copy: its buffer is moved to the worker.
-    const result = await (await pool).compress(new Uint8Array(data), job);
-    stats.workerMs += result.ms;
+    const data = await read();
+    const workers = await pool;
+    const siblings: Siblings = { ...known };
+    const isInParts = (setting: Setting) => setting.encoding === 'gz' && setting.encoder === 'zlib-parts';
+    // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
+    const settings = settingsOf(job)
+      .filter((setting) => known[setting.encoding] === undefined)
+      .sort((a, b) => Number(isInParts(a)) - Number(isInParts(b)));
+    await Promise.all(
+      settings.map(async (setting) => {
+        const { bytes, ms } = isInParts(setting)
+          ? await inParts(data, setting, workers)
+          : // A fresh copy: its buffer is moved to the worker.
+            await workers.encode(new Uint8Array(data), setting);
+        stats.workerMs += ms;
+        siblings[setting.encoding] = bytes.byteLength < data.byteLength ? bytes : null;
+        store.putLater(`${key}-${setting.encoding}`, siblings[setting.encoding] ?? new Uint8Array());
+      }),
+    );
     stats.compressed++;
     stats.byEffort[job.effort]++;
-    const siblings: Siblings = {};
-    for (const encoding of encodings) {
-      const bytes = encoding === 'gz' ? result.gz : result.br;
-      siblings[encoding] = bytes && bytes.byteLength < data.byteLength ? bytes : null;
-      store.putLater(`${key}-${encoding}`, siblings[encoding] ?? new Uint8Array());
-    }
     return siblings;
+  };
+
+  /** A gzip file in parts (gzip-parts.ts): each part from the cache, or compressed by a worker and kept. */
+  const inParts = async (data: Buffer, setting: Setting, workers: CompressionPool) => {
+    let ms = 0;
+    const { bytes, parts, made } = await gzipInParts(data, settingsKey(setting), {
+      cached: (key) => {
+        const entry = store.find(`part-${key}`);
+        return entry && store.read(entry);
+      },
+      deflate: async (key, part, dictionary) => {
+        const result = await workers.encode(part, setting, dictionary);
+        ms += result.ms;
+        store.putLater(`part-${key}`, result.bytes);
+        return result.bytes;
+      },
+    });
+    stats.parts.made += made;
+    stats.parts.total += parts;
+    return { bytes, ms };
   };
 
   /** The siblings of the bytes `read` gives, which are read only if they must be compressed. */
   const siblingsOf = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob): Promise<Siblings> => {
-    const shared = inFlight.get(key);
-    if (shared) {
-      stats.cached++;
-      return shared;
-    }
-    const cached = encodings.map((e) => load(store, key, e));
-    if (cached.every((c) => c !== undefined)) {
-      stats.cached++;
-      return Object.fromEntries(encodings.map((e, i) => [e, cached[i]]));
-    }
     let work = inFlight.get(key);
-    if (!work) {
-      work = compress(key, read, job);
-      inFlight.set(key, work);
-    } else {
+    if (work) {
       stats.cached++;
+      return work;
     }
+    const known: Siblings = {};
+    for (const encoding of encodings) {
+      const cached = load(store, key, encoding);
+      if (cached !== undefined) known[encoding] = cached;
+    }
+    if (encodings.every((encoding) => known[encoding] !== undefined)) {
+      stats.cached++;
+      return known;
+    }
+    work = compress(key, read, job, known);
+    inFlight.set(key, work);
     return work;
   };
 
@@ -251,10 +283,14 @@ const EFFORT_WORDS: Record<Effort, string> = {
   large: `over ${LARGE_FILE_BYTES / 1024} KB quickly`,
 };
 
-/** 'zlib 9, brotli 11': a job's encoders as the summary names them. */
-function describe(job: CompressJob): string {
+/** 'zlib 9, brotli 11': a job's encoders as the summary names them (with how many parts were compressed, for zlib in parts). */
+function describe(job: CompressJob, parts: PrecompressStats['parts']): string {
   return settingsOf(job)
-    .map((s) => (s.encoding === 'br' ? `brotli ${s.quality}` : s.encoder === 'zopfli' ? 'zopfli' : `zlib ${s.level}`))
+    .map((s) => {
+      if (s.encoding === 'br') return `brotli ${s.quality}`;
+      if (s.encoder === 'zopfli') return 'zopfli';
+      return s.encoder === 'zlib-parts' ? `zlib ${s.level} in parts, ${parts.made} of ${parts.total} compressed` : `zlib ${s.level}`;
+    })
     .join(', ');
 }
 
@@ -262,7 +298,7 @@ function describe(job: CompressJob): string {
 export function summarize(s: PrecompressStats): string {
   const split = (Object.keys(EFFORTS) as Effort[])
     .filter((effort) => s.byEffort[effort] > 0)
-    .map((effort) => `${s.byEffort[effort]} ${EFFORT_WORDS[effort]} (${describe(s.jobs[effort])})`);
+    .map((effort) => `${s.byEffort[effort]} ${EFFORT_WORDS[effort]} (${describe(s.jobs[effort], s.parts)})`);
   return (
     `precompress: ${s.files} files (${[...(split.length ? split : ['0 compressed']), `${s.cached} from cache`].join(', ')}) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +

@@ -1,10 +1,14 @@
 // Compresses one encoding of one file per message, off the main thread; started from its bundle (src/threads.ts).
 import { parentPort } from 'node:worker_threads';
-import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
+import { constants, brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { gzipAsync } from '@gfx/zopfli';
 
-/** @param {Uint8Array} data @param {import('./efforts.ts').Setting} setting */
-async function compress(data, setting) {
+/**
+ * @param {Uint8Array} data
+ * @param {import('./efforts.ts').Setting} setting
+ * @param {number} [dictionary] for 'zlib-parts': one part (gzip-parts.ts), after this many bytes of its dictionary
+ */
+async function compress(data, setting, dictionary = 0) {
   if (setting.encoding === 'br') {
     return brotliCompressSync(data, {
       params: {
@@ -16,14 +20,23 @@ async function compress(data, setting) {
     });
   }
   if (setting.encoder === 'zopfli') return gzipAsync(data, { numiterations: setting.iterations });
+  if (setting.encoder === 'zlib-parts') {
+    return deflateRawSync(data.subarray(dictionary), {
+      level: setting.level,
+      memLevel: 9,
+      ...(dictionary > 0 ? { dictionary: data.subarray(0, dictionary) } : {}),
+      // Ends on a byte, not as the last block: the next part follows it (gzip-parts.ts).
+      finishFlush: constants.Z_SYNC_FLUSH,
+    });
+  }
   return gzipSync(data, { level: setting.level, memLevel: 9 });
 }
 
 parentPort.on('message', async (message) => {
-  const { id, data, setting } = message;
+  const { id, data, setting, dictionary } = message;
   try {
     const started = performance.now();
-    const bytes = new Uint8Array(await compress(data, setting));
+    const bytes = new Uint8Array(await compress(data, setting, dictionary));
     parentPort.postMessage({ id, bytes, ms: performance.now() - started }, [bytes.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -1,0 +1,114 @@
+/**
+ * A gzip file made of deflate parts that are compressed one by one and kept: after an edit, only the
+ * parts around it are compressed again (a 4.5 MB feed with one item changed: two parts of ~130 KB,
+ * not 4.5 MB).
+ *
+ * - Parts are cut where the content says (a rolling hash over the last 32 bytes), not at fixed
+ *   offsets: an insertion moves no cut point but the ones near it, so the parts after it keep their bytes.
+ * - Each part is raw deflate ended by a sync flush (an empty stored block that ends on a byte), so
+ *   parts joined one after another are one deflate stream; an empty final block ends it. It is one
+ *   gzip member (RFC 1952) with the CRC-32 and length of the whole file: any gzip decoder reads it.
+ * - A part is compressed with the 32 KB before it as its dictionary: in the joined stream those are
+ *   the bytes just decoded, so it may refer back to them as a whole-file deflate would. The size is
+ *   within ~0.4 % of zlib's on the whole file at the same level (BENCHMARKS.md §3). A part's bytes
+ *   therefore depend on it and on the 32 KB before it, which lie in the part before (parts are at
+ *   least that long): its key is made of both parts' hashes.
+ * - Everything is a function of the file's bytes and the level: a cold build and an incremental one
+ *   write the same file.
+ */
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { contentHash } from '../../src/cache/hash.js';
+
+/** deflate's window: what a part may refer back to, and so the shortest part. */
+export const WINDOW = 32 * 1024;
+/**
+ * Cut points: after at least WINDOW bytes, where the rolling hash's top STRICT_BITS bits are 0 (one
+ * place in 128 KB); past WINDOW + EASY_AFTER bytes, where its top EASY_BITS are (one in 4 KB), so that
+ * few parts reach MAX_PART, whose cut points an insertion would move. Each cut costs ~40 bytes (a
+ * block ends, a sync flush): +0.3 % on the bench feeds, parts of ~130 KB.
+ */
+const STRICT_BITS = 17;
+const EASY_BITS = 12;
+const EASY_AFTER = 128 * 1024;
+const MAX_PART = 512 * 1024;
+
+/** A fixed random value per byte (gear hash): the same on every machine, so cut points are too. */
+const GEAR = (() => {
+  const table = new Int32Array(256);
+  for (let i = 0; i < 256; i++) table[i] = createHash('sha256').update(`solarpress gzip parts ${i}`).digest().readInt32LE(0);
+  return table;
+})();
+
+/** The top `bits` bits of a 32-bit integer. */
+const topBits = (bits: number) => ~0 << (32 - bits);
+
+/** Where the parts of `data` begin and end: [start, end) pairs covering it, in order. */
+export function cutPoints(data: Uint8Array): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  for (let start = 0; start < data.length; ) {
+    const end = Math.min(cutAfter(data, start + WINDOW, Math.min(data.length, start + WINDOW + EASY_AFTER), topBits(STRICT_BITS)) ??
+      cutAfter(data, start + WINDOW + EASY_AFTER, Math.min(data.length, start + MAX_PART), topBits(EASY_BITS)) ??
+      data.length, start + MAX_PART);
+    parts.push([start, end]);
+    start = end;
+  }
+  return parts;
+}
+
+/**
+ * The first cut point in data[from, to): the end of the first byte where the rolling hash of the bytes
+ * before it has the masked bits 0. The hash shifts one bit per byte (int32 arithmetic throughout):
+ * its top bits depend on the last 32 bytes only, so a cut point does not depend on where the scan began.
+ */
+function cutAfter(data: Uint8Array, from: number, to: number, mask: number): number | undefined {
+  let hash = 0;
+  // The 32 bytes before `from` first: then the hash at every byte scanned is the same as a scan from anywhere earlier.
+  for (let i = Math.max(0, from - 32); i < from; i++) hash = ((hash << 1) + GEAR[data[i]!]!) | 0;
+  for (let i = from; i < to; i++) {
+    hash = ((hash << 1) + GEAR[data[i]!]!) | 0;
+    if ((hash & mask) === 0) return i + 1;
+  }
+  return undefined;
+}
+
+/** How one part is compressed: by the caller's workers, from its cache. */
+export interface PartMaker {
+  /** The cached deflate bytes of a part, or undefined. */
+  cached(key: string): Uint8Array | undefined;
+  /**
+   * Compress `data.subarray(dictionary)` as raw deflate ended by a sync flush, with
+   * `data.subarray(0, dictionary)` as its dictionary (see worker.mjs), and keep it under key.
+   */
+  deflate(key: string, data: Uint8Array, dictionary: number): Promise<Uint8Array>;
+}
+
+/** gzip's header: deflate, no name, no mtime (the same bytes at every build), maximum compression, Unix. */
+const HEADER = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+/** An empty final block with fixed codes: it ends the joined parts. */
+const FINAL_BLOCK = Uint8Array.from([3, 0]);
+
+/**
+ * The gzip file of `data`, from its parts (cached or made). `settings` names how parts are
+ * compressed (it is part of their keys). Returns the bytes, the number of parts and how many were compressed.
+ */
+export async function gzipInParts(data: Uint8Array, settings: string, maker: PartMaker): Promise<{ bytes: Buffer; parts: number; made: number }> {
+  let made = 0;
+  let previous = '';
+  const parts = cutPoints(data).map(([start, end]) => {
+    const hash = contentHash(data.subarray(start, end));
+    // A part's bytes depend on the one before it (its dictionary): both hashes key it.
+    const key = contentHash(`${settings}\0${previous}\0${hash}`);
+    previous = hash;
+    const cached = maker.cached(key);
+    if (cached) return cached;
+    made++;
+    const from = Math.max(0, start - WINDOW);
+    // A copy of its own: its buffer is moved to a worker.
+    return maker.deflate(key, new Uint8Array(data.subarray(from, end)), start - from);
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(data) >>> 0, 0);
+  trailer.writeUInt32LE(data.length % 2 ** 32, 4);
+  return { bytes: Buffer.concat([HEADER, ...(await Promise.all(parts)), FINAL_BLOCK, trailer]), parts: parts.length, made };
+}
