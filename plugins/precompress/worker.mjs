@@ -1,7 +1,6 @@
 // Compresses one encoding of one file per message, off the main thread; started from its bundle (src/threads.ts).
 import { parentPort } from 'node:worker_threads';
 import { constants, brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
-import { gzipAsync } from '@gfx/zopfli';
 
 /**
  * @param {Uint8Array} data
@@ -19,7 +18,11 @@ async function compress(data, setting, dictionary = 0) {
       },
     });
   }
-  if (setting.encoder === 'zopfli') return gzipAsync(data, { numiterations: setting.iterations });
+  if (setting.encoder === 'zopfli') {
+    // Loaded when asked for (gzipEncoder: 'zopfli'): its WebAssembly takes a thread 0.1-0.5 s to load.
+    const { gzipAsync } = await import('@gfx/zopfli');
+    return gzipAsync(data, { numiterations: setting.iterations });
+  }
   if (setting.encoder === 'zlib-parts') {
     return deflateRawSync(data.subarray(dictionary), {
       level: setting.level,
