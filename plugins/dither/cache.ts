@@ -14,7 +14,7 @@ import { settingsFingerprint, type DitherSettings } from './settings.ts';
 /** The cache store's name. */
 export const STORE = 'dither';
 /** Bump when the output for the same input and settings changes. */
-export const PLUGIN_VERSION = '3';
+export const PLUGIN_VERSION = '4';
 const KEY_LENGTH = 20;
 
 export interface CachedFile {

@@ -1,7 +1,7 @@
 /**
  * `solarpress dither`: dither image files on their own, outside a site build.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -9,7 +9,6 @@ import { writeAtomicAsync } from '../../src/cache/atomic.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { ImageError } from './image-error.ts';
 import { paletteSchema, settingsFor, thresholdSchema, type DitherOptions } from './options.ts';
-import { strategyFor } from './png.ts';
 import { ditherToPng } from './process.ts';
 import { formatBytes } from './service.ts';
 import type { DitherSettings } from './settings.ts';
@@ -115,20 +114,23 @@ function outputName(file: string): string {
 /**
  * Each image read, dithered and written in this thread, a few at a time: libvips works in libuv's
  * thread pool, so the images in flight use the cores, without the start-up of worker threads or a
- * cache (a one-off command has nothing to reuse). Only the PNG is made, with one filter strategy.
+ * cache (a one-off command has nothing to reuse). Only the PNG is made.
  */
 async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promise<number> {
   mkdirSync(out, { recursive: true });
   const settings = settingsFor(options);
-  settings.pngStrategies = [strategyFor(settings.palette.length)];
   // One libvips thread per image: the images in flight share the cores between them.
   sharp.concurrency(1);
   // One more than the cores: while an image is in JavaScript (the dither), the others keep libvips busy.
   const inFlight = Math.max(1, options.workers ?? availableParallelism() + 1);
   const results: PromiseSettledResult<Written>[] = new Array(files.length);
+  // Largest files first: the last image to finish is then a small one, not a big one on one core
+  // while the other waits (results are still printed in the order given).
+  const order = files.map((file, i) => ({ i, size: sizeOf(file) })).sort((a, b) => b.size - a.size);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < files.length; i = next++) {
+    for (let n = next++; n < order.length; n = next++) {
+      const { i } = order[n];
       results[i] = await ditherFile(files[i], path.join(out, outputName(files[i])), settings).then(
         (value) => ({ status: 'fulfilled', value }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
@@ -150,6 +152,15 @@ async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promi
     env.stdout.write(`${file} → ${target}  ${width}×${height}  ${formatBytes(sourceBytes)} → ${formatBytes(bytes)} (${saving >= 0 ? '−' : '+'}${Math.abs(saving).toFixed(1)} %)\n`);
   });
   return failed > 0 ? 1 : 0;
+}
+
+/** A file's size for ordering the work; 0 when it cannot be read (ditherFile then says why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 interface Written {

@@ -38,18 +38,18 @@ export function packRows(indices: Uint8Array, width: number, height: number, dep
 export type PngStrategy = 'none' | 'adaptive';
 
 /**
- * The one strategy to use when trying both costs too much (`solarpress dither`, where encoding is
- * most of the time): rows unfiltered for palettes of up to 8 colours, adaptive filters above.
- * Measured on photos (BENCHMARKS.md, section 2): unfiltered rows are the smaller for 3 and 6 greys and
- * for a 6-colour palette (or within 0.2 %, and no larger than Pillow's optimize=True), adaptive
- * filters 7–10 % smaller for 11 greys.
+ * The filter strategy an image is encoded with: rows unfiltered for palettes of up to 8 colours,
+ * adaptive filters above. Measured on photos (BENCHMARKS.md, section 2): unfiltered rows are the
+ * smaller for 3 and 6 greys and for a 6-colour palette (or within 0.2 %, and no larger than Pillow's
+ * optimize=True), adaptive filters 7–10 % smaller for 11 greys. Encoding both and keeping the smaller
+ * cost a second deflate (half again the encoding time) for those 0.2 %.
  */
 export function strategyFor(colours: number): PngStrategy {
   return colours <= 8 ? 'none' : 'adaptive';
 }
 
 export interface PngOptions {
-  /** Filter strategies to try; the smallest result is kept. Default: both. */
+  /** Filter strategies to try; the smallest result is kept. Default: strategyFor(the palette's size). */
   strategies?: PngStrategy[];
 }
 
@@ -60,7 +60,7 @@ export async function encodeIndexedPng(indices: Uint8Array, width: number, heigh
   const { packed, stride } = packRows(indices, width, height, depth);
   let idat: Buffer[] | undefined;
   let best = Infinity;
-  for (const strategy of options.strategies ?? ['none', 'adaptive']) {
+  for (const strategy of options.strategies ?? [strategyFor(palette.length)]) {
     const carrier = await sharp(packed, { raw: { width: stride, height, channels: 1 } })
       .toColourspace('b-w')
       .png({ compressionLevel: 9, adaptiveFiltering: strategy === 'adaptive' })

@@ -110,7 +110,7 @@ export async function encodeOriginal(bytes: Uint8Array, decoded: DecodedImage, s
 export async function ditherToPng(bytes: Uint8Array, settings: DitherSettings): Promise<{ decoded: DecodedImage; indices: Uint8Array; png: Buffer }> {
   const decoded = await decode(bytes, settings);
   const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, decoded.width, decoded.height);
-  const png = await encodeIndexedPng(indices, decoded.width, decoded.height, settings.palette, { strategies: settings.pngStrategies });
+  const png = await encodeIndexedPng(indices, decoded.width, decoded.height, settings.palette);
   return { decoded, indices, png };
 }
 
