@@ -42,7 +42,7 @@ export type PngStrategy = 'none' | 'adaptive';
  * adaptive filters above. Measured on photos (BENCHMARKS.md, section 2): unfiltered rows are the
  * smaller for 3 and 6 greys and for a 6-colour palette (or within 0.2 %, and no larger than Pillow's
  * optimize=True), adaptive filters 7–10 % smaller for 11 greys. Encoding both and keeping the smaller
- * cost a second deflate (half again the encoding time) for those 0.2 %.
+ * cost a second, slower deflate for at most 0.7 % (6 greys).
  */
 export function strategyFor(colours: number): PngStrategy {
   return colours <= 8 ? 'none' : 'adaptive';
