@@ -1,21 +1,25 @@
 /**
- * Splits a content file into its front matter (YAML between --- lines) and its Markdown, with errors
- * at the file's own lines. YAML is bounded: js-yaml refuses nesting deeper than 100 levels and more
- * than 10,000 merged keys, and aliases may not make the data much bigger than the text (an alias
- * bomb: nine lines whose expansion is 387 million values).
+ * Splits a content file into its front matter (YAML between --- lines, read by gray-matter) and its
+ * Markdown, with errors at the file's own lines. YAML is bounded: js-yaml refuses nesting deeper than
+ * 100 levels and more than 10,000 merged keys, and aliases may not make the data much bigger than the
+ * text (an alias bomb: nine lines whose expansion is 387 million values).
  */
 import { createRequire } from 'node:module';
+import type matter from 'gray-matter';
 import type * as jsYaml from 'js-yaml';
 import { ContentError } from '../errors.ts';
 
 /**
- * js-yaml is required at the first file parsed, not at start: a build whose sources all come from the
- * cache never parses one. (The split is ours: gray-matter, which did it before, loaded js-yaml 3 and
- * esprima too, a tenth of a second of every build that parses a page.)
+ * gray-matter and js-yaml (with the js-yaml 3 and esprima gray-matter loads) are required at the
+ * first file parsed, not at start: a build whose sources all come from the cache never parses one.
  */
 const requireParser = createRequire(import.meta.url);
-let yamlParser: typeof jsYaml | undefined;
-const loadYaml = (): typeof jsYaml => (yamlParser ??= requireParser('js-yaml'));
+interface Parsers {
+  matter: typeof matter;
+  yaml: typeof jsYaml;
+}
+let parsers: Parsers | undefined;
+const loadParsers = (): Parsers => (parsers ??= { matter: requireParser('gray-matter'), yaml: requireParser('js-yaml') });
 
 export interface FrontMatterSplit {
   data: Record<string, unknown>;
@@ -37,50 +41,34 @@ export function readFrontMatter(text: string, file: string): FrontMatterSplit {
   if (!text.startsWith('---')) {
     throw new ContentError('has no front matter', { file, line: 1 }, 'start the file with a --- block holding at least `title: …`');
   }
-  // Front matter here is YAML only (gray-matter, and tools after it, read `---js` as JavaScript and run it).
+  // gray-matter reads `---js` as JavaScript and runs it: front matter here is YAML only.
   const newline = text.indexOf('\n');
   if (!/^---[ \t\r]*$/.test(newline === -1 ? text : text.slice(0, newline))) {
     throw new ContentError('the first line of the front matter must be --- alone', { file, line: 1 }, 'start the file with a line holding only ---, then YAML `key: value` lines, then ---');
   }
-  // The end of the front matter: the next line starting with --- (splitFrontMatter).
+  // gray-matter's own rule for the end of the front matter: the next line starting with ---.
   if (text.indexOf('\n---', 3) === -1) {
     throw new ContentError('front matter is not closed: no --- line after the opening one', { file, line: 1 }, 'end the front matter with a line holding only ---');
   }
-  const { yaml: source, content } = splitFrontMatter(text);
-  let data: unknown = {};
-  // Only comments and blank lines: no data (YAML is not asked).
-  if (source.replace(/^\s*#[^\n]+/gm, '').trim() !== '') {
-    const yaml = loadYaml();
-    try {
-      // The core schema leaves dates as text, so they are checked strictly (YAML would roll 2020-13-45 over).
-      data = yaml.load(source, { schema: yaml.CORE_SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions) ?? {};
-    } catch (error) {
-      if (!(error instanceof yaml.YAMLException)) throw error;
-      // The YAML starts right after the opening ---, so its line 0 is the file's line 1.
-      const mark = error.mark as { line: number; column: number } | undefined;
-      throw new ContentError(`invalid YAML in front matter: ${error.reason}`, { file, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : undefined }, 'fix the YAML between the --- lines');
-    }
+  const { matter: split, yaml } = loadParsers();
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    // Our own options object keeps gray-matter from caching by content across files; the core
+    // schema leaves dates as text, so they are checked strictly (YAML would roll 2020-13-45 over).
+    parsed = split(text, { engines: { yaml: (source: string) => (yaml.load(source, { schema: yaml.CORE_SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions) ?? {}) as object } });
+  } catch (error) {
+    if (!(error instanceof yaml.YAMLException)) throw error;
+    // gray-matter hands over the text after the opening ---, so YAML's line 0 is the file's line 1.
+    const mark = error.mark as { line: number; column: number } | undefined;
+    throw new ContentError(`invalid YAML in front matter: ${error.reason}`, { file, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : undefined }, 'fix the YAML between the --- lines');
   }
-  const front = text.slice(0, text.length - content.length);
+  const front = text.slice(0, text.length - parsed.content.length);
+  const data: unknown = parsed.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || data instanceof Date) {
     throw new ContentError(`front matter must be \`key: value\` lines, not ${Array.isArray(data) ? 'a list' : 'a single value'}`, { file, line: 2 }, 'write e.g. `title: My page` between the --- lines');
   }
   checkAliases(data as Record<string, unknown>, front, file);
-  return { data: data as Record<string, unknown>, front, content };
-}
-
-/**
- * The YAML after the opening --- (the rest of its line included) up to the next line starting with
- * ---, and the Markdown after that line's --- (the rest of the line included, one line break dropped):
- * gray-matter's split, which the sources were written for. The caller has checked that the text
- * opens with a --- line and that a closing one follows.
- */
-export function splitFrontMatter(text: string): { yaml: string; content: string } {
-  const close = text.indexOf('\n---', 3);
-  let content = text.slice(close + 4);
-  if (content[0] === '\r') content = content.slice(1);
-  if (content[0] === '\n') content = content.slice(1);
-  return { yaml: text.slice(3, close), content };
+  return { data: data as Record<string, unknown>, front, content: parsed.content };
 }
 
 /** The first line of the front matter that sets `key` (top level), if any. */
