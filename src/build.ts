@@ -325,7 +325,8 @@ export class SiteBuilder {
       fresh = !processors ? [] : await mapLimit(misses, CONCURRENCY, async (file) => {
         const body = await renderBody(file, {
           ...lookup,
-          textStage: (page, markdown) => (workers ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
+          // The main thread takes a page itself while the workers have enough queued.
+          textStage: (page, markdown) => (workers && !workers.saturated() ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
           publisher: processors.publish,
           counts,
         });
@@ -408,10 +409,10 @@ export class SiteBuilder {
   private textWorkerCount(pages: number): number {
     const wanted = this.options.textWorkers ?? 'auto';
     if (wanted !== 'auto') return wanted;
-    // Measured on 2 cores (BENCHMARKS.md): the main thread's own share (publishing, layouts, feeds)
-    // and each worker's start-up ate the gain, so threads start only where a core is left over.
+    // A core for the main thread, which also renders pages while the workers have one queued each
+    // (src/render/text-workers.ts saturated()), and the others for workers: on 2 cores as well.
     const cores = availableParallelism();
-    return pages >= WORKER_THRESHOLD && cores >= 4 ? Math.min(cores - 1, 4) : 0;
+    return pages >= WORKER_THRESHOLD && cores >= 2 ? Math.min(cores - 1, 4) : 0;
   }
 
   private async processorsFor(hash: string, plugins: SolarpressPlugin[], themeRehype: PluggableList): Promise<{ text: TextProcessor; publish: PublishProcessor }> {

@@ -49,6 +49,14 @@ export class TextWorkers {
     this.load = this.workers.map(() => 0);
   }
 
+  /**
+   * Whether every worker has a page waiting behind the one it is on: the main thread then does
+   * better to take the next page itself than to queue it (the workers stay busy meanwhile).
+   */
+  saturated(): boolean {
+    return this.load.every((pages) => pages >= 2);
+  }
+
   run(page: Page, markdown: string): Promise<TextStageResult> {
     const id = this.next++;
     // The least busy worker: pages differ a lot in length.
