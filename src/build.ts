@@ -88,7 +88,7 @@ export interface BuildResult {
 
 /** Pages rendered at once: enough to keep image workers busy while Markdown renders. */
 const CONCURRENCY = 16;
-/** Quiet time after a preview rebuild before its body cache is written. */
+/** Quiet time after a preview rebuild before its caches are written (none is written while one runs). */
 const PERSIST_DELAY_MS = 2000;
 /** Below this many pages to render, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 48;
@@ -107,6 +107,9 @@ export class SiteBuilder {
   constructor(private readonly options: BuildOptions) {}
 
   async build(): Promise<BuildResult> {
+    // The preview's caches wait for a quiet moment: at 5,000 pages their write takes a second, which
+    // a rebuild begun meanwhile would wait for (its cache flush).
+    clearTimeout(this.persistTimer);
     try {
       return await this.attempt();
     } catch (error) {
@@ -133,6 +136,7 @@ export class SiteBuilder {
       run.phase('plugins');
       const written = await writeAll(run);
       run.phase('write');
+      if (run.mode === 'dev') this.persistSoon(run.log);
       const { output } = run;
       const stats: BuildStats = {
         phases: run.phases,
@@ -344,7 +348,6 @@ export class SiteBuilder {
     this.bodies.endBuild();
     // The preview server writes the body cache after a quiet moment: a save must not wait for it.
     if (mode === 'build') this.bodies.write();
-    else this.persistSoon(log);
     return { bodies: rendered.map((r) => (r as { ok: true; value: BodyResult }).value), fresh: counts.fresh };
   }
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { startDevServer, type DevServer } from '../src/dev/server.ts';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, removeSite, runCli, tempSite, writeFiles } from './support/site.ts';
 
@@ -109,6 +109,20 @@ describe('the preview server', () => {
     await nextEvent(events, (d) => d.id !== added.id && d.error === null);
     expect((await get('/later/')).status).toBe(404);
     await events.cancel();
+  });
+
+  it('writes its caches after a quiet moment while it runs, not only when it stops', async () => {
+    const bodies = path.join(root, '.solarpress-cache/bodies');
+    const packs = () => (existsSync(bodies) ? readdirSync(bodies, { recursive: true }).map(String).filter((f) => /pack\./.test(f)).sort() : []);
+    const before = packs();
+    const events = (await get('/__solarpress/events')).body!.getReader();
+    const first = await nextEvent(events, () => true);
+    writeFiles(root, { 'content/articles/quiet.md': '---\ntitle: Quiet\ndate: 2021-05-06\n---\n\nA body for the cache.\n' });
+    await nextEvent(events, (d) => d.id !== first.id && d.error === null);
+    await events.cancel();
+    const deadline = Date.now() + 20_000;
+    while (JSON.stringify(packs()) === JSON.stringify(before) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(packs()).not.toEqual(before);
   });
 
   it('shows a build error while still serving the last good version', async () => {
