@@ -76,7 +76,8 @@ const buildCommand: CommandSpec = {
   usage: `Usage: solarpress build [--drafts] [--future] [--out DIR] [--quiet] [--watch]
 
 Builds the site into the output folder (config outDir, default dist/). The new output replaces the
-old one only when the whole build succeeds. Unchanged pages and images come from the cache.
+old one only when the whole build succeeds. Unchanged pages and images come from the cache; when
+nothing the last build read has changed and its output is intact, the build ends at once.
 
   --drafts     include pages with draft: true
   --future     include pages whose date is still to come (held back by default)
