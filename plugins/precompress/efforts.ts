@@ -12,7 +12,7 @@
  *   zlib 9 (+4.5 % on the club's feeds) and brotli 10 (+2.4 % on the club's feeds, +3.1 % on its
  *   pages) at ~1 MB/s, 2.4× brotli 11's speed. The 16 MB window changes nothing at this size.
  * - `large`, every file over 512 KB: zlib 9 in parts (gzip-parts.ts: only the parts an edit touched
- *   are compressed again; +5.1 % on a 4.5 MB bench feed as one stream, +5.5 % in parts) and
+ *   are compressed again; on a 4.5 MB bench feed +6.6 % over zopfli 15 as one stream, +6.9 % in parts) and
  *   brotli 9 with the 16 MB window (~8 MB/s, linear). No fast brotli setting is within 3 % of brotli
  *   11 on such a file: 9 is +32 % on the bench feed (+14 % on prose like the club's feeds), 8 is +52 %,
  *   5 is +137 % (no smaller than the .gz); brotli 10 (+3.0 %) would cost ~4.5 s per feed. Cost, not
