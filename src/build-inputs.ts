@@ -21,7 +21,7 @@ import { serialize } from 'node:v8';
 import { moduleInputs } from './bundle.js';
 import { FileCache } from './cache/file-cache.js';
 import { isPlainData } from './cache/plain.js';
-import { ABSENT, SETTLE_NS, stampOf, stampOfStat } from './cache/stamps.js';
+import { ABSENT, settledBefore, stampOf, stampOfStat } from './cache/stamps.js';
 import { DEFAULT_CACHE_DIR } from './config-file.ts';
 import { importSiteConfig } from './config-module.ts';
 import { intact, MANIFEST_STORE, manifestKeyOf, readManifest } from './output.ts';
@@ -138,7 +138,7 @@ export function recordBuild(
     inputs.cacheDamaged === 0 &&
     build.written &&
     manifest !== undefined &&
-    inputs.lastChangeNs <= BigInt(Math.floor(startedMs)) * 1_000_000n - SETTLE_NS;
+    inputs.lastChangeNs <= settledBefore(startedMs);
   if (!sure) {
     store.evict(key);
     return;

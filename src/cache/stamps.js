@@ -35,6 +35,12 @@ export function stampOf(file) {
  * @param {number} beforeMs
  */
 export function settled(stat, beforeMs) {
-  const limit = BigInt(Math.floor(beforeMs)) * 1_000_000n - SETTLE_NS;
+  const limit = settledBefore(beforeMs);
   return stat.ctimeNs <= limit && stat.mtimeNs <= limit;
 }
+
+/**
+ * The latest change time (ns since the epoch) whose stamp still tells any later change, for a look taken at `beforeMs`.
+ * @param {number} beforeMs
+ */
+export const settledBefore = (beforeMs) => BigInt(Math.floor(beforeMs)) * 1_000_000n - SETTLE_NS;
