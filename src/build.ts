@@ -330,7 +330,10 @@ export class SiteBuilder {
         const body = await renderBody(file, {
           ...lookup,
           // The main thread takes a page itself while the workers have enough queued.
-          textStage: (page, markdown) => (workers && !workers.saturated() ? workers.run(page, markdown) : runTextStage(page, markdown, processors.text, textEnv)),
+          textStage: (page, markdown) => {
+            const inline = () => runTextStage(page, markdown, processors.text, textEnv);
+            return workers ? workers.take(page, markdown, inline) : inline();
+          },
           publisher: processors.publish,
           counts,
         });
@@ -412,8 +415,8 @@ export class SiteBuilder {
   private textWorkerCount(pages: number): number {
     const wanted = this.options.textWorkers ?? 'auto';
     if (wanted !== 'auto') return wanted;
-    // A core for the main thread, which also renders pages while the workers have one queued each
-    // (src/render/text-workers.ts saturated()), and the others for workers: on 2 cores as well.
+    // A core for the main thread, which also renders pages while the workers have enough queued
+    // (src/render/text-workers.ts take()), and the others for workers: on 2 cores as well.
     const cores = availableParallelism();
     return pages >= WORKER_THRESHOLD && cores >= 2 ? Math.min(cores - 1, 4) : 0;
   }

@@ -23,6 +23,9 @@ export type WorkerReply =
   | { id: number; contentError: { message: string; where?: SourceLocation; hint?: string } }
   | { id: number; failure: string };
 
+/** Pages a worker holds (the one it is on and those queued) before this thread renders one itself. */
+const QUEUED = 3;
+
 interface Pending {
   resolve(result: TextStageResult): void;
   reject(error: Error): void;
@@ -33,6 +36,7 @@ export class TextWorkers {
   private readonly load: number[];
   private readonly pending = new Map<number, Pending>();
   private next = 0;
+  private inlineThisTurn = false;
 
   /** `count` threads, started from the bundle of text-worker-main.ts (src/threads.ts). */
   static async start(count: number, init: WorkerInit): Promise<TextWorkers> {
@@ -50,14 +54,24 @@ export class TextWorkers {
   }
 
   /**
-   * Whether every worker has a page waiting behind the one it is on: the main thread then does
-   * better to take the next page itself than to queue it (the workers stay busy meanwhile).
+   * The text stage of a page in the least busy worker, or `inline` on this thread while every
+   * worker holds QUEUED pages (they stay busy meanwhile). This thread takes
+   * one page per turn of the event loop: the workers' replies are read between turns, and a thread
+   * rendering pages back to back in promise callbacks would never see a worker free up.
    */
-  saturated(): boolean {
-    return this.load.every((pages) => pages >= 2);
+  async take(page: Page, markdown: string, inline: () => Promise<TextStageResult>): Promise<TextStageResult> {
+    while (this.load.every((pages) => pages >= QUEUED)) {
+      if (!this.inlineThisTurn) {
+        this.inlineThisTurn = true;
+        setImmediate(() => (this.inlineThisTurn = false));
+        return inline();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return this.run(page, markdown);
   }
 
-  run(page: Page, markdown: string): Promise<TextStageResult> {
+  private run(page: Page, markdown: string): Promise<TextStageResult> {
     const id = this.next++;
     // The least busy worker: pages differ a lot in length.
     const index = this.load.indexOf(Math.min(...this.load));

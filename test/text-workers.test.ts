@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSiteConfig } from '../src/config-load.ts';
+import { TextWorkers } from '../src/render/text-workers.ts';
+import type { TextStageResult } from '../src/render/text-stage.ts';
+import type { Page } from '../src/types.ts';
+import { removeSite, tempSite } from './support/site.ts';
+
+const root = tempSite();
+afterAll(() => removeSite(root));
+
+const page = (i: number): Page => ({ id: `n${i}.md`, source: `${root}/content/n${i}.md`, kind: 'article', url: `/n${i}/`, outputPath: `n${i}/index.html`, title: `Note ${i}`, authors: [], tags: [], draft: false, layout: 'article', data: {} });
+
+describe('text workers', () => {
+  it('keep taking pages while this thread renders pages back to back', async () => {
+    const { config, module } = await loadSiteConfig(root);
+    const workers = await TextWorkers.start(1, { root, config, configModule: module, mode: 'build', drafts: false, urls: [] });
+    let inline = 0;
+    // A page this thread renders takes 30 ms without a pause, as a long post's parse does.
+    const busy = async (): Promise<TextStageResult> => {
+      inline++;
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      return { tree: { type: 'root', children: [] }, links: {}, files: {}, siteLinks: [], warnings: [] };
+    };
+    const pages = 24;
+    try {
+      // Once the worker has started (its first page answered)…
+      expect((await workers.take(page(0), 'First.\n', busy)).tree.children).toHaveLength(1);
+      expect(inline).toBe(0);
+      // …as the build calls it: many pages at once, each waiting for its text stage.
+      const results = await Promise.all(Array.from({ length: pages }, (_, i) => workers.take(page(i), `Note *${i}*.\n`, busy)));
+      expect(results.filter((r) => r.tree.children.length > 0)).toHaveLength(pages - inline);
+    } finally {
+      await workers.close();
+    }
+    // The worker renders such a note in well under 30 ms: it takes more than the first pages it was
+    // given (QUEUED) while this thread is busy, instead of idling until the end.
+    expect(pages - inline).toBeGreaterThan(6);
+  });
+});
