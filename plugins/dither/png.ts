@@ -22,13 +22,25 @@ export function packRows(indices: Uint8Array, width: number, height: number, dep
   if (depth === 8) return { packed: indices, stride };
   const packed = new Uint8Array(height * stride);
   const perByte = 8 / depth;
-  const mask = perByte - 1;
-  const log2 = depth === 4 ? 1 : depth === 2 ? 2 : 3; // log2(perByte)
-  for (let y = 0; y < height; y++) {
+  const whole = Math.floor(width / perByte); // bytes of a row that hold perByte pixels
+  for (let y = 0, src = 0; y < height; y++) {
     const row = y * stride;
-    const src = y * width;
-    for (let x = 0; x < width; x++) {
-      packed[row + (x >> log2)] |= indices[src + x] << (8 - depth * ((x & mask) + 1));
+    // A byte at a time, built from its pixels: 4-bit (the default palette) two pixels a step.
+    if (depth === 4) {
+      for (let j = 0; j < whole; j++, src += 2) packed[row + j] = (indices[src] << 4) | indices[src + 1];
+    } else {
+      for (let j = 0; j < whole; j++) {
+        let byte = 0;
+        for (let k = 0; k < perByte; k++) byte = (byte << depth) | indices[src++];
+        packed[row + j] = byte;
+      }
+    }
+    // The row's last byte, when partly filled: its pixels in the high bits.
+    if (whole < stride) {
+      let byte = 0;
+      let bits = 0;
+      for (const end = (y + 1) * width; src < end; bits += depth) byte = (byte << depth) | indices[src++];
+      packed[row + whole] = byte << (8 - bits);
     }
   }
   return { packed, stride };
