@@ -78,6 +78,27 @@ describe('fast version equals the reference loop', () => {
       expect(createDitherer(palette, threshold).dither(rgb, width, height)).toEqual(ditherReference(rgb, width, height, palette, threshold));
     });
   }
+  it('every sum r + g + b at every Bayer cell, grey palettes (named, unsorted, with equal greys, 2 greys)', () => {
+    // Pixel x of each row has sum floor(x / 8) and Bayer column x % 8; rows 0–7 give every cell.
+    const width = 766 * 8;
+    const height = 8;
+    const rgb = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const s = x >> 3;
+        const r = Math.min(255, s);
+        const g = Math.min(255, s - r);
+        rgb.set([r, g, s - r - g], 3 * (y * width + x));
+      }
+    }
+    const greys = (...vs: number[]): RGB[] => vs.map((v) => [v, v, v]);
+    const palettes = [...Object.values(NAMED_PALETTES), greys(200, 10, 90, 255), greys(40, 120, 40, 200, 120), greys(0, 255)];
+    for (const palette of palettes) {
+      for (const threshold of [[65, 65, 65], [96, 96, 96], [40, 96, 255]] as RGB[]) {
+        expect(createDitherer(palette, threshold).dither(rgb, width, height)).toEqual(ditherReference(rgb, width, height, palette, threshold));
+      }
+    }
+  });
   it('every grey level at every Bayer cell, for each named palette', () => {
     const width = 256;
     const height = 8 * 3;

@@ -68,18 +68,7 @@ function offsetsOf(threshold: RGB): Float64Array[] {
 
 function greyDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
   const offsets = offsetsOf(threshold);
-  const greys = Float64Array.from(palette, ([v]) => v);
-  const scores = new Float64Array(greys.length);
-  const table = new Uint8Array(64 * SUMS);
-  for (let pos = 0; pos < 64; pos++) {
-    const shift = offsets[0][pos] + offsets[1][pos] + offsets[2][pos];
-    for (let s = 0; s < SUMS; s++) {
-      // Up to a constant, distance² to grey p is 3p² − 2p·Σv.
-      const sum = s + shift;
-      for (let p = 0; p < greys.length; p++) scores[p] = 3 * greys[p] * greys[p] - 2 * greys[p] * sum;
-      table[pos * SUMS + s] = certainWinner(scores);
-    }
-  }
+  const table = greyTable(palette, offsets);
   const nearest = exactNearest(palette);
   return {
     grey: true,
@@ -100,6 +89,37 @@ function greyDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
       return out;
     },
   };
+}
+
+/**
+ * The grey table from where the nearest grey changes, in runs, not by scoring every colour at every
+ * entry (that took 40 ms of each start, mostly before V8 optimised the loop). With S = r + g + b + shift,
+ * distance²(a) − distance²(b) = 2(b − a)(S − 1.5(a + b)) for greys a < b: between the boundaries
+ * 1.5(a + b) of neighbouring greys one grey is nearest, by at least 2|S − boundary| (greys are whole
+ * numbers), and greys further away lose by more. Within MARGIN of a boundary: FALLBACK. Equal greys
+ * tie exactly, and the reference keeps the first: so does the table.
+ */
+function greyTable(palette: readonly RGB[], offsets: Float64Array[]): Uint8Array {
+  const greys = [...new Set(palette.map(([v]) => v))].sort((a, b) => a - b);
+  const index = greys.map((v) => palette.findIndex(([g]) => g === v));
+  const bounds = greys.slice(1).map((v, k) => 1.5 * (greys[k] + v));
+  const table = new Uint8Array(64 * SUMS);
+  for (let pos = 0; pos < 64; pos++) {
+    const row = table.subarray(pos * SUMS, (pos + 1) * SUMS);
+    const shift = offsets[0][pos] + offsets[1][pos] + offsets[2][pos];
+    let start = 0;
+    greys.forEach((_, k) => {
+      // Grey k up to the first sum at or past its upper boundary (the last grey: to the end).
+      const end = k < bounds.length ? Math.min(SUMS, Math.max(start, Math.ceil(bounds[k] - shift))) : SUMS;
+      row.fill(index[k], start, end);
+      start = end;
+    });
+    for (const bound of bounds) {
+      const s = Math.round(bound - shift);
+      if (s >= 0 && s < SUMS && Math.abs(s + shift - bound) <= MARGIN) row[s] = FALLBACK;
+    }
+  }
+  return table;
 }
 
 function colourDitherer(palette: readonly RGB[], threshold: RGB): Ditherer {
