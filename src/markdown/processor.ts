@@ -2,7 +2,8 @@
  * The Markdown → hast pipeline of a page body, in two stages:
  *
  * 1. text stage (pure: may run in a worker thread):
- *    remark-parse → GFM → definition lists → raw HTML reported (remark-rehype leaves it out)
+ *    remark-parse → GFM (with its table and email constructs tried only on lines where they can match)
+ *    → definition lists → raw HTML reported (remark-rehype leaves it out)
  *    → typographic quotes and dashes → [plugins' remark plugins] → remark-rehype → code highlighted
  *    → heading ids and anchors → links checked (schemes, local files, site paths) and resolved
  * 2. publish stage (main thread: it emits files and uses the plugins' shared state):
@@ -16,6 +17,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList, type Processor } from 'unified';
 import './micromark-edit-map.ts';
+import remarkGfmLines from './gfm-lines.ts';
 import rehypeHeadingIds from './heading-ids.ts';
 import rehypeHighlight from './highlight.ts';
 import rehypePublishFiles from './publish-files.ts';
@@ -30,6 +32,7 @@ export function createTextProcessor(remarkPlugins: PluggableList): TextProcessor
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkGfmLines)
     .use(remarkDefinitionList)
     .use(remarkRawHtml)
     .use(remarkTypography)
