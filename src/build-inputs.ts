@@ -37,6 +37,8 @@ export interface BuildRequest {
   root: string;
   drafts: boolean;
   future: boolean;
+  /** --release: its output differs from a plain build's (precompression at release effort). */
+  release?: boolean;
   /** --out, as given */
   out?: string;
 }
@@ -236,7 +238,8 @@ function readRecord(cache: FileCache, request: BuildRequest): InputsRecord | und
   }
 }
 
-/** One record for each way of building a site (drafts, future, --out). */
-function keyOf({ root, drafts, future, out }: BuildRequest): string {
-  return hash('sha256', JSON.stringify([path.resolve(root), drafts, future, out === undefined ? null : path.resolve(root, out)])).slice(0, 16);
+/** One record for each way of building a site (drafts, future, --release, --out). */
+function keyOf({ root, drafts, future, release, out }: BuildRequest): string {
+  const request = [path.resolve(root), drafts, future, out === undefined ? null : path.resolve(root, out)];
+  return hash('sha256', JSON.stringify(release ? [...request, 'release'] : request)).slice(0, 16);
 }

@@ -46,6 +46,8 @@ export interface BuildOptions {
   drafts?: boolean;
   /** Include pages dated in the future (a build holds them back by default). */
   future?: boolean;
+  /** Output at release effort (build --release, deploy): see BuildContext.release. */
+  release?: boolean;
   mode?: 'build' | 'dev';
   log?: Logger;
   /** Write the output folder (default true). The preview server serves from memory instead. */
@@ -241,6 +243,7 @@ export class SiteBuilder {
         root,
         mode,
         drafts: this.options.drafts ?? mode === 'dev',
+        release: this.options.release ?? false,
         log,
         cache: (name, version) => cache.store(name, version),
         emit: (outputPath, data) => {
@@ -598,6 +601,7 @@ async function writeAll(run: Run): Promise<BuildStats['written']> {
       },
       run.cache.store(MANIFEST_STORE.name, MANIFEST_STORE.version),
       run.staging,
+      run.ctx.release,
     );
     run.staging = undefined;
   }

@@ -73,7 +73,7 @@ export function reportError(error: unknown, root: string): number {
 const buildCommand: CommandSpec = {
   name: 'build',
   summary: 'build the site',
-  usage: `Usage: solarpress build [--drafts] [--future] [--out DIR] [--quiet] [--watch]
+  usage: `Usage: solarpress build [--drafts] [--future] [--release] [--out DIR] [--quiet] [--watch]
 
 Builds the site into the output folder (config outDir, default dist/). The new output replaces the
 old one only when the whole build succeeds. Unchanged pages and images come from the cache; when
@@ -81,13 +81,17 @@ nothing the last build read has changed and its output is intact, the build ends
 
   --drafts     include pages with draft: true
   --future     include pages whose date is still to come (held back by default)
+  --release    precompress every file at release effort, the smallest .gz and .br (what
+               solarpress deploy does; for copying dist/ to a server yourself). A plain build
+               compresses what changed at edit effort, quicker and larger, and keeps a file's
+               release-effort siblings while it is unchanged
   --out DIR    write here instead of the configured outDir: a new or empty folder, or one an
                earlier build wrote (never the project, content, theme or cache folder)
   --quiet      print only problems
   --watch      build again on every save to content, theme, static files or site.config.ts
                (no server: for serving dist/ with your own; a failed build keeps the last good dist/)`,
   async run(args, env) {
-    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, future: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
+    const { values } = parseFlags(args, { drafts: { type: 'boolean' }, future: { type: 'boolean' }, release: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, watch: { type: 'boolean' } });
     const log = createLogger({ root: env.root, quiet: values.quiet });
     const line = (s: BuildFigures, ms: number, how: string, outDir: string, unchanged: boolean) =>
       `built ${s.pages} pages, ${s.images} images, ${s.files} files, ${formatBytes(s.bytes)} in ${(ms / 1000).toFixed(2)} s (${how})` +
@@ -100,6 +104,7 @@ nothing the last build read has changed and its output is intact, the build ends
       return line(s, s.ms, `${s.renderedBodies} pages rendered, ${fromCache} from the cache; ${s.laidOut} laid out`, result.outDir, s.written === 'unchanged');
     };
     if (values.watch) {
+      if (values.release) throw new UsageError('--release is for one build, not --watch (a release compresses every changed file for seconds)');
       const { watchBuild } = await import('./watch-build.ts');
       const watching = await watchBuild({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log, summary, report: (text) => process.stderr.write(text + '\n') });
       await new Promise<void>((resolve) => {
@@ -113,7 +118,7 @@ nothing the last build read has changed and its output is intact, the build ends
     }
     // Nothing changed since the last build, and its output in place: said without loading the pipeline (src/build-inputs.ts).
     const started = { ms: Date.now(), at: performance.now() };
-    const request = { root: env.root, drafts: values.drafts === true, future: values.future === true, out: values.out };
+    const request = { root: env.root, drafts: values.drafts === true, future: values.future === true, release: values.release === true, out: values.out };
     const { lastBuild, recordBuild } = await import('./build-inputs.ts');
     const last = await lastBuild(request, log);
     if (last.unchanged) {
@@ -124,7 +129,7 @@ nothing the last build read has changed and its output is intact, the build ends
     }
     const { build } = await loadBuild();
     const warned = log.warnings.length;
-    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, log, stampInputs: true });
+    const result = await build({ root: env.root, outDir: values.out, drafts: values.drafts, future: values.future, release: values.release, log, stampInputs: true });
     const s = result.stats;
     recordBuild(
       request,

@@ -208,6 +208,8 @@ export class Staging {
  * work on it (precompression, checks), then swap it in. Throws, leaving outDir as it was, if anything
  * fails. When the output is the one already in outDir (same files, and outDir untouched since),
  * nothing is written at all; a file that is the same as in outDir is hard-linked from it, not written.
+ * A release (`release`: finished at release effort) is the same output only as a release; a plain
+ * build takes a release's output as its own (it would keep its release-effort files anyway).
  */
 export async function writeOutput(
   output: Output,
@@ -215,11 +217,15 @@ export async function writeOutput(
   finish: (dir: string, staged: StagedOutput) => Promise<void>,
   manifests: CacheStore,
   prepared?: Staging,
+  release = false,
 ): Promise<'written' | 'unchanged'> {
-  const signature = output.signature();
+  const plain = output.signature();
+  const released = contentHash(`${plain}\0release`);
+  const signature = release ? released : plain;
   const manifestKey = manifestKeyOf(outDir);
   const previousManifest = readManifest(manifests, outDir);
-  if (previousManifest?.signature === signature && existsSync(path.join(outDir, OUTPUT_MARKER)) && intact(outDir, previousManifest.files)) {
+  const same = previousManifest?.signature === signature || (!release && previousManifest?.signature === released);
+  if (same && existsSync(path.join(outDir, OUTPUT_MARKER)) && intact(outDir, previousManifest!.files)) {
     await prepared?.discard();
     return 'unchanged';
   }

@@ -129,6 +129,8 @@ export interface BuildContext {
   root: string;
   mode: 'build' | 'dev';
   drafts: boolean;
+  /** A build for what readers are served (`build --release`, `deploy`): output at release effort (precompression's smallest bytes). Absent: false. */
+  release?: boolean;
   log: Logger;
   /**
    * A store of the build's cache (src/cache/store.js), made on first use: `.solarpress-cache/<name>/v<version>/`.

@@ -31,6 +31,8 @@ export default { title: 'Fixture', url: 'https://example.org', author: { name: '
   },
 };
 for (const name of ['content', 'added', 'static', 'theme', 'flags', 'dist', 'removed', 'record', 'bodies']) FILES[name] = { 'static/robots.txt': 'User-agent: *\n' };
+// A feed long enough that brotli 5 (edit effort) and 11 (release) write different bytes.
+FILES.release = { 'content/articles/log.md': `---\ntitle: The log\ndate: 2021-05-01\n---\n\n${Array.from({ length: 300 }, (_, i) => `Day ${i}: the panel gave ${(i * 37) % 251} Wh, the battery held ${(i * 13) % 97} %.`).join('\n\n')}\n` };
 FILES.flags['content/articles/draft.md'] = '---\ntitle: Draft\ndate: 2025-03-01\ndraft: true\n---\n\nNot yet.\n';
 
 const build = (name: string, args: string[] = [], env: Record<string, string> = {}) => runCliAsync(sites.get(name)!, ['build', ...args], env);
@@ -116,6 +118,25 @@ describe('a build builds in full', () => {
     expect(out.stderr).toContain('→ elsewhere');
     expect((await build('flags', ['--out', 'elsewhere'])).stderr).toMatch(EARLY);
     expect(snapshotDir(path.join(root, 'elsewhere'))).toEqual(dist('flags'));
+  });
+
+  it('when a release (--release) follows a plain build; a plain build then takes the release as its own', async () => {
+    const root = sites.get('release')!;
+    expect((await build('release')).stderr).toMatch(EARLY);
+    const plainFeed = readFileSync(path.join(root, 'dist/feed.xml.br'));
+    const release = await build('release', ['--release']);
+    expect(release.stderr).toMatch(FULL);
+    // The feeds change on every edit: at edit effort in a plain build, at release effort now.
+    expect(release.stderr).toMatch(/precompress: .* that change on every edit at release effort \(zlib 9, brotli 11\)/);
+    expect(readFileSync(path.join(root, 'dist/feed.xml.br')).equals(plainFeed)).toBe(false);
+    expect((await build('release', ['--release'])).stderr).toMatch(EARLY);
+    const plain = await build('release');
+    expect(plain.stderr).toMatch(/\(unchanged\)/);
+    expect(plain.stderr).not.toMatch(/at edit effort:/);
+    expect(readFileSync(path.join(root, 'dist/feed.xml.br')).equals(plainFeed)).toBe(false);
+    const watching = await build('release', ['--release', '--watch']);
+    expect(watching.code).toBe(2);
+    expect(watching.stderr).toMatch(/--release is for one build, not --watch/);
   });
 
   it('when the config reads another environment', async () => {

@@ -22,6 +22,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreSchema, type ResolvedConfig } from '../src/config.ts';
 import { createDeployCommand, type BuildFunction } from '../src/deploy/index.ts';
@@ -554,6 +555,53 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
       delete built['.solarpress-output'];
       expect(contents(path.join(board, 'current'))).toEqual(built);
       expect(r.stderr + r.stdout).toMatch(/live: .*current → releases\//);
+    } finally {
+      removeSite(root);
+    }
+  });
+
+  it('`solarpress deploy` publishes release-effort siblings where a plain build left edit effort; a plain build after it keeps them', () => {
+    const board = path.join(mkdtempSync(path.join(work, 'release-')), 'www');
+    const deploySection = { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 2 };
+    // An article long enough that brotli 5 (edit) and 11 (release) write different bytes for the feed that carries it.
+    let body = '';
+    for (let i = 0; i < 400; i++) body += `Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.\n\n`;
+    const root = tempSite({
+      'site.config.ts': `export default {
+  title: 'Fixture',
+  url: 'https://example.org',
+  author: { name: 'Tester' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  deploy: ${JSON.stringify(deploySection)},
+};
+`,
+      'content/articles/log.md': `---\ntitle: The log\ndate: 2021-05-01\n---\n\n${body}`,
+    });
+    const brotli = (data: Buffer, quality: number) =>
+      brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_LGWIN]: 22, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+    const feed = (dir: string) => readFileSync(path.join(dir, 'feed.xml'));
+    const feedBr = (dir: string) => readFileSync(path.join(dir, 'feed.xml.br'));
+    try {
+      const plain = runCli(root, ['build']);
+      expect(plain.code, plain.stderr).toBe(0);
+      const dist = path.join(root, 'dist');
+      expect(feedBr(dist).equals(brotli(feed(dist), 5))).toBe(true);
+      expect(plain.stdout + plain.stderr).toMatch(/\d+ files? at edit effort: solarpress deploy and build --release bring (it|them) to release effort/);
+
+      const r = runCli(root, ['deploy', ...sshOptions]);
+      expect(r.code, r.stderr).toBe(0);
+      const live = path.join(board, 'current');
+      expect(feedBr(live).equals(brotli(feed(live), 11))).toBe(true);
+      expect(brotliDecompressSync(feedBr(live)).equals(feed(live))).toBe(true);
+      expect(gunzipSync(readFileSync(path.join(live, 'feed.xml.gz'))).equals(feed(live))).toBe(true);
+      expect(r.stdout + r.stderr).not.toMatch(/at edit effort:/);
+
+      // A page the feeds do not carry changes: the plain build keeps the feed's release siblings.
+      writeFileSync(path.join(root, 'content/pages/about.md'), `${readFileSync(path.join(root, 'content/pages/about.md'), 'utf8')}\nOne more line.\n`);
+      const after = runCli(root, ['build']);
+      expect(after.code, after.stderr).toBe(0);
+      expect(feed(dist).equals(feed(live))).toBe(true);
+      expect(feedBr(dist).equals(feedBr(live))).toBe(true);
     } finally {
       removeSite(root);
     }

@@ -1,22 +1,29 @@
 /**
- * How hard each file is compressed: three efforts, chosen on the cost/bytes curve measured on the
- * club's site and the 1,000-article bench site (`bench/nginx-precompress.ts`, BENCHMARKS.md §3;
- * CPU time on the 2-core test machine; "+x %" is bytes over maximum effort, zopfli 15 iterations
- * for .gz and brotli 11 for .br):
+ * How hard each file is compressed: by its kind (path and size) and the build's effort. A plain
+ * `solarpress build` compresses what changed at the `edit` effort, whose time fits an edit;
+ * `solarpress deploy` and `build --release` bring every file to the `release` effort, within 6 % of
+ * maximum effort for .gz (zopfli 15 iterations) and 3 % for .br (brotli 11). A file whose
+ * release siblings are cached keeps them in later plain builds.
  *
- * - `full`, the files that rarely change: zlib 9 and brotli 11. zlib 9 writes +3.5 % (pages), +2.1 %
- *   (CSS) over zopfli at ~25 MB/s against zopfli's ~0.1 MB/s; `gzipEncoder: 'zopfli'` brings zopfli
- *   back for these files only. No brotli quality below 11 is within 3 %: 10 is +3.1 % (club pages),
- *   +3.7 % (bench pages), 9 to 5 are +12 to +16 %.
- * - `quick`, the files that change on every edit (feeds, sitemap, home and lists) up to 512 KB:
- *   zlib 9 (+4.5 % on the club's feeds) and brotli 10 (+2.4 % on the club's feeds, +3.1 % on its
- *   pages) at ~1 MB/s, 2.4× brotli 11's speed. The 16 MB window changes nothing at this size.
- * - `large`, every file over 512 KB: zlib 9 in parts (gzip-parts.ts: only the parts an edit touched
- *   are compressed again; on a 4.5 MB bench feed +6.6 % over zopfli 15 as one stream, +6.9 % in parts) and
- *   brotli 9 with the 16 MB window (~8 MB/s, linear). No fast brotli setting is within 3 % of brotli
- *   11 on such a file: 9 is +32 % on the bench feed (+14 % on prose like the club's feeds), 8 is +52 %,
- *   5 is +137 % (no smaller than the .gz); brotli 10 (+3.0 %) would cost ~4.5 s per feed. Cost, not
- *   bytes, decides here; brotli has no way to join separately compressed parts.
+ * Measured on the club's site and the 1,000-article bench site (BENCHMARKS.md §3; CPU on the 2-core
+ * test machine; "+x %" is bytes over maximum effort; the bench feeds are 4.5 MB of repetitive items,
+ * the club's 223 KB of prose):
+ *
+ * - `steady` files, the ones that rarely change (articles, pages, CSS, JS), are always at release
+ *   effort: zlib 9 (+3.5 % pages, +2.1 % CSS; `gzipEncoder: 'zopfli'`: zopfli) and brotli 11; one
+ *   page costs milliseconds.
+ * - `changing` files (feeds, sitemap, the theme's generated pages) up to 512 KB. Edit: zlib 9 (+4.5 %
+ *   on the club's feeds) and brotli 5 (+16.6 % on a club feed, +14.4 % on its home page; 8 ms for a
+ *   223 KB feed against brotli 10's 175 ms and brotli 11's 450 ms). Release: as `steady`.
+ * - `large` files, over 512 KB (the full-content feeds at 1,000 articles). Edit: zlib 9 in parts of
+ *   ~130 KB (gzip-parts.ts: only the parts an edit touched are compressed again; +6.9 % over zopfli 15)
+ *   and brotli 5 with the 16 MB window (~0.12 s per 4.5 MB feed; +137 % on the bench feed, whose
+ *   items repeat, brotli 9 would be +32 % at 0.4 s). Release: zopfli 1 iteration in parts of
+ *   ≥ 512 KB (+2.8 % on the bench feed; ~2.2 s of CPU per MB, and an edit recompresses one or two
+ *   parts; zopfli takes no dictionary, so a part starts with an empty window: in parts of ~130 KB
+ *   that was +11 %; zopfli 1 whole is +1.4 % at the same speed) and brotli 11 with the 16 MB window
+ *   (12–16 s per feed, whole: brotli streams cannot be joined; brotli 10 is +3.0 to +5.1 % on the
+ *   bench feeds, not within 3 %).
  */
 
 interface Speed {
@@ -26,24 +33,45 @@ interface Speed {
 export type GzipSetting = (
   | { encoding: 'gz'; encoder: 'zopfli'; iterations: number }
   | { encoding: 'gz'; encoder: 'zlib'; level: number }
-  /** zlib in parts joined into one member, each compressed once (gzip-parts.ts). */
+  /** zlib in parts joined into one member, each compressed once with the window before it (gzip-parts.ts). */
   | { encoding: 'gz'; encoder: 'zlib-parts'; level: number }
+  /** zopfli in parts joined into one member, each compressed alone (deflate-final.ts, gzip-parts.ts). */
+  | { encoding: 'gz'; encoder: 'zopfli-parts'; iterations: number }
 ) &
   Speed;
 /** Brotli in text mode, with the file's size as a hint (worker.mjs). */
 export type BrotliSetting = { encoding: 'br'; quality: number; lgwin: number } & Speed;
 /** One encoding's setting, as a worker runs it. */
 export type Setting = GzipSetting | BrotliSetting;
+export type Encoding = Setting['encoding'];
 
-export type Effort = 'full' | 'quick' | 'large';
+/** What a file is, for compression: decided by path and size only (precompress.ts kindOf). */
+export type Kind = 'steady' | 'changing' | 'large';
+export type Effort = 'edit' | 'release';
+export type Settings = { gz: GzipSetting; br: BrotliSetting };
 
 const ZLIB_9: GzipSetting = { encoding: 'gz', encoder: 'zlib', level: 9, mbPerS: 20 };
+const BROTLI_11: BrotliSetting = { encoding: 'br', quality: 11, lgwin: 22, mbPerS: 0.4 };
 
-export const EFFORTS: Record<Effort, { gz: GzipSetting; br: BrotliSetting }> = {
-  full: { gz: ZLIB_9, br: { encoding: 'br', quality: 11, lgwin: 22, mbPerS: 0.4 } },
-  quick: { gz: ZLIB_9, br: { encoding: 'br', quality: 10, lgwin: 24, mbPerS: 1 } },
-  large: { gz: { encoding: 'gz', encoder: 'zlib-parts', level: 9, mbPerS: 20 }, br: { encoding: 'br', quality: 9, lgwin: 24, mbPerS: 8 } },
+export const EFFORTS: Record<Kind, Record<Effort, Settings>> = {
+  steady: { edit: { gz: ZLIB_9, br: BROTLI_11 }, release: { gz: ZLIB_9, br: BROTLI_11 } },
+  changing: {
+    edit: { gz: ZLIB_9, br: { encoding: 'br', quality: 5, lgwin: 22, mbPerS: 25 } },
+    release: { gz: ZLIB_9, br: BROTLI_11 },
+  },
+  large: {
+    edit: { gz: { encoding: 'gz', encoder: 'zlib-parts', level: 9, mbPerS: 20 }, br: { encoding: 'br', quality: 5, lgwin: 24, mbPerS: 35 } },
+    release: { gz: { encoding: 'gz', encoder: 'zopfli-parts', iterations: 1, mbPerS: 0.45 }, br: { encoding: 'br', quality: 11, lgwin: 24, mbPerS: 0.3 } },
+  },
 };
 
-/** zopfli, for the `full` effort's .gz when `gzipEncoder: 'zopfli'`. */
+/** zopfli, for small files' release .gz when `gzipEncoder: 'zopfli'`. */
 export const zopfli = (iterations: number): GzipSetting => ({ encoding: 'gz', encoder: 'zopfli', iterations, mbPerS: 0.1 });
+
+/** Whether a setting is the same compression as another (their measured speeds aside). */
+export const sameSetting = (a: Setting, b: Setting) => settingKey(a) === settingKey(b);
+
+/** What the bytes of a setting's output depend on: the setting, not its measured speed. */
+export function settingKey({ mbPerS, ...setting }: Setting): string {
+  return JSON.stringify(setting);
+}

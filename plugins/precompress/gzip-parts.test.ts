@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cutPoints, gzipInParts, WINDOW } from './gzip-parts.ts';
+import { cutPoints, gzipInParts, WINDOW, ZLIB_PARTS, ZOPFLI_PARTS, type PartLayout, type PartMaker } from './gzip-parts.ts';
+import { unfinished } from './deflate-final.ts';
 import { syncParts } from './fixtures/sync-parts.ts';
 
 const WORDS = 'the board panel battery solar served pages slept sunlight cloudy roof cable volt watt hour night morning reader feed club'.split(' ');
@@ -65,7 +66,7 @@ describe('cutPoints', () => {
 describe('gzipInParts', () => {
   it('writes one gzip member that zlib, gzip -t and gzip -d read, within 1 % of zlib 9 on the whole file', async () => {
     const data = feedLike();
-    const { bytes, parts, made } = await gzipInParts(data, 'zlib 9', syncParts());
+    const { bytes, parts, made } = await gzipInParts(data, 'zlib 9', ZLIB_PARTS, syncParts());
     expect(parts).toBe(cutPoints(data).length);
     expect(made).toBe(parts);
     expect(gunzipSync(bytes).equals(data)).toBe(true);
@@ -79,24 +80,50 @@ describe('gzipInParts', () => {
     expect(bytes.readUInt32LE(bytes.length - 4)).toBe(data.length);
   });
 
+  it('joins parts that stand alone (no dictionary, as zopfli makes them): one gzip member, and an edit compresses only its own part', async () => {
+    const data = feedLike();
+    const layout: PartLayout = { ...ZOPFLI_PARTS, min: 64 * 1024, easyAfter: 64 * 1024, strictBits: 16 };
+    const kept = new Map<string, Uint8Array>();
+    // A whole stream per part, made joinable: what worker.mjs does with zopfli's output.
+    const maker: PartMaker = {
+      cached: (key) => kept.get(key),
+      deflate: async (key, part, dictionary) => {
+        expect(dictionary).toBe(0);
+        const bytes = unfinished(deflateRawSync(part, { level: 9 }));
+        kept.set(key, bytes);
+        return bytes;
+      },
+    };
+    const first = await gzipInParts(data, 'alone', layout, maker);
+    expect(first.parts).toBeGreaterThan(3);
+    expect(gunzipSync(first.bytes).equals(data)).toBe(true);
+    const file = join(dir, 'alone.xml.gz');
+    writeFileSync(file, first.bytes);
+    execFileSync('gzip', ['-t', file]);
+    const edited = Buffer.from(data.toString().replace('<title>Day 1500 on the roof', '<title>Day 1500 on the roof, in the rain'));
+    const again = await gzipInParts(edited, 'alone', layout, maker);
+    expect(again.made).toBe(1);
+    expect(gunzipSync(again.bytes).equals(edited)).toBe(true);
+  });
+
   it('after an edit compresses only the parts around it, and writes the bytes a run from nothing writes', async () => {
     const data = feedLike();
     const maker = syncParts();
-    await gzipInParts(data, 'zlib 9', maker);
+    await gzipInParts(data, 'zlib 9', ZLIB_PARTS, maker);
     const edited = Buffer.from(data.toString().replace('<title>Day 1500 on the roof', '<title>Day 1500 on the roof, in the rain'));
-    const again = await gzipInParts(edited, 'zlib 9', maker);
+    const again = await gzipInParts(edited, 'zlib 9', ZLIB_PARTS, maker);
     expect(again.made).toBeGreaterThan(0);
     expect(again.made).toBeLessThanOrEqual(3);
-    const fresh = await gzipInParts(edited, 'zlib 9', syncParts());
+    const fresh = await gzipInParts(edited, 'zlib 9', ZLIB_PARTS, syncParts());
     expect(again.bytes.equals(fresh.bytes)).toBe(true);
     expect(gunzipSync(again.bytes).equals(edited)).toBe(true);
     // Other settings never reuse these parts.
-    expect((await gzipInParts(edited, 'zlib 6', syncParts(maker.kept, 6))).made).toBe(fresh.parts);
+    expect((await gzipInParts(edited, 'zlib 6', ZLIB_PARTS, syncParts(maker.kept, 6))).made).toBe(fresh.parts);
   });
 
   it('writes an empty file and one shorter than a part as valid gzip', async () => {
     for (const data of [Buffer.alloc(0), Buffer.from('short text, one part only\n'.repeat(10))]) {
-      const { bytes } = await gzipInParts(data, 'zlib 9', syncParts());
+      const { bytes } = await gzipInParts(data, 'zlib 9', ZLIB_PARTS, syncParts());
       expect(gunzipSync(bytes).equals(data)).toBe(true);
       const file = join(dir, `small-${data.length}.gz`);
       writeFileSync(file, bytes);

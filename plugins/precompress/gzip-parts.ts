@@ -8,11 +8,12 @@
  * - Each part is raw deflate ended by a sync flush (an empty stored block that ends on a byte), so
  *   parts joined one after another are one deflate stream; an empty final block ends it. It is one
  *   gzip member (RFC 1952) with the CRC-32 and length of the whole file: any gzip decoder reads it.
- * - A part is compressed with the 32 KB before it as its dictionary: in the joined stream those are
- *   the bytes just decoded, so it may refer back to them as a whole-file deflate would. The size is
- *   within ~0.4 % of zlib's on the whole file at the same level (BENCHMARKS.md §3). A part's bytes
+ * - A zlib part is compressed with the 32 KB before it as its dictionary: in the joined stream those
+ *   are the bytes just decoded, so it may refer back to them as a whole-file deflate would. The size
+ *   is within ~0.4 % of zlib's on the whole file at the same level (BENCHMARKS.md §3). A part's bytes
  *   therefore depend on it and on the 32 KB before it, which lie in the part before (parts are at
- *   least that long): its key is made of both parts' hashes.
+ *   least that long): its key is made of both parts' hashes. zopfli takes no dictionary: its parts
+ *   are longer and stand alone (ZOPFLI_PARTS), and deflate-final.ts makes its whole streams joinable.
  * - Everything is a function of the file's bytes and the level: a cold build and an incremental one
  *   write the same file.
  */
@@ -20,18 +21,35 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { contentHash } from '../../src/cache/hash.js';
 
-/** deflate's window: what a part may refer back to, and so the shortest part. */
+/** deflate's window: what a part may refer back to. */
 export const WINDOW = 32 * 1024;
+
 /**
- * Cut points: after at least WINDOW bytes, where the rolling hash's top STRICT_BITS bits are 0 (one
- * place in 128 KB); past WINDOW + EASY_AFTER bytes, where its top EASY_BITS are (one in 4 KB), so that
- * few parts reach MAX_PART, whose cut points an insertion would move. Each cut costs ~40 bytes (a
- * block ends, a sync flush): +0.3 % on the bench feeds, parts of ~130 KB.
+ * Where parts are cut, and whether each is compressed with the window before it as its dictionary.
+ * A cut point comes after at least `min` bytes, where the rolling hash's top `strictBits` bits are 0;
+ * past `min + easyAfter` bytes, where its top `easyBits` are (one in 4 KB), so that few parts reach
+ * `max`, whose cut points an insertion would move.
  */
-const STRICT_BITS = 17;
-const EASY_BITS = 12;
-const EASY_AFTER = 128 * 1024;
-const MAX_PART = 512 * 1024;
+export interface PartLayout {
+  min: number;
+  strictBits: number;
+  easyAfter: number;
+  easyBits: number;
+  max: number;
+  dictionary: boolean;
+}
+
+/**
+ * zlib parts: ~130 KB (one cut in 128 KB after the window), each with the 32 KB before it as its
+ * dictionary. Each cut costs ~40 bytes (a block ends, a sync flush): +0.3 % on the bench feeds.
+ */
+export const ZLIB_PARTS: PartLayout = { min: WINDOW, strictBits: 17, easyAfter: 128 * 1024, easyBits: 12, max: 512 * 1024, dictionary: true };
+/**
+ * zopfli parts: zopfli takes no dictionary, so each part starts with an empty window and a cut costs
+ * ~1.3 KB on the bench feeds; parts of ≥ 512 KB (~750 KB on average) keep that to +1.4 % over zopfli
+ * on the whole file (efforts.ts). A part's bytes depend on it alone.
+ */
+export const ZOPFLI_PARTS: PartLayout = { min: 512 * 1024, strictBits: 18, easyAfter: 512 * 1024, easyBits: 12, max: 3 * 1024 * 1024, dictionary: false };
 
 /** A fixed random value per byte (gear hash): the same on every machine, so cut points are too. */
 const GEAR = (() => {
@@ -44,12 +62,13 @@ const GEAR = (() => {
 const topBits = (bits: number) => ~0 << (32 - bits);
 
 /** Where the parts of `data` begin and end: [start, end) pairs covering it, in order. */
-export function cutPoints(data: Uint8Array): Array<[number, number]> {
+export function cutPoints(data: Uint8Array, layout: PartLayout = ZLIB_PARTS): Array<[number, number]> {
+  const { min, strictBits, easyAfter, easyBits, max } = layout;
   const parts: Array<[number, number]> = [];
   for (let start = 0; start < data.length; ) {
-    const end = Math.min(cutAfter(data, start + WINDOW, Math.min(data.length, start + WINDOW + EASY_AFTER), topBits(STRICT_BITS)) ??
-      cutAfter(data, start + WINDOW + EASY_AFTER, Math.min(data.length, start + MAX_PART), topBits(EASY_BITS)) ??
-      data.length, start + MAX_PART);
+    const end = Math.min(cutAfter(data, start + min, Math.min(data.length, start + min + easyAfter), topBits(strictBits)) ??
+      cutAfter(data, start + min + easyAfter, Math.min(data.length, start + max), topBits(easyBits)) ??
+      data.length, start + max);
     parts.push([start, end]);
     start = end;
   }
@@ -92,18 +111,18 @@ const FINAL_BLOCK = Uint8Array.from([3, 0]);
  * The gzip file of `data`, from its parts (cached or made). `settings` names how parts are
  * compressed (it is part of their keys). Returns the bytes, the number of parts and how many were compressed.
  */
-export async function gzipInParts(data: Uint8Array, settings: string, maker: PartMaker): Promise<{ bytes: Buffer; parts: number; made: number }> {
+export async function gzipInParts(data: Uint8Array, settings: string, layout: PartLayout, maker: PartMaker): Promise<{ bytes: Buffer; parts: number; made: number }> {
   let made = 0;
   let previous = '';
-  const parts = cutPoints(data).map(([start, end]) => {
+  const parts = cutPoints(data, layout).map(([start, end]) => {
     const hash = contentHash(data.subarray(start, end));
-    // A part's bytes depend on the one before it (its dictionary): both hashes key it.
-    const key = contentHash(`${settings}\0${previous}\0${hash}`);
+    // A part with a dictionary depends on the one before it: both hashes key it.
+    const key = contentHash(`${settings}\0${layout.dictionary ? previous : ''}\0${hash}`);
     previous = hash;
     const cached = maker.cached(key);
     if (cached) return cached;
     made++;
-    const from = Math.max(0, start - WINDOW);
+    const from = layout.dictionary ? Math.max(0, start - WINDOW) : start;
     // A copy of its own: its buffer is moved to a worker.
     return maker.deflate(key, new Uint8Array(data.subarray(from, end)), start - from);
   });

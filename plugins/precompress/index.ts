@@ -1,5 +1,5 @@
 /**
- * Precompression at build: .gz and .br siblings of every text file (effort by file: efforts.ts), so the
+ * Precompression at build: .gz and .br siblings of every text file (at edit or release effort: efforts.ts), so the
  * board's nginx serves them with gzip_static/brotli_static and never compresses on the fly.
  */
 import { definePlugin } from '../../src/define-plugin.ts';
@@ -22,11 +22,11 @@ const precompress = definePlugin({
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
       },
       async outputReady(ctx, outputDir, staged) {
-        // Maximum-effort compression is slow: only for builds that go to the board, never the preview.
+        // Only for builds that go to a server, never the preview.
         if (!options.enabled || ctx.mode !== 'build') return;
-        // Feeds, the sitemap and lists change on every edit: compressed quickly, a few % larger.
+        // Feeds, the sitemap and lists change on every edit: at edit effort until a release (efforts.ts).
         const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
-        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, staged });
+        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release, staged });
         ctx.log.info(summarize(stats));
       },
     };

@@ -9,12 +9,13 @@ export const precompressSchema = z.strictObject({
   gzip: z.boolean().default(true),
   /**
    * zlib level 9 (~25 MB/s, 2–4 % larger) or zopfli (the smallest gzip, ~0.1 MB/s: seconds per page) for
-   * the files that rarely change; those that change on every edit and large files always get zlib 9.
+   * the .gz of files up to 512 KB at release effort (files that rarely change are always at it); files
+   * that change on every edit get zlib 9 at edit effort, large files their own settings (efforts.ts).
    */
   gzipEncoder: z.enum(['zlib', 'zopfli']).default('zlib'),
-  /** zopfli's iterations, with gzipEncoder 'zopfli': more is smaller and slower (15 is its own default). */
+  /** zopfli's iterations, with gzipEncoder 'zopfli': more is smaller and slower (15 is its own default). Large files' zopfli parts take 1. */
   zopfliIterations: z.number().int().min(1).max(1000).default(15),
-  /** Write .br siblings (for nginx brotli_static): quality 11, 10 or 9 by effort (efforts.ts). */
+  /** Write .br siblings (for nginx brotli_static): quality 11 at release effort, 5 at edit effort (efforts.ts). */
   brotli: z.boolean().default(true),
   /** File extensions to compress (text only: images are compressed already). */
   extensions: z

@@ -1,21 +1,14 @@
 /** A fixed set of compression worker threads fed from one queue, the costliest task first. */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../../src/threads.ts';
-import { EFFORTS, zopfli, type Effort, type Setting } from './efforts.ts';
-
-export interface CompressJob {
-  gzip: false | 'zopfli' | 'zlib';
-  zopfliIterations: number;
-  brotli: boolean;
-  effort: Effort;
-}
+import type { Setting } from './efforts.ts';
 
 /** One encoding of one file: what a worker runs (worker.mjs). */
 export interface Task {
   id: number;
   data: Uint8Array;
   setting: Setting;
-  /** For a part of a 'zlib-parts' file: the first `dictionary` bytes of data are its dictionary (gzip-parts.ts). */
+  /** For a part of a file in parts: the first `dictionary` bytes of data are its dictionary (gzip-parts.ts). */
   dictionary?: number;
 }
 
@@ -24,14 +17,6 @@ interface Queued extends Task {
   cost: number;
   resolve(value: { bytes: Uint8Array; ms: number }): void;
   reject(error: Error): void;
-}
-
-/** The worker settings of a job: one per encoding it asks for. */
-export function settingsOf(job: CompressJob): Setting[] {
-  const { gz, br } = EFFORTS[job.effort];
-  // zopfli's minute-long cost is for the files that rarely change only.
-  const gzip = job.gzip === 'zopfli' && job.effort === 'full' ? zopfli(job.zopfliIterations) : gz;
-  return [...(job.gzip ? [gzip] : []), ...(job.brotli ? [br] : [])];
 }
 
 export class CompressionPool {

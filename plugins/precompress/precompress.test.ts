@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import precompress, { precompressDir, precompressSchema, summarize } from './ind
 import { LARGE_FILE_BYTES, PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
 import { CompressionPool } from './pool.ts';
 import { EFFORTS } from './efforts.ts';
-import { cutPoints, gzipInParts } from './gzip-parts.ts';
+import { cutPoints, gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS } from './gzip-parts.ts';
 import { syncParts } from './fixtures/sync-parts.ts';
 
 let dir: string;
@@ -106,10 +107,10 @@ describe('precompressDir', () => {
     expect(existsSync(join(out, 'tiny.txt.br'))).toBe(false);
   });
 
-  it('with gzipEncoder zopfli, writes zopfli for the files that rarely change, zlib 9 for the quick ones', async () => {
+  it('with gzipEncoder zopfli, writes zopfli for the files that rarely change, zlib 9 for the changing ones at edit effort', async () => {
     const quick = (path: string) => path === 'guides/x/index.html';
     const stats = await precompressDir({ outputDir: out, store, options: options({ gzipEncoder: 'zopfli' }), quick });
-    expect(stats.byEffort).toEqual({ full: 4, quick: 1, large: 0 });
+    expect(stats.groups).toEqual({ 'steady/release': 4, 'changing/edit': 1 });
     const original = readFileSync(join(out, 'index.html'));
     const zopfli = readFileSync(join(out, 'index.html.gz'));
     expect(gunzipSync(zopfli).equals(original)).toBe(true);
@@ -117,42 +118,43 @@ describe('precompressDir', () => {
     expect(zopfli.length).toBeLessThanOrEqual(zlib9.length);
     expect(zopfli.equals(zlib9)).toBe(false); // zopfli's stream, not zlib's
     expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(gzipSync(readFileSync(join(out, 'guides/x/index.html')), { level: 9, memLevel: 9 }))).toBe(true);
-    expect(summarize(stats)).toMatch(/4 at full effort \(zopfli, brotli 11\), 1 quickly as they change on every edit \(zlib 9, brotli 10\)/);
+    expect(summarize(stats)).toMatch(/4 at release effort \(zopfli, brotli 11\), 1 that change on every edit at edit effort \(zlib 9, brotli 5\)/);
   });
 
-  it('compresses the files that rarely change at full effort (zlib 9, brotli 11), those that change on every edit quickly (zlib 9, brotli 10)', async () => {
+  it('compresses the files that rarely change at release effort (zlib 9, brotli 11), those that change on every edit at edit effort (zlib 9, brotli 5)', async () => {
     const quick = (path: string) => path === 'guides/x/index.html';
     const stats = await precompressDir({ outputDir: out, store, options: options(), quick });
-    expect(stats.byEffort).toEqual({ full: 4, quick: 1, large: 0 }); // full: index.html, copy.html, style.css, tiny.txt
+    expect(stats.groups).toEqual({ 'steady/release': 4, 'changing/edit': 1 }); // steady: index.html, copy.html, style.css, tiny.txt
+    expect(stats.atEdit).toBe(1);
     const original = readFileSync(join(out, 'guides/x/index.html'));
     const zlib9 = gzipSync(original, { level: 9, memLevel: 9 });
     expect(readFileSync(join(out, 'guides/x/index.html.gz')).equals(zlib9)).toBe(true);
-    expect(readFileSync(join(out, 'guides/x/index.html.br')).equals(brotli(original, 10, 24))).toBe(true);
-    // The same bytes at another path, not quick: compressed again, at full effort.
+    expect(readFileSync(join(out, 'guides/x/index.html.br')).equals(brotli(original, 5, 22))).toBe(true);
+    // The same bytes at another path, not changing: compressed again, at release effort.
     expect(readFileSync(join(out, 'copy.html.gz')).equals(zlib9)).toBe(true);
     expect(readFileSync(join(out, 'copy.html.br')).equals(brotli(original, 11, 22))).toBe(true);
-    expect(summarize(stats)).toMatch(/4 at full effort \(zlib 9, brotli 11\), 1 quickly as they change on every edit \(zlib 9, brotli 10\)/);
+    expect(summarize(stats)).toMatch(/4 at release effort \(zlib 9, brotli 11\), 1 that change on every edit at edit effort \(zlib 9, brotli 5\), 0 from cache\).*; 1 file at edit effort: solarpress deploy and build --release bring it to release effort$/);
   });
 
-  it('compresses a file over LARGE_FILE_BYTES at the effort that keeps cost linear (zlib 9, brotli 9), even when it rarely changes', async () => {
+  it('compresses a file over LARGE_FILE_BYTES at edit effort (zlib 9 in parts, brotli 5), even when it rarely changes', async () => {
     // Prose that varies (numbers), so that zopfli would beat zlib on it.
     let big = '';
     for (let i = 0; big.length <= LARGE_FILE_BYTES; i++) big += `<p>Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.</p>\n`;
     writeFileSync(join(out, 'long.html'), big);
     const stats = await precompressDir({ outputDir: out, store, options: options() });
-    expect(stats.byEffort).toEqual({ full: 4, quick: 0, large: 1 });
+    expect(stats.groups).toEqual({ 'steady/release': 4, 'large/edit': 1 });
     const original = readFileSync(join(out, 'long.html'));
     // zlib 9 in parts (gzip-parts.ts): the bytes of the parts joined, within 1 % of zlib 9 on the whole file.
     const gz = readFileSync(join(out, 'long.html.gz'));
     expect(gunzipSync(gz).equals(original)).toBe(true);
-    expect(gz.equals((await gzipInParts(original, 'test', syncParts()).then((r) => r.bytes)))).toBe(true);
+    expect(gz.equals((await gzipInParts(original, 'test', ZLIB_PARTS, syncParts()).then((r) => r.bytes)))).toBe(true);
     expect(gz.length / gzipSync(original, { level: 9, memLevel: 9 }).length).toBeLessThan(1.01);
     const br = readFileSync(join(out, 'long.html.br'));
-    expect(br.equals(brotli(original, 9, 24))).toBe(true);
-    expect(br.length).toBeLessThan(original.length / 4);
+    expect(br.equals(brotli(original, 5, 24))).toBe(true);
+    expect(br.length).toBeLessThan(original.length / 3);
     const parts = cutPoints(original).length;
     expect(parts).toBeGreaterThan(1);
-    expect(summarize(stats)).toMatch(new RegExp(`4 at full effort \\(zlib 9, brotli 11\\), 1 over 512 KB quickly \\(zlib 9 in parts, ${parts} of ${parts} compressed, brotli 9\\)`));
+    expect(summarize(stats)).toMatch(new RegExp(`4 at release effort \\(zlib 9, brotli 11\\), 1 over 512 KB at edit effort \\(zlib 9 in parts, ${parts} of ${parts} compressed, brotli 5\\)`));
 
     // One line changed near the end: only the parts around it are compressed again.
     writeFileSync(join(out, 'long.html'), original.toString().replace('<p>Day 4000:', '<p>Day 4000, a cloudy one:'));
@@ -160,7 +162,74 @@ describe('precompressDir', () => {
     expect(again.parts.made).toBeGreaterThan(0);
     expect(again.parts.made).toBeLessThanOrEqual(3);
     const changed = readFileSync(join(out, 'long.html'));
-    expect(readFileSync(join(out, 'long.html.gz')).equals((await gzipInParts(changed, 'test', syncParts()).then((r) => r.bytes)))).toBe(true);
+    expect(readFileSync(join(out, 'long.html.gz')).equals((await gzipInParts(changed, 'test', ZLIB_PARTS, syncParts()).then((r) => r.bytes)))).toBe(true);
+  });
+
+  /** A file over LARGE_FILE_BYTES of prose that varies (numbers), so that zopfli beats zlib on it. */
+  const long = () => {
+    let big = '';
+    for (let i = 0; big.length <= LARGE_FILE_BYTES * 1.5; i++) big += `<p>Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.</p>\n`;
+    return big;
+  };
+
+  it('at release effort, compresses changing files with brotli 11 and large ones with zopfli in parts and brotli 11 (gzip -t, brotli round trip)', async () => {
+    writeFileSync(join(out, 'long.html'), long());
+    const quick = (path: string) => path === 'index.html';
+    const stats = await precompressDir({ outputDir: out, store, options: options(), quick, release: true });
+    expect(stats.groups).toEqual({ 'steady/release': 3, 'changing/release': 1, 'large/release': 1 });
+    expect(stats.atEdit).toBe(0);
+    const small = readFileSync(join(out, 'index.html'));
+    expect(readFileSync(join(out, 'index.html.br')).equals(brotli(small, 11, 22))).toBe(true);
+    const original = readFileSync(join(out, 'long.html'));
+    const gz = readFileSync(join(out, 'long.html.gz'));
+    execFileSync('gzip', ['-t', join(out, 'long.html.gz')]);
+    expect(gunzipSync(gz).equals(original)).toBe(true);
+    // zopfli's parts stand alone: smaller than zlib 9 on the whole file all the same.
+    expect(gz.length).toBeLessThan(gzipSync(original, { level: 9, memLevel: 9 }).length);
+    expect(cutPoints(original, ZOPFLI_PARTS).length).toBeGreaterThan(1);
+    const br = readFileSync(join(out, 'long.html.br'));
+    expect(br.equals(brotli(original, 11, 24))).toBe(true);
+    expect(brotliDecompressSync(br).equals(original)).toBe(true);
+    expect(summarize(stats)).toMatch(/1 that change on every edit at release effort \(zlib 9, brotli 11\), 1 over 512 KB at release effort \(zopfli 1 in parts, 2 of 2 compressed, brotli 11\)/);
+    expect(summarize(stats)).not.toMatch(/at edit effort:/);
+  });
+
+  it('a plain run after a release keeps the release siblings of unchanged files, and compresses a changed one at edit effort', async () => {
+    const quick = (path: string) => path === 'guides/x/index.html' || path === 'index.html';
+    await precompressDir({ outputDir: out, store, options: options(), quick, release: true });
+    const released = readFileSync(join(out, 'guides/x/index.html.br'));
+    rmSync(out, { recursive: true });
+    writeSite();
+    writeFileSync(join(out, 'index.html'), page(9));
+    const plain = await precompressDir({ outputDir: out, store, options: options(), quick });
+    expect(plain.compressed).toBe(1);
+    expect(plain.groups).toEqual({ 'changing/edit': 1 });
+    expect(readFileSync(join(out, 'guides/x/index.html.br')).equals(released)).toBe(true);
+    expect(readFileSync(join(out, 'index.html.br')).equals(brotli(readFileSync(join(out, 'index.html')), 5, 22))).toBe(true);
+    expect(plain.atEdit).toBe(1);
+    // The release after it compresses only that file again.
+    const release = await precompressDir({ outputDir: out, store, options: options(), quick, release: true });
+    expect(release.compressed).toBe(1);
+    expect(release.groups).toEqual({ 'changing/release': 1 });
+    expect(readFileSync(join(out, 'index.html.br')).equals(brotli(readFileSync(join(out, 'index.html')), 11, 22))).toBe(true);
+  });
+
+  it('rebuilds a damaged cached part of a large file, with a warning, and writes the same bytes', async () => {
+    writeFileSync(join(out, 'long.html'), long());
+    await precompressDir({ outputDir: out, store, options: options() });
+    const gz = readFileSync(join(out, 'long.html.gz'));
+    const part = readdirSync(store.dir).find((name) => name.startsWith('part-'))!;
+    truncateSync(join(store.dir, part), 10);
+    // The file's own entries gone: it is made again from its parts.
+    for (const name of readdirSync(store.dir)) if (!name.startsWith('part-')) rmSync(join(store.dir, name));
+    rmSync(out, { recursive: true });
+    writeSite();
+    writeFileSync(join(out, 'long.html'), long());
+    cache.startBuild();
+    const again = await precompressDir({ outputDir: out, store, options: options() });
+    expect(again.parts.made).toBe(1);
+    expect(warnings).toEqual([`${join(store.dir, part)}: damaged cache entry (its bytes are not the ones it was written with): removed, to be made again`]);
+    expect(readFileSync(join(out, 'long.html.gz')).equals(gz)).toBe(true);
   });
 
   it('never recompresses an unchanged file, recompresses a changed one', async () => {
@@ -211,9 +280,9 @@ describe('CompressionPool', () => {
     const pool = await CompressionPool.start(1);
     try {
       // Not bytes: fails before or inside the worker, and only this task fails.
-      await expect(pool.encode('not bytes' as never, EFFORTS.full.gz)).rejects.toThrow();
-      await expect(pool.encode({ buffer: new ArrayBuffer(4) } as never, EFFORTS.full.br)).rejects.toThrow();
-      const ok = await pool.encode(new TextEncoder().encode('hello hello hello hello'), EFFORTS.full.gz);
+      await expect(pool.encode('not bytes' as never, EFFORTS.steady.release.gz)).rejects.toThrow();
+      await expect(pool.encode({ buffer: new ArrayBuffer(4) } as never, EFFORTS.steady.release.br)).rejects.toThrow();
+      const ok = await pool.encode(new TextEncoder().encode('hello hello hello hello'), EFFORTS.steady.release.gz);
       expect(gunzipSync(ok.bytes).toString()).toBe('hello hello hello hello');
     } finally {
       await pool.close();

@@ -13,29 +13,35 @@ import type { CacheStore } from '../../src/cache/store.js';
 import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
-import { EFFORTS, type Effort, type Setting } from './efforts.ts';
-import { gzipInParts } from './gzip-parts.ts';
-import { CompressionPool, settingsOf, type CompressJob } from './pool.ts';
+import { EFFORTS, sameSetting, settingKey, zopfli, type Effort, type Encoding, type Kind, type Setting } from './efforts.ts';
+import { gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS } from './gzip-parts.ts';
+import { CompressionPool } from './pool.ts';
 
-/** Bump when the compressors' output changes, so old cache entries are not reused. */
-export const PRECOMPRESS_VERSION = '3';
+/** Bump when the compressors' output or the cache's keys change, so old cache entries are not reused. */
+export const PRECOMPRESS_VERSION = '4';
 /**
- * Files above this size are compressed with the `large` effort (efforts.ts), whose cost grows linearly
- * and fast enough that one huge post and the feeds that carry it cannot take minutes. Pages the
- * theme's budget allows (200 KB) stay far below it.
+ * Files above this size are `large` (efforts.ts): their cost at either effort grows linearly and an
+ * edit recompresses parts of their .gz only, so one huge post and the feeds that carry it cannot take
+ * minutes. Pages the theme's budget allows (200 KB) stay far below it.
  */
 export const LARGE_FILE_BYTES = 512 * 1024;
 /** The cache store's name. */
 export const STORE = 'precompress';
 
+/** Files compressed in a run, by kind and effort. */
+type Group = `${Kind}/${Effort}`;
+
 export interface PrecompressStats {
   files: number;
-  /** Files compressed in this run (the rest came from the cache). */
+  /** Files compressed in this run (the rest came from the cache or the previous output). */
   compressed: number;
-  /** Of those, how many at each effort (efforts.ts), and what each effort ran as. */
-  byEffort: Record<Effort, number>;
-  jobs: Record<Effort, CompressJob>;
+  /** Of those, how many of each kind at each effort. */
+  groups: Partial<Record<Group, number>>;
   cached: number;
+  /** Files whose siblings are at edit effort (a plain build's): deploy or --release brings them to release effort. */
+  atEdit: number;
+  /** The settings of each kind at each effort, as this run's options make them. */
+  settings: (kind: Kind, effort: Effort) => Setting[];
   originalBytes: number;
   /** Bytes of the originals that got a .gz, and of their .gz. */
   gzipBytes: number;
@@ -52,8 +58,6 @@ export interface PrecompressStats {
   workerMs: number;
 }
 
-type Encoding = 'gz' | 'br';
-
 /** Files to compress: matching extensions, not already compressed siblings. One synchronous readdir of the whole tree (a third of the time of one readdir per folder). */
 export function listTextFiles(dir: string, extensions: string[]): string[] {
   const wanted = new Set(extensions.map((e) => `.${e.toLowerCase()}`));
@@ -64,103 +68,101 @@ export function listTextFiles(dir: string, extensions: string[]): string[] {
   return files.sort();
 }
 
-/** The settings and the original's content hash (the one the build knows its output files by, without reading them). */
-function cacheKey(originalHash: string, job: CompressJob): string {
-  const hash = createHash('sha256');
-  // The encoders' settings themselves (not the effort's name): a new setting never reuses old bytes.
-  hash.update(`${settingsKey(...settingsOf(job))}\0${originalHash}`);
-  return hash.digest('hex').slice(0, 32);
+/** A sibling's cache key: the setting and the original's content hash (the one the build knows its output files by, without reading them). */
+function cacheKey(originalHash: string, setting: Setting): string {
+  return createHash('sha256').update(`${settingsKey(setting)}\0${originalHash}`).digest('hex').slice(0, 32);
 }
 
-/** What the bytes of the settings' output depend on: the version and the settings, not their measured speeds. */
-function settingsKey(...settings: Setting[]): string {
-  return `${PRECOMPRESS_VERSION}|${JSON.stringify(settings.map(({ mbPerS, ...setting }) => setting))}`;
+/** What the bytes of a setting's output depend on: the version and the setting, not its measured speed. */
+function settingsKey(setting: Setting): string {
+  return `${PRECOMPRESS_VERSION}|${settingKey(setting)}`;
 }
 
 /**
- * What the cache holds for a file: the bytes, null (compression did not help), or undefined (unknown,
- * or damaged). Read into memory at once, so that another build pruning the cache meanwhile cannot break this one.
+ * What the cache holds for a sibling: the bytes, null (compression did not help), or undefined
+ * (unknown, or damaged). Read into memory at once, so that another build pruning the cache meanwhile cannot break this one.
  */
-function load(store: CacheStore, key: string, encoding: Encoding): Uint8Array | null | undefined {
-  const entry = store.find(`${key}-${encoding}`);
-  const data = entry && store.read(entry);
+function load(store: CacheStore, entry: string): Uint8Array | null | undefined {
+  const found = store.find(entry);
+  const data = found && store.read(found);
   if (!data) return undefined;
   return data.byteLength > 0 ? data : null;
 }
-
-type Siblings = Partial<Record<Encoding, Uint8Array | null>>;
 
 export interface PrecompressRun {
   outputDir: string;
   store: CacheStore;
   options: PrecompressOptions;
-  /** Files (relative to outputDir, '/'-separated) that change on every edit: compressed quickly. */
+  /** Files (relative to outputDir, '/'-separated) that change on every edit: `changing` (efforts.ts). */
   quick?: (path: string) => boolean;
+  /** Compress at release effort (deploy, build --release) instead of edit effort. */
+  release?: boolean;
   /** The build's staging folder (outputDir): siblings of files kept from the previous output are kept too. */
   staged?: StagedOutput;
 }
 
 /**
- * The effort for one file, by size and path only, so that a cold build and an incremental one write
- * the same bytes: see efforts.ts for what each costs and loses.
+ * A file's kind, by size and path only, so that a cold build and an incremental one write the same
+ * bytes: see efforts.ts for what each costs and loses.
  */
-export function effortOf(path: string, size: number, quick: (path: string) => boolean): Effort {
+export function kindOf(path: string, size: number, quick: (path: string) => boolean): Kind {
   if (size > LARGE_FILE_BYTES) return 'large';
-  return quick(path) ? 'quick' : 'full';
+  return quick(path) ? 'changing' : 'steady';
+}
+
+/** The setting of one encoding for a kind at an effort, with the options' zopfli for small files at release. */
+function settingFor(kind: Kind, effort: Effort, encoding: Encoding, options: PrecompressOptions): Setting {
+  const settings = EFFORTS[kind][effort];
+  if (encoding === 'br') return settings.br;
+  // zopfli's seconds per page are for what is served: small files' release .gz (the steady files' edit effort is their release).
+  const released = kind === 'steady' || (kind === 'changing' && effort === 'release');
+  return options.gzipEncoder === 'zopfli' && released ? zopfli(options.zopfliIterations) : settings.gz;
 }
 
 /** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, store, options, quick = () => false, staged }: PrecompressRun): Promise<PrecompressStats> {
+export async function precompressDir({ outputDir, store, options, quick = () => false, release = false, staged }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
-  const jobs = Object.fromEntries(
-    (Object.keys(EFFORTS) as Effort[]).map((effort) => [
-      effort,
-      { gzip: options.gzip ? options.gzipEncoder : false, zopfliIterations: options.zopfliIterations, brotli: options.brotli, effort },
-    ]),
-  ) as Record<Effort, CompressJob>;
   const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
   const stats: PrecompressStats = {
-    files: 0, compressed: 0, byEffort: { full: 0, quick: 0, large: 0 }, jobs, cached: 0, originalBytes: 0,
-    gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
+    files: 0, compressed: 0, groups: {}, cached: 0, atEdit: 0,
+    settings: (kind, effort) => encodings.map((encoding) => settingFor(kind, effort, encoding, options)),
+    originalBytes: 0, gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
     parts: { made: 0, total: 0 }, wallMs: 0, workerMs: 0,
   };
-  /** Files with identical bytes share one compression. */
-  const inFlight = new Map<string, Promise<Siblings>>();
+  /** Siblings being made, by cache entry: files with identical bytes share one compression. */
+  const inFlight = new Map<string, Promise<Uint8Array | null>>();
   const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
   let pool: Promise<CompressionPool> | undefined;
 
-  /** The encodings of the bytes `read` gives that `known` (from the cache) lacks, each a task of its own. */
-  const compress = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob, known: Siblings): Promise<Siblings> => {
-    // The threads start while the file is read.
-    pool ??= CompressionPool.start(Math.min(options.workers, files.length));
-    const data = await read();
-    const workers = await pool;
-    const siblings: Siblings = { ...known };
-    const isInParts = (setting: Setting) => setting.encoding === 'gz' && setting.encoder === 'zlib-parts';
-    // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
-    const settings = settingsOf(job)
-      .filter((setting) => known[setting.encoding] === undefined)
-      .sort((a, b) => Number(isInParts(a)) - Number(isInParts(b)));
-    await Promise.all(
-      settings.map(async (setting) => {
-        const { bytes, ms } = isInParts(setting)
-          ? await inParts(data, setting, workers)
-          : // A fresh copy: its buffer is moved to the worker.
-            await workers.encode(new Uint8Array(data), setting);
-        stats.workerMs += ms;
-        siblings[setting.encoding] = bytes.byteLength < data.byteLength ? bytes : null;
-        store.putLater(`${key}-${setting.encoding}`, siblings[setting.encoding] ?? new Uint8Array());
-      }),
-    );
-    stats.compressed++;
-    stats.byEffort[job.effort]++;
-    return siblings;
+  /** One sibling of the bytes `read` gives, compressed by a worker and kept in the cache under `entry`. */
+  const compress = (entry: string, read: () => Promise<Buffer>, setting: Setting): Promise<Uint8Array | null> => {
+    let work = inFlight.get(entry);
+    if (work) return work;
+    work = (async () => {
+      // The threads start while the file is read.
+      pool ??= CompressionPool.start(Math.min(options.workers, files.length));
+      const data = await read();
+      const workers = await pool;
+      const inParts = setting.encoding === 'gz' && (setting.encoder === 'zlib-parts' || setting.encoder === 'zopfli-parts');
+      // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
+      if (inParts) await new Promise(setImmediate);
+      const { bytes, ms } = inParts
+        ? await gzipParts(data, setting, workers)
+        : // A fresh copy: its buffer is moved to the worker.
+          await workers.encode(new Uint8Array(data), setting);
+      stats.workerMs += ms;
+      const sibling = bytes.byteLength < data.byteLength ? bytes : null;
+      store.putLater(entry, sibling ?? new Uint8Array());
+      return sibling;
+    })();
+    inFlight.set(entry, work);
+    return work;
   };
 
   /** A gzip file in parts (gzip-parts.ts): each part from the cache, or compressed by a worker and kept. */
-  const inParts = async (data: Buffer, setting: Setting, workers: CompressionPool) => {
+  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, workers: CompressionPool) => {
     let ms = 0;
-    const { bytes, parts, made } = await gzipInParts(data, settingsKey(setting), {
+    const { bytes, parts, made } = await gzipInParts(data, settingsKey(setting), setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS, {
       cached: (key) => {
         const entry = store.find(`part-${key}`);
         return entry && store.read(entry);
@@ -177,27 +179,6 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     return { bytes, ms };
   };
 
-  /** The siblings of the bytes `read` gives, which are read only if they must be compressed. */
-  const siblingsOf = async (key: string, read: () => Buffer | Promise<Buffer>, job: CompressJob): Promise<Siblings> => {
-    let work = inFlight.get(key);
-    if (work) {
-      stats.cached++;
-      return work;
-    }
-    const known: Siblings = {};
-    for (const encoding of encodings) {
-      const cached = load(store, key, encoding);
-      if (cached !== undefined) known[encoding] = cached;
-    }
-    if (encodings.every((encoding) => known[encoding] !== undefined)) {
-      stats.cached++;
-      return known;
-    }
-    work = compress(key, read, job, known);
-    inFlight.set(key, work);
-    return work;
-  };
-
   const count = (encoding: Encoding, bytes: number, originalBytes: number) => {
     if (encoding === 'gz') {
       stats.gzipFiles++;
@@ -210,7 +191,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     }
   };
 
-  const place = async (target: string, bytes: Uint8Array, mtimeNs: bigint) => {
+  const writeSibling = async (target: string, bytes: Uint8Array, mtimeNs: bigint) => {
     // A new file, not written through whatever was at that path (a file of the output's, maybe linked).
     await rm(target, { force: true });
     await writeFile(target, bytes);
@@ -218,35 +199,67 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     await utimes(target, time, time);
   };
 
-  /** A file's .gz and .br: the previous output's if the file itself was kept from it, else from the cache or the workers. */
+  /**
+   * A file's .gz and .br, each the best that is at hand: its release-effort sibling if the previous
+   * output or the cache has it (a plain build never undoes a release), else one at this run's effort,
+   * from the previous output, the cache or the workers.
+   */
   const siblingsFor = async (file: string) => {
     const path = relative(outputDir, file).split(sep).join('/');
     const placed = staged?.placed(path);
-    const data = placed?.hash ? undefined : await readFile(file);
-    const size = placed?.size ?? data!.byteLength;
-    const job = jobs[effortOf(path, size, quick)];
-    const key = cacheKey(placed?.hash ?? contentHash(data!), job);
+    const known = placed?.hash ? undefined : await readFile(file);
+    let reading: Promise<Buffer> | undefined;
+    const read = () => (reading ??= known ? Promise.resolve(known) : readFile(file));
+    const size = placed?.size ?? known!.byteLength;
+    const hash = placed?.hash ?? contentHash(known!);
+    const kind = kindOf(path, size, quick);
+    // A steady file's edit effort is its release effort (efforts.ts): said so in the summary.
+    const effort: Effort = release || kind === 'steady' ? 'release' : 'edit';
+    let mtime: Promise<bigint> | undefined;
+    let compressed = false;
+    let atEdit = false;
     stats.files++;
     stats.originalBytes += size;
-    const missing = encodings.filter((encoding) => {
-      const kept = placed?.kept ? staged!.keep(`${path}.${encoding}`, `${key}-${encoding}`) : undefined;
-      if (kept === undefined) return true;
-      store.find(`${key}-${encoding}`); // still used: pruning keeps it
-      count(encoding, kept, size);
-      return false;
-    });
-    if (missing.length === 0) {
+
+    const siblingFor = async (encoding: Encoding) => {
+      const target = settingFor(kind, effort, encoding, options);
+      const finished = settingFor(kind, 'release', encoding, options);
+      const sibling = `${path}.${encoding}`;
+      const use = async (setting: Setting, entry: string, bytes: Uint8Array | null) => {
+        if (!sameSetting(setting, finished)) atEdit = true;
+        if (!bytes) return;
+        mtime ??= stat(file, { bigint: true }).then((info) => info.mtimeNs);
+        await writeSibling(`${file}.${encoding}`, bytes, await mtime);
+        staged?.madeFrom(sibling, entry);
+        count(encoding, bytes.byteLength, size);
+      };
+      for (const setting of sameSetting(target, finished) ? [target] : [finished, target]) {
+        const entry = `${cacheKey(hash, setting)}-${encoding}`;
+        const kept = placed?.kept ? staged!.keep(sibling, entry) : undefined;
+        if (kept !== undefined) {
+          store.find(entry); // still used: pruning keeps it
+          if (!sameSetting(setting, finished)) atEdit = true;
+          count(encoding, kept, size);
+          return;
+        }
+        const cached = load(store, entry);
+        if (cached !== undefined) return use(setting, entry, cached);
+      }
+      const entry = `${cacheKey(hash, target)}-${encoding}`;
+      // Identical bytes elsewhere already being compressed: shared, not counted twice.
+      if (!inFlight.has(entry)) compressed = true;
+      return use(target, entry, await compress(entry, read, target));
+    };
+
+    await Promise.all(encodings.map(siblingFor));
+    if (atEdit) stats.atEdit++;
+    if (!compressed) {
       stats.cached++;
       return;
     }
-    const [siblings, info] = await Promise.all([siblingsOf(key, () => data ?? readFile(file), job), stat(file, { bigint: true })]);
-    for (const encoding of missing) {
-      const bytes = siblings[encoding];
-      if (!bytes) continue;
-      await place(`${file}.${encoding}`, bytes, info.mtimeNs);
-      staged?.madeFrom(`${path}.${encoding}`, `${key}-${encoding}`);
-      count(encoding, bytes.byteLength, size);
-    }
+    stats.compressed++;
+    const group: Group = `${kind}/${effort}`;
+    stats.groups[group] = (stats.groups[group] ?? 0) + 1;
   };
 
   try {
@@ -276,33 +289,43 @@ function pct(part: number, whole: number): string {
   return whole ? `${((part / whole) * 100).toFixed(1)}%` : '-';
 }
 
-/** How each effort's files are described in the summary. */
-const EFFORT_WORDS: Record<Effort, string> = {
-  full: 'at full effort',
-  quick: 'quickly as they change on every edit',
-  large: `over ${LARGE_FILE_BYTES / 1024} KB quickly`,
+/** How each kind of file is described in the summary. */
+const KIND_WORDS: Record<Kind, string> = {
+  steady: '',
+  changing: ' that change on every edit',
+  large: ` over ${LARGE_FILE_BYTES / 1024} KB`,
 };
 
-/** 'zlib 9, brotli 11': a job's encoders as the summary names them (with how many parts were compressed, for zlib in parts). */
-function describe(job: CompressJob, parts: PrecompressStats['parts']): string {
-  return settingsOf(job)
+/** 'zlib 9, brotli 11': settings as the summary names them (with how many parts were compressed, for a .gz in parts). */
+function describe(settings: Setting[], parts: PrecompressStats['parts']): string {
+  return settings
     .map((s) => {
       if (s.encoding === 'br') return `brotli ${s.quality}`;
       if (s.encoder === 'zopfli') return 'zopfli';
-      return s.encoder === 'zlib-parts' ? `zlib ${s.level} in parts, ${parts.made} of ${parts.total} compressed` : `zlib ${s.level}`;
+      const inParts = `in parts, ${parts.made} of ${parts.total} compressed`;
+      if (s.encoder === 'zopfli-parts') return `zopfli ${s.iterations} ${inParts}`;
+      return s.encoder === 'zlib-parts' ? `zlib ${s.level} ${inParts}` : `zlib ${s.level}`;
     })
     .join(', ');
 }
 
-/** One log line with the run's split by effort (and the encoders of each), time and byte totals. */
+/**
+ * One log line with what was compressed, by kind and effort (and the settings of each), time and
+ * byte totals, and how many files are at edit effort.
+ */
 export function summarize(s: PrecompressStats): string {
-  const split = (Object.keys(EFFORTS) as Effort[])
-    .filter((effort) => s.byEffort[effort] > 0)
-    .map((effort) => `${s.byEffort[effort]} ${EFFORT_WORDS[effort]} (${describe(s.jobs[effort], s.parts)})`);
+  const split = (Object.keys(KIND_WORDS) as Kind[]).flatMap((kind) =>
+    (['release', 'edit'] as const).flatMap((effort) => {
+      const files = s.groups[`${kind}/${effort}`];
+      return files ? [`${files}${KIND_WORDS[kind]} at ${effort} effort (${describe(s.settings(kind, effort), s.parts)})`] : [];
+    }),
+  );
+  const one = s.atEdit === 1;
+  const edit = s.atEdit === 0 ? '' : `; ${s.atEdit} file${one ? '' : 's'} at edit effort: solarpress deploy and build --release bring ${one ? 'it' : 'them'} to release effort`;
   return (
     `precompress: ${s.files} files (${[...(split.length ? split : ['0 compressed']), `${s.cached} from cache`].join(', ')}) in ${(s.wallMs / 1000).toFixed(2)} s ` +
     `(workers ${(s.workerMs / 1000).toFixed(2)} s); ${kb(s.originalBytes)} of text → ` +
     `gzip ${s.gzipFiles} files ${kb(s.gzipBytes)} (${pct(s.gzipBytes, s.gzipOriginalBytes)}), ` +
-    `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})`
+    `brotli ${s.brotliFiles} files ${kb(s.brotliBytes)} (${pct(s.brotliBytes, s.brotliOriginalBytes)})${edit}`
   );
 }

@@ -1,11 +1,12 @@
 // Compresses one encoding of one file per message, off the main thread; started from its bundle (src/threads.ts).
 import { parentPort } from 'node:worker_threads';
 import { constants, brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
+import { unfinished } from './deflate-final.ts';
 
 /**
  * @param {Uint8Array} data
  * @param {import('./efforts.ts').Setting} setting
- * @param {number} [dictionary] for 'zlib-parts': one part (gzip-parts.ts), after this many bytes of its dictionary
+ * @param {number} [dictionary] for a part of a file in parts (gzip-parts.ts): it begins after this many bytes of its dictionary
  */
 async function compress(data, setting, dictionary = 0) {
   if (setting.encoding === 'br') {
@@ -18,10 +19,12 @@ async function compress(data, setting, dictionary = 0) {
       },
     });
   }
-  if (setting.encoder === 'zopfli') {
-    // Loaded when asked for (gzipEncoder: 'zopfli'): its WebAssembly takes a thread 0.1-0.5 s to load.
-    const { gzipAsync } = await import('@gfx/zopfli');
-    return gzipAsync(data, { numiterations: setting.iterations });
+  if (setting.encoder === 'zopfli' || setting.encoder === 'zopfli-parts') {
+    // Loaded when asked for: its WebAssembly takes a thread 0.1-0.5 s to load.
+    const { deflateAsync, gzipAsync } = await import('@gfx/zopfli');
+    if (setting.encoder === 'zopfli') return gzipAsync(data, { numiterations: setting.iterations });
+    // A part stands alone (zopfli takes no dictionary), made joinable (gzip-parts.ts).
+    return unfinished(await deflateAsync(data.subarray(dictionary), { numiterations: setting.iterations }));
   }
   if (setting.encoder === 'zlib-parts') {
     return deflateRawSync(data.subarray(dictionary), {

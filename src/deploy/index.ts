@@ -20,9 +20,10 @@ export interface DeployCommandDeps {
   stderr?: NodeJS.WritableStream;
 }
 
+/** What readers are served: at release effort (precompression's smallest bytes; files a plain build left at edit effort are finished). */
 const coreBuild: BuildFunction = async (root, log) => {
   const { build } = await import('../build.ts');
-  return (await build({ root, log })).outDir;
+  return (await build({ root, log, release: true })).outDir;
 };
 
 export function createDeployCommand(deps: DeployCommandDeps = {}): CommandSpec {

@@ -10,8 +10,9 @@ import { parseFlags } from '../cli/flags.ts';
 
 export const usage = `Usage: solarpress deploy [options]
 
-Builds the site, then sends dist/ to the board over ssh with rsync (compressed, by checksum) into a
-new release directory, and switches the live site to it in one atomic step. Files that did not
+Builds the site as build --release does (every file precompressed at release effort), then sends
+dist/ to the board over ssh with rsync (compressed, by checksum) into a new release directory,
+and switches the live site to it in one atomic step. Files that did not
 change are hard links to the previous release, so only changes travel and take space. The board's
 own api/ directory (live power stats) lives outside the releases and is never touched.
 
@@ -27,7 +28,8 @@ Options (default from the deploy section of site.config.ts):
   --path DIR         absolute directory on the board           (deploy.path)
   --key FILE         ssh private key                           (deploy.key)
   --keep N           releases to keep for --rollback           (deploy.keep, 5)
-  --no-build         send dist/ as it is, without building first
+  --no-build         send dist/ as it is, without building first (build it with
+                     solarpress build --release: a plain build leaves what changed at edit effort)
   --dry-run, -n      list what would change on the board and change nothing there
                      (the site is still built first, unless --no-build)
   --rollback         make the release before the live one live again (with --dry-run: only say which)
