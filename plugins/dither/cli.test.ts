@@ -118,6 +118,13 @@ describe('solarpress dither', () => {
       expect(ok.stdout).toMatch(/one\.jpg → out\/one\.png {2}100×67 /);
       expect(ihdrDepth(path.join(site, 'out/one.png'))).toBe(2); // 3 greys
 
+      // No dither section: the defaults (6 greys, within 800 px).
+      writeFileSync(path.join(site, 'site.config.ts'), config('budgets: { pageKB: 200 }'));
+      const defaults = await runCliAsync(site, ['dither', '--out', 'out', 'one.jpg']);
+      expect(defaults.code, defaults.stderr).toBe(0);
+      expect(defaults.stdout).toMatch(/one\.jpg → out\/one\.png {2}300×200 /);
+      expect(ihdrDepth(path.join(site, 'out/one.png'))).toBe(4);
+
       writeFileSync(path.join(site, 'site.config.ts'), config("dither: { palette: 7 }"));
       const bad = await runCliAsync(site, ['dither', '--out', 'out', 'one.jpg']);
       expect(bad.code).toBe(1);

@@ -8,10 +8,10 @@ import sharp from 'sharp';
 import { writeAtomicAsync } from '../../src/cache/atomic.js';
 import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { ImageError } from './image-error.ts';
-import { paletteSchema, settingsFor, thresholdSchema, type DitherOptions } from './options.ts';
+import type { DitherOptions } from './options.ts';
 import { ditherToPng } from './process.ts';
 import { formatBytes } from './service.ts';
-import type { DitherSettings } from './settings.ts';
+import { settingsFor, type DitherSettings } from './settings.ts';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { reportError } from '../../src/cli/report.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -37,7 +37,7 @@ export function ditherCommand(defaults: DitherOptions): CommandSpec {
     async run(args, env) {
       let plan: Plan;
       try {
-        plan = parse(args, defaults);
+        plan = await parse(args, defaults);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         return reportError(error, { root: env.root, write: (text) => env.log.info(text), command: 'solarpress dither', usage });
@@ -58,7 +58,7 @@ interface Job {
 }
 type Plan = Job | 'help';
 
-function parse(args: string[], defaults: DitherOptions): Plan {
+async function parse(args: string[], defaults: DitherOptions): Promise<Plan> {
   const parsed = parseFlags(args, {
     palette: { type: 'string' },
     threshold: { type: 'string' },
@@ -71,8 +71,10 @@ function parse(args: string[], defaults: DitherOptions): Plan {
   if (!values.out) throw new UsageError('--out DIR is required');
   if (positionals.length === 0) throw new UsageError('no image files given');
   const options: DitherOptions = { ...defaults, webp: false };
-  if (values.palette !== undefined) options.palette = parsePalette(values.palette);
+  // The schemas (and zod with them) are loaded only for a value that needs checking.
+  if (values.palette !== undefined) options.palette = await parsePalette(values.palette);
   if (values.threshold !== undefined) {
+    const { thresholdSchema } = await import('./options.ts');
     const numbers = values.threshold.split(',').map((n) => (n.trim() === '' ? NaN : Number(n)));
     const threshold = thresholdSchema.safeParse(numbers.length === 1 ? numbers[0] : numbers);
     if (!threshold.success) throw new UsageError(`--threshold ${values.threshold}: give a number 0–255, or R,G,B`);
@@ -92,7 +94,7 @@ function parse(args: string[], defaults: DitherOptions): Plan {
   return { options, out: values.out, files: positionals };
 }
 
-function parsePalette(value: string): DitherOptions['palette'] {
+async function parsePalette(value: string): Promise<DitherOptions['palette']> {
   if (/^(3|6|11)$/.test(value)) return Number(value) as 3 | 6 | 11;
   if (!value.endsWith('.json')) throw new UsageError(`--palette ${value}: give 3, 6, 11 or a FILE.json of colours`);
   let json: unknown;
@@ -101,6 +103,7 @@ function parsePalette(value: string): DitherOptions['palette'] {
   } catch (error) {
     throw new UsageError(`--palette ${value}: cannot read it as JSON (${(error as Error).message})`);
   }
+  const { paletteSchema } = await import('./options.ts');
   const list = json && typeof json === 'object' && !Array.isArray(json) && 'palette' in json ? (json as { palette: unknown }).palette : json;
   const palette = paletteSchema.safeParse(list);
   if (!palette.success) throw new UsageError(`--palette ${value}: expected a list of 2–255 colours, each "#rrggbb" or [r, g, b]`);

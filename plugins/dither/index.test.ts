@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileCache } from '../../src/cache/file-cache.js';
 import type { Page, Site } from '../../src/types.ts';
 import dither, { publishedKeys } from './index.ts';
+import { DEFAULT_OPTIONS } from './settings.ts';
 import { ditherStore, fakeFileApi, photo, tempDir } from './test-helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -28,6 +29,8 @@ describe('dither plugin definition', () => {
       skipInvalid: false,
       maxInputPixels: 100_000_000,
     });
+    // What `solarpress dither` uses, without loading zod, in a site with no dither section.
+    expect(dither.definition.schema.parse({})).toEqual(DEFAULT_OPTIONS);
   });
 
   it('accepts colour lists and per-channel thresholds', () => {

@@ -15,7 +15,8 @@ import { walkElements } from '../../src/markdown/walk.ts';
 import type { FileApi, ImageInfo } from '../../src/types.ts';
 import type { CacheEntry } from './cache.ts';
 import { ImageError } from './image-error.ts';
-import { settingsFor, type DitherOptions, type DitherOverride } from './options.ts';
+import type { DitherOptions, DitherOverride } from './options.ts';
+import { settingsFor } from './settings.ts';
 import { parseDirective, splitTitle, type ParsedOverride } from './override.ts';
 import type { DitherService } from './service.ts';
 

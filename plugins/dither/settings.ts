@@ -1,7 +1,22 @@
 /**
- * The resolved settings one image is dithered with, and their canonical form for cache keys.
+ * The resolved settings one image is dithered with, the defaults of the `dither` section, and the
+ * settings' canonical form for cache keys. No zod here: `solarpress dither` in a site whose config
+ * has no `dither` section starts without loading it.
  */
-import type { RGB } from './palette.ts';
+import type { DitherOptions, DitherOverride } from './options.ts';
+import { resolvePalette, resolveThreshold, type RGB } from './palette.ts';
+
+/** The `dither` section's defaults (options.ts's schema gives them to missing fields). */
+export const DEFAULT_OPTIONS = {
+  palette: 6,
+  threshold: 96,
+  maxSize: 800,
+  background: '#fafafa',
+  webp: true,
+  categories: {},
+  skipInvalid: false,
+  maxInputPixels: 100_000_000,
+} as const;
 
 export interface DitherSettings {
   palette: RGB[];
@@ -19,4 +34,16 @@ export interface DitherSettings {
 /** The fields that change the output, in a fixed order. */
 export function settingsFingerprint(s: DitherSettings): string {
   return JSON.stringify([s.palette, s.threshold, s.maxSize, s.background.toLowerCase(), s.webp]);
+}
+
+export function settingsFor(options: DitherOptions, category?: string, override: DitherOverride = {}): DitherSettings {
+  const palette = override.palette ?? (category !== undefined ? options.categories[category] : undefined) ?? options.palette;
+  return {
+    palette: resolvePalette(palette),
+    threshold: resolveThreshold(override.threshold ?? options.threshold),
+    maxSize: options.maxSize,
+    background: options.background,
+    webp: options.webp,
+    maxInputPixels: options.maxInputPixels,
+  };
 }
