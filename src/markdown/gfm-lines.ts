@@ -1,5 +1,5 @@
 /**
- * remark plugin, used after remark-gfm: two GFM constructs skip the lines where they cannot match.
+ * remark plugin, used after remark-gfm: GFM's costliest searches skip where they cannot match.
  *
  * micromark tries a table head at the start of every line of a paragraph, and an email autolink
  * literal at every word, tokenizing the text each time before giving up; that text is then
@@ -8,9 +8,13 @@
  * a table head needs a delimiter row (`|---|:-:|`) on the next line, and an email autolink an `@` on
  * its own line (it spans no line ending, and micromark matches no `@` written as a character
  * reference). So the parser notes those lines before parsing, and the constructs give up at once
- * elsewhere. The tree is the same: where they still run, they run unchanged.
+ * elsewhere. Then the autolink-literal transform searches every text node with four regular
+ * expressions; each needs an `@`, `www` or `http` in the text, so a tree without one in any text
+ * node is left as it is. The tree is the same: where they still run, they run unchanged.
  */
+import type { Nodes, Root } from 'mdast';
 import type { Processor } from 'unified';
+import { SKIP, walk } from './walk.ts';
 
 /** The parts of micromark's tokenizer this plugin uses (micromark-util-types' names). */
 type State = (code: number | null) => State | undefined;
@@ -67,8 +71,32 @@ function afterTableRow(context: TokenizeContext): boolean {
   return false;
 }
 
+/** What each of the autolink-literal transform's patterns needs in a text node (its patterns: mdast-util-gfm-autolink-literal). */
+const AUTOLINK_HINT = /@|www|http/i;
+
+function mayHoldAutolinks(tree: Root): boolean {
+  let found = false;
+  walk<Nodes>(tree, (node) => {
+    if (found) return SKIP;
+    if (node.type === 'text' && AUTOLINK_HINT.test(node.value)) found = true;
+  });
+  return found;
+}
+
+type Transform = (tree: Root) => Root | undefined | void;
+/** A fromMarkdown extension (mdast-util-from-markdown's), possibly in nested lists. */
+type TreeExtension = { enter?: Record<string, unknown>; transforms?: Transform[] } | TreeExtension[];
+
+/** The autolink-literal extension's transforms run only on trees where they can find something. */
+function skipNeedlessAutolinkSearch(extension: TreeExtension): TreeExtension {
+  if (Array.isArray(extension)) return extension.map(skipNeedlessAutolinkSearch);
+  if (!extension.enter?.literalAutolink || !extension.transforms) return extension;
+  return { ...extension, transforms: extension.transforms.map((transform) => (tree: Root) => (mayHoldAutolinks(tree) ? transform(tree) : undefined)) };
+}
+
 export default function remarkGfmLines(this: Processor) {
-  const data = this.data() as { micromarkExtensions?: Extension[] };
+  const data = this.data() as { micromarkExtensions?: Extension[]; fromMarkdownExtensions?: TreeExtension[] };
+  data.fromMarkdownExtensions = (data.fromMarkdownExtensions ?? []).map(skipNeedlessAutolinkSearch);
   const wrapped = new Map<Construct, Construct>();
   const wrap = (construct: Construct): Construct => {
     const possible = construct.name === undefined ? undefined : POSSIBLE[construct.name];
