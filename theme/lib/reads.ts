@@ -7,6 +7,7 @@ import type { Layout, LayoutContext, Page, Site } from '../../src/types.ts';
 import type { Root } from 'hast';
 import { chromeFingerprint } from './site-map.ts';
 import { isFutureDated } from './preview-mark.ts';
+import { readingMinutes } from './components.ts';
 
 /** The pages a layout shows for a page, and any other fact of the site it shows (JSON-serializable). */
 export type Shown = Iterable<Page> | { pages: Iterable<Page>; facts: unknown };
@@ -21,8 +22,11 @@ export function showing(layout: (ctx: LayoutContext) => Root, shown: (page: Page
       const s = shown(page, site);
       // The preview's "held back" mark goes when the date passes, with nothing else changed.
       const chrome = `${chromeFingerprint(site)}${isFutureDated(page) ? '\0future' : ''}`;
-      if (Symbol.iterator in s) return { pages: s, shared: chrome };
-      return { pages: s.pages, shared: `${chrome}\0${JSON.stringify(s.facts)}` };
+      const pages = [...(Symbol.iterator in s ? s : s.pages)];
+      // Bylines show each page's reading time, which its body gives, not its metadata.
+      const minutes = pages.map((p) => (p.wordCount ? readingMinutes(p.wordCount) : 0)).join(',');
+      if (Symbol.iterator in s) return { pages, shared: `${chrome}\0${minutes}` };
+      return { pages, shared: `${chrome}\0${minutes}\0${JSON.stringify(s.facts)}` };
     },
   });
 }
