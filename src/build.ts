@@ -13,7 +13,7 @@ import { CONFIG_FILE } from './config-file.ts';
 import { loadSiteConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
-import { loadContent, type SourceFile, type SourceMemo } from './content/load.ts';
+import { loadContent, type LoadOptions, type SourceFile, type SourceMemo } from './content/load.ts';
 import { SourceStore } from './content/source-store.ts';
 import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
@@ -25,7 +25,7 @@ import { claimOutDir, legacyManifestFiles } from './output-guard.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
-import { runTextStage } from './render/text-stage.ts';
+import { runTextStage, type TextStageEnv } from './render/text-stage.ts';
 import { TextWorkers } from './render/text-workers.ts';
 import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
@@ -105,6 +105,7 @@ export class SiteBuilder {
   private layouts: LayoutMemory = { pages: new Map() };
   private processors?: { hash: string; text: TextProcessor; publish: PublishProcessor };
   private code?: LoadedCode;
+  private last?: LastBuild;
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -157,7 +158,9 @@ export class SiteBuilder {
         written,
       };
       const inputs = run.stamps && { ...run.stamps, configModule: run.configModule, changesAt, cacheDamaged: run.cache.discarded() };
-      return { config: run.config, site, output, laidOut, stats, outDir: run.outDir, inputs };
+      const result: BuildResult = { config: run.config, site, output, laidOut, stats, outDir: run.outDir, inputs };
+      if (run.mode === 'dev') this.last = this.lastBuildOf(run, result, files, urls, assets);
+      return result;
     } catch (error) {
       await run.staging?.discard();
       throw error;
@@ -284,10 +287,7 @@ export class SiteBuilder {
       leftOut,
       // The preview shows future-dated pages (marked by the theme); a build holds them back.
       holdBackAfter: mode === 'build' && !this.options.future ? now : undefined,
-      contentDir,
-      drafts: run.ctx.drafts,
-      layouts,
-      pluginKeys: new Map(plugins.flatMap((p) => Object.entries(p.frontMatter ?? {}))),
+      ...readingOf(run),
       memo: this.memo,
       parsed: this.sources,
       errors: loadErrors,
@@ -363,12 +363,34 @@ export class SiteBuilder {
       const body = bodies[i];
       const known = this.pages.get(file.page);
       if (known?.body === body) return known.page;
-      const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.contentHash };
-      // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
-      Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
+      const page = pageWithBody(file, body);
       this.pages.set(file.page, { body, page });
       return page;
     });
+  }
+
+  /** The last successful build of the preview (mode 'dev'), for laying a saved page out against it. */
+  lastBuild(): LastBuild | undefined {
+    return this.last;
+  }
+
+  private lastBuildOf(run: Run, result: BuildResult, files: SourceFile[], urls: Map<string, string>, assets: PublishedAssets): LastBuild {
+    const { root, config, ctx, plugins, theme } = run;
+    return {
+      result,
+      ctx,
+      theme,
+      settingsHash: run.settingsHash,
+      layoutHash: layoutHashOf(run, assets),
+      asset: assets.url,
+      urls,
+      files: new Map(files.map((f) => [f.page.source!, f])),
+      load: readingOf(run),
+      bodies: this.bodies!,
+      processors: () => this.processorsFor(run.settingsHash, plugins, theme.rehypePlugins ?? []),
+      textEnv: { root, config, mode: run.mode, drafts: ctx.drafts, urls },
+      servedOutside: servedOutside(config, plugins),
+    };
   }
 
   /** The site laid out by the theme (from the page cache where nothing it shows changed), redirect pages and static files. */
@@ -380,7 +402,7 @@ export class SiteBuilder {
       theme,
       site,
       output,
-      settingsHash: hashOf(run.settingsHash, [...assets.urls.values()].join(',')),
+      settingsHash: layoutHashOf(run, assets),
       asset: assets.url,
       memory: this.layouts,
     });
@@ -547,6 +569,51 @@ interface Run {
   phases: Record<string, number>;
   phase(name: string): void;
 }
+
+/**
+ * The last successful preview build, as src/dev/page-patch.ts lays a saved page out against it:
+ * what that build read, rendered and laid out with, and the site it made.
+ */
+export interface LastBuild {
+  result: BuildResult;
+  ctx: BuildContext;
+  theme: Theme;
+  /** Shapes every body besides its source (bodyKey). */
+  settingsHash: string;
+  /** Shapes every laid-out page besides the site (LayoutOptions.settingsHash). */
+  layoutHash: string;
+  asset(name: string): string;
+  /** id → permalink of every content page. */
+  urls: ReadonlyMap<string, string>;
+  /** The content files it built, by absolute path. */
+  files: ReadonlyMap<string, SourceFile>;
+  /** How it read a content file. */
+  load: Pick<LoadOptions, 'contentDir' | 'drafts' | 'layouts' | 'pluginKeys'>;
+  bodies: BodyStore;
+  processors(): Promise<{ text: TextProcessor; publish: PublishProcessor }>;
+  textEnv: TextStageEnv;
+  servedOutside: string[];
+}
+
+/** A page with its rendered body: what the theme and plugins see of a content file. */
+export function pageWithBody(file: SourceFile, body: BodyResult): Page {
+  const page: Page = { ...file.page, headings: body.headings, leadImage: body.leadImage, wordCount: body.wordCount, contentHash: body.contentHash };
+  // Read when a layout or a plugin uses it: a cached body's tree is loaded only then.
+  Object.defineProperty(page, 'body', { get: () => body.body, enumerable: false });
+  return page;
+}
+
+/** How a build reads a content file. */
+function readingOf(run: Run): LastBuild['load'] {
+  return {
+    contentDir: path.resolve(run.root, run.config.contentDir),
+    drafts: run.ctx.drafts,
+    layouts: new Set(Object.keys(run.theme.layouts)),
+    pluginKeys: new Map(run.plugins.flatMap((p) => Object.entries(p.frontMatter ?? {}))),
+  };
+}
+
+const layoutHashOf = (run: Run, assets: PublishedAssets) => hashOf(run.settingsHash, [...assets.urls.values()].join(','));
 
 interface PublishedAssets {
   urls: Map<string, string>;

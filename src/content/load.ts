@@ -53,7 +53,7 @@ export interface LoadOptions {
  * gigabytes of memory to render (micromark holds 500–1,000 bytes of tokens per byte of Markdown
  * while it parses; bench/long-post.ts).
  */
-const MAX_MARKDOWN_BYTES = 10e6;
+export const MAX_MARKDOWN_BYTES = 10e6;
 
 export function loadContent(options: LoadOptions): SourceFile[] {
   const errors: ContentError[] = [];
@@ -139,7 +139,8 @@ function specialKind(type: Dirent | Stats): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readSource(file: string, id: string, options: LoadOptions): SourceFile {
+/** One Markdown file read and parsed (what the walk does for each; the preview reads a saved file alone). */
+export function readSource(file: string, id: string, options: LoadOptions): SourceFile {
   const bytes = readFileSync(file);
   const hash = digest('sha256', bytes);
   let text: string;

@@ -6,6 +6,8 @@
   if (!window.EventSource) return;
   var current = null;
   var box = null;
+  /** The page as last fetched: a build that left it as it was (the follow-up of a save shown at once) changes nothing here. */
+  var shown = null;
   var CLIENT = '/__solarpress/client.js';
 
   function show(error) {
@@ -53,6 +55,8 @@
       .then(function (response) { return response.text(); })
       .then(function (html) {
         if (id !== current) return; // a newer build is on its way
+        if (html === shown) return show(null);
+        shown = html;
         var next = new DOMParser().parseFromString(html, 'text/html');
         if (resources(next) !== resources(document)) return location.reload();
         document.title = next.title;

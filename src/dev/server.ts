@@ -19,6 +19,7 @@ import { hostAllowed, hostNameOf } from './allowed-host.ts';
 import { sampleStats } from './sample-stats.ts';
 import { themeDirOf } from '../package-root.ts';
 import { isCode, watchSources } from '../watch/sources.ts';
+import { patchPages, type PatchedPage } from './page-patch.ts';
 
 export interface DevServerOptions {
   root: string;
@@ -47,6 +48,13 @@ export interface BuildState {
 
 
 const CLIENT = readFileSync(new URL('./client.js', import.meta.url));
+/**
+ * Saves that change only bodies are shown at once (page-patch.ts); the rebuild that brings the rest
+ * up to date waits for saves to pause this long, unless a request needs it first.
+ */
+const FOLLOW_UP_QUIET_MS = 1000;
+/** Sample power figures, served when the site has none of its own. */
+const SAMPLES = ['api/stats.json', 'api/battery.css'];
 
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -64,28 +72,103 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
   let lastGoodId = 0;
   let lastSignature = '';
-  let building = false;
+  /** What runs now: a save's pages being patched, or a build. */
+  let running: 'patch' | 'build' | undefined;
   let again = false;
 
   /** Files saved since the last build began, and how each looked when the last build began. */
   const saved = new Set<string>();
   let seenByLastBuild = new Map<string, string>();
+  const takeSaved = (): string[] => {
+    const files = [...saved];
+    seenByLastBuild = new Map(files.map((file) => [file, stampOf(file)]));
+    saved.clear();
+    return files;
+  };
 
-  const rebuild = async (): Promise<void> => {
-    if (building) {
+  /** Pages served ahead of the follow-up rebuild, by id and by output path; the last good build's otherwise. */
+  let patched = new Map<string, PatchedPage>();
+  let patchedPaths = new Map<string, Buffer>();
+  /** Requests for anything else wait for the follow-up while there are patched pages. */
+  let caughtUp: Array<() => void> = [];
+  let followUp: NodeJS.Timeout | undefined;
+  const setPatched = (pages: Map<string, PatchedPage>) => {
+    patched = pages;
+    patchedPaths = new Map([...pages.values()].map((p) => [p.outputPath, p.html]));
+  };
+  const followUpNow = () => {
+    clearTimeout(followUp);
+    // A build running now releases the waiting requests as it ends.
+    if (running !== 'build') void rebuild();
+  };
+
+  /** A save: its pages patched at once if it changed only bodies, else a rebuild. */
+  const update = async (): Promise<void> => {
+    if (running) {
       again = true;
       return;
     }
-    building = true;
-    seenByLastBuild = new Map([...saved].map((file) => [file, stampOf(file)]));
-    saved.clear();
+    const last = builder.lastBuild();
+    const files = [...saved];
+    if (last && files.length > 0 && last.result === lastGood && state.error === undefined && files.every((f) => last.files.has(f))) {
+      running = 'patch';
+      takeSaved();
+      const started = performance.now();
+      let pages: Map<string, PatchedPage> | undefined;
+      try {
+        pages = await patchPages(last, files, patched);
+      } catch (error) {
+        // Whatever it is (a theme's layout throwing?), the rebuild finds and reports it.
+        log.warn(`could not show the save at once, rebuilding: ${(error as Error).message}`);
+      } finally {
+        running = undefined;
+      }
+      if (pages) {
+        const changed = pages.size !== patched.size || [...pages].some(([id, p]) => !patched.get(id)?.html.equals(p.html));
+        setPatched(pages);
+        if (changed) {
+          lastGoodId = state.id + 1;
+          state = { id: lastGoodId, result: lastGood, ms: Math.round(performance.now() - started) };
+          log.info(`shown in ${state.ms} ms (${files.length} page${files.length === 1 ? '' : 's'}), the rest follows`);
+          announce();
+        }
+        clearTimeout(followUp);
+        if (patched.size > 0) followUp = setTimeout(followUpNow, FOLLOW_UP_QUIET_MS);
+        settle();
+        if (again) {
+          again = false;
+          await update();
+        }
+        return;
+      }
+      for (const file of files) saved.add(file);
+    }
+    await rebuild();
+  };
+
+  const settle = () => {
+    const done = waiting;
+    waiting = [];
+    for (const resolve of done) resolve(state);
+  };
+
+  const rebuild = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = 'build';
+    clearTimeout(followUp);
+    takeSaved();
     const started = performance.now();
+    // Pages served ahead of this build are replaced by its output, or by the last good build's.
+    const hadPatches = patched.size > 0;
     let changed = true;
     try {
       const result = await builder.build();
       const signature = result.output.signature();
       // A rebuild that changed nothing (e.g. the safety rebuild after a burst of saves) reloads nothing.
-      changed = signature !== lastSignature || state.error !== undefined;
+      changed = signature !== lastSignature || state.error !== undefined || hadPatches;
       lastSignature = signature;
       lastGood = result;
       if (changed) {
@@ -99,19 +182,26 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       state = { id: state.id + 1, error: text, result: lastGood, ms: Math.round(performance.now() - started) };
       log.warn(`build failed, still serving the last good version:\n${text}`);
     } finally {
-      building = false;
+      running = undefined;
+      setPatched(new Map());
+      const released = caughtUp;
+      caughtUp = [];
+      for (const release of released) release();
     }
     if (changed) announce();
-    const done = waiting;
-    waiting = [];
-    for (const resolve of done) resolve(state);
+    settle();
     if (again) {
       again = false;
-      await rebuild();
+      await update();
     }
   };
 
+  // The Markdown pipeline, which a build from the cache does without, is loaded meanwhile: the first
+  // save that changes a body renders it, and must not wait for the modules.
+  const pipeline = import('../markdown/processor.ts').catch(() => undefined);
   await rebuild();
+  await pipeline;
+  await builder.lastBuild()?.processors().catch(() => undefined); // its error, if any, is a render's to report
 
   const config = lastGood?.config;
   const host = options.host ?? config?.dev.host ?? '127.0.0.1';
@@ -119,7 +209,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // The same policy as the board's nginx: what it would block, the preview blocks first.
   const csp = (config?.pluginOptions.server as ServerOptions | undefined)?.csp ?? DEFAULT_CSP;
 
-  const server = http.createServer((request, response) => {
+  const server = http.createServer((request, response) => handle(request, response));
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
     // No request may stop the server: whatever throws while answering is answered 500.
     try {
       answer(request, response);
@@ -128,7 +219,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (!response.headersSent) send(response, 500, '.txt', `The preview could not answer this request: ${(error as Error).message}\n`);
       else response.destroy();
     }
-  });
+  };
   // A client that sends garbage or goes away is its own problem, never the server's.
   server.on('clientError', (_error, socket) => {
     if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -157,7 +248,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return;
     }
     if (url.pathname === '/__solarpress/client.js') return send(response, 200, '.js', CLIENT);
+    if (patched.size > 0 && followUpMayChange(outputPathOf(url.pathname))) {
+      caughtUp.push(() => handle(request, response));
+      return followUpNow();
+    }
     serveOutput(url.pathname, response);
+  };
+
+  /**
+   * Whether the rebuild that follows patched pages may change what a path serves: anything made from
+   * content may (a feed, a list, a new image), not a patched page, the theme's assets or sample figures.
+   */
+  const followUpMayChange = (outputPath: string | undefined): boolean => {
+    if (outputPath === undefined || patchedPaths.has(outputPath)) return false;
+    const published = lastGood?.output.has(outputPath) ?? false;
+    return !(outputPath.startsWith('assets/') && published) && !(SAMPLES.includes(outputPath) && !published);
   };
 
   /** Old addresses of moved pages (aliases:) → permalinks, per build: answered with a 301 as nginx does. */
@@ -177,13 +282,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 
   const serveOutput = (pathname: string, response: http.ServerResponse) => {
+    const outputPath = outputPathOf(pathname);
+    const page = outputPath && patchedPaths.get(outputPath);
+    if (page) return send(response, 200, '.html', withClient(page));
     const target = movedTo(pathname);
     if (target) {
       response.writeHead(301, { location: target });
       return response.end();
     }
     const output = lastGood?.output;
-    const outputPath = outputPathOf(pathname);
     if (output && outputPath && output.has(outputPath)) {
       const ext = path.extname(outputPath);
       const body = output.read(outputPath);
@@ -193,7 +300,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       response.writeHead(301, { location: `${pathname}/` });
       return response.end();
     }
-    if (pathname === '/api/stats.json' || pathname === '/api/battery.css') {
+    if (outputPath && SAMPLES.includes(outputPath)) {
       const sample = sampleStats(new Date(), lastGood?.config.board.timezone);
       return send(response, 200, path.extname(pathname), pathname.endsWith('.json') ? sample.stats : sample.css);
     }
@@ -220,7 +327,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       clearTimeout(timer);
       clearTimeout(trailing);
       // Editors save in bursts (write, rename, chmod): one rebuild per burst.
-      timer = setTimeout(() => void rebuild(), 5);
+      timer = setTimeout(() => void update(), 5);
       // chokidar (the theme's and plugins' watcher) drops a second change to a file within 50 ms: look
       // again once that window has passed, and rebuild only if a file is not as the last build found it
       // (a full no-op rebuild here would hold up the very page request the reload sends).
@@ -245,6 +352,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async close() {
       clearTimeout(timer);
       clearTimeout(trailing);
+      clearTimeout(followUp);
       await watcher.close();
       await builder.persistCaches();
       for (const client of clients) client.end();

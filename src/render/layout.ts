@@ -85,7 +85,7 @@ export function layoutPages(options: LayoutOptions): LaidOut[] {
 }
 
 /** A page laid out and serialized, with its weight. */
-function layOut(page: Page, options: LayoutOptions): { html: string; weight: number } {
+export function layOut(page: Page, options: Pick<LayoutOptions, 'ctx' | 'theme' | 'site' | 'output' | 'asset'>): { html: string; weight: number } {
   const layout = options.theme.layouts[page.layout];
   if (!layout) throw new Error(`the theme has no layout "${page.layout}" (page ${page.id})`);
   let measured: { tree: Root; html: string; weight: number; figure: Text; standIn: string } | undefined;
