@@ -9,11 +9,11 @@ export const precompressSchema = z.strictObject({
   gzip: z.boolean().default(true),
   /**
    * zlib level 9 (~25 MB/s, 2–4 % larger) or zopfli (the smallest gzip, ~0.1 MB/s: seconds per page) for
-   * the .gz of files up to 512 KB at release effort (files that rarely change are always at it); files
-   * that change on every edit get zlib 9 at edit effort, large files their own settings (efforts.ts).
+   * the files that rarely change; files that change on every edit get zlib 9 at edit effort and zopfli
+   * at release, large files their own settings (efforts.ts).
    */
   gzipEncoder: z.enum(['zlib', 'zopfli']).default('zlib'),
-  /** zopfli's iterations, with gzipEncoder 'zopfli': more is smaller and slower (15 is its own default). Large files' zopfli parts take 1. */
+  /** zopfli's iterations, for small files' zopfli .gz: more is smaller and slower (15 is its own default). Large files' zopfli parts take 1. */
   zopfliIterations: z.number().int().min(1).max(1000).default(15),
   /** Write .br siblings (for nginx brotli_static): quality 11 at release effort, 5 at edit effort (efforts.ts). */
   brotli: z.boolean().default(true),

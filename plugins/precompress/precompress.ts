@@ -110,13 +110,13 @@ export function kindOf(path: string, size: number, quick: (path: string) => bool
   return quick(path) ? 'changing' : 'steady';
 }
 
-/** The setting of one encoding for a kind at an effort, with the options' zopfli for small files at release. */
+/** The setting of one encoding for a kind at an effort, with the options' zopfli iterations, and zopfli for steady files if asked. */
 function settingFor(kind: Kind, effort: Effort, encoding: Encoding, options: PrecompressOptions): Setting {
-  const settings = EFFORTS[kind][effort];
-  if (encoding === 'br') return settings.br;
-  // zopfli's seconds per page are for what is served: small files' release .gz (the steady files' edit effort is their release).
-  const released = kind === 'steady' || (kind === 'changing' && effort === 'release');
-  return options.gzipEncoder === 'zopfli' && released ? zopfli(options.zopfliIterations) : settings.gz;
+  const { gz, br } = EFFORTS[kind][effort];
+  if (encoding === 'br') return br;
+  // zopfli's seconds per page for every steady file (a cold build compresses them all) only when asked.
+  const zopfliWanted = gz.encoder === 'zopfli' || (kind === 'steady' && options.gzipEncoder === 'zopfli');
+  return zopfliWanted ? zopfli(options.zopfliIterations) : gz;
 }
 
 /** Compress every text file under outputDir; returns byte and time totals. */
