@@ -534,16 +534,8 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
 
   it('`solarpress deploy` builds the project and sends it, from the real CLI', () => {
     const board = path.join(mkdtempSync(path.join(work, 'cli-')), 'www');
-    const deploySection = { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 2 };
     const root = tempSite({
-      'site.config.ts': `export default {
-  title: 'Fixture',
-  url: 'https://example.org',
-  author: { name: 'Tester' },
-  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
-  deploy: ${JSON.stringify(deploySection)},
-};
-`,
+      'site.config.ts': cliConfig(board),
     });
     try {
       const r = runCli(root, ['deploy', ...sshOptions]);
@@ -562,19 +554,11 @@ describe.skipIf(!ok)('solarpress deploy over ssh', () => {
 
   it('`solarpress deploy` publishes release-effort siblings where a plain build left edit effort; a plain build after it keeps them', () => {
     const board = path.join(mkdtempSync(path.join(work, 'release-')), 'www');
-    const deploySection = { host: '127.0.0.1', port, user, path: board, key: path.join(work, 'user_key'), keep: 2 };
     // An article long enough that brotli 5 (edit) and 11 (release) write different bytes for the feed that carries it.
     let body = '';
     for (let i = 0; i < 400; i++) body += `Day ${i}: the panel gave ${(i * 37) % 251} Wh and the battery held ${(i * 13) % 97} %.\n\n`;
     const root = tempSite({
-      'site.config.ts': `export default {
-  title: 'Fixture',
-  url: 'https://example.org',
-  author: { name: 'Tester' },
-  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
-  deploy: ${JSON.stringify(deploySection)},
-};
-`,
+      'site.config.ts': cliConfig(board),
       'content/articles/log.md': `---\ntitle: The log\ndate: 2021-05-01\n---\n\n${body}`,
     });
     const brotli = (data: Buffer, quality: number) =>
