@@ -53,7 +53,14 @@ export interface LoadOptions {
  * gigabytes of memory to render (micromark holds 500–1,000 bytes of tokens per byte of Markdown
  * while it parses; bench/long-post.ts).
  */
-export const MAX_MARKDOWN_BYTES = 10e6;
+const MAX_MARKDOWN_BYTES = 10e6;
+
+/** A Markdown file over the limit is refused before it is read. */
+export function checkMarkdownSize(file: string, size: number): void {
+  if (size > MAX_MARKDOWN_BYTES) {
+    throw new ContentError(`is ${(size / 1e6).toFixed(0)} MB of Markdown, over the limit of ${MAX_MARKDOWN_BYTES / 1e6} MB`, { file }, 'split it into several pages');
+  }
+}
 
 export function loadContent(options: LoadOptions): SourceFile[] {
   const errors: ContentError[] = [];
@@ -63,9 +70,7 @@ export function loadContent(options: LoadOptions): SourceFile[] {
     const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
     try {
       const stat = statSync(absolute);
-      if (stat.size > MAX_MARKDOWN_BYTES) {
-        throw new ContentError(`is ${(stat.size / 1e6).toFixed(0)} MB of Markdown, over the limit of ${MAX_MARKDOWN_BYTES / 1e6} MB`, { file: absolute }, 'split it into several pages');
-      }
+      checkMarkdownSize(absolute, stat.size);
       const memoed = options.memo?.get(absolute);
       let file: SourceFile;
       if (memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs) {

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { pageWithBody, type LastBuild } from '../build.ts';
-import { MAX_MARKDOWN_BYTES, readSource, type SourceFile } from '../content/load.ts';
+import { checkMarkdownSize, readSource, type SourceFile } from '../content/load.ts';
 import { contentErrorsOf } from '../errors.ts';
 import { checkSiteLinks } from '../markdown/site-links.ts';
 import { renderBody } from '../render/body.ts';
@@ -33,8 +33,11 @@ export async function patchPages(last: LastBuild, saved: readonly string[], earl
   for (const file of saved) {
     const before = last.files.get(file);
     const size = statSync(file, { throwIfNoEntry: false })?.size;
-    if (!before || size === undefined || size > MAX_MARKDOWN_BYTES) return undefined;
-    const after = orUndefined(() => readSource(file, before.page.id, last.load));
+    if (!before || size === undefined) return undefined;
+    const after = orUndefined(() => {
+      checkMarkdownSize(file, size);
+      return readSource(file, before.page.id, last.load);
+    });
     if (!after || !bodyOnly(before, after)) return undefined;
     read.push(after);
   }
