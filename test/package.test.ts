@@ -39,13 +39,11 @@ beforeAll(async () => {
   const packed = await run('npm', ['pack', '--pack-destination', tmp, '--ignore-scripts', '--silent'], PROJECT_ROOT);
   expect(packed.code, packed.stderr).toBe(0);
   const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop()!);
-  // Offline: the dependencies come from this project's node_modules (hard links where the file
-  // system allows, copies otherwise), and npm installs the tarball over them without asking a registry.
-  const linked = await run('cp', ['-al', path.join(PROJECT_ROOT, 'node_modules'), path.join(site, 'node_modules')]);
-  if (linked.code !== 0) {
-    rmSync(path.join(site, 'node_modules'), { recursive: true, force: true });
-    expect((await run('cp', ['-a', path.join(PROJECT_ROOT, 'node_modules'), path.join(site, 'node_modules')])).code).toBe(0);
-  }
+  // Offline: the dependencies come from this project's node_modules, copied (not hard-linked: a new
+  // link changes the ctime of every package file, and the builds of other tests running meanwhile
+  // would rightly take that for a change of solarpress's inputs), and npm installs the tarball over
+  // them without asking a registry.
+  expect((await run('cp', ['-a', path.join(PROJECT_ROOT, 'node_modules'), path.join(site, 'node_modules')])).code).toBe(0);
   rmSync(path.join(site, 'node_modules/.cache'), { recursive: true, force: true });
   rmSync(path.join(site, 'node_modules/.package-lock.json'), { force: true });
   const installed = await run('npm', ['install', tarball, '--offline', '--ignore-scripts', '--no-audit', '--no-fund']);
