@@ -10,16 +10,14 @@ import type { VFile } from 'vfile';
 import { fileApi } from './file-api.ts';
 import { SKIP, walkElements } from './walk.ts';
 
-type Lowlight = ReturnType<typeof import('lowlight').createLowlight>;
+type Lowlight = typeof import('./grammars.ts').lowlight;
 let lowlight: Promise<Lowlight> | undefined;
 
 /** highlight.js's common set (bash, shell/console, lua, sql, yaml, ini, xml, css, js, python…) and the
- * languages of a self-hoster's configs; loaded on the first block to highlight (a tenth of the CLI's
- * bundle, which a site without code never needs). */
+ * languages of a self-hoster's configs (grammars.ts); loaded on the first block to highlight (a site
+ * without code never needs them). */
 function grammars(): Promise<Lowlight> {
-  return (lowlight ??= Promise.all([import('lowlight'), import('highlight.js/lib/languages/nginx'), import('highlight.js/lib/languages/dockerfile')]).then(
-    ([{ common, createLowlight }, nginx, dockerfile]) => createLowlight({ ...common, nginx: nginx.default, dockerfile: dockerfile.default }),
-  ));
+  return (lowlight ??= import('./grammars.ts').then((loaded) => loaded.lowlight));
 }
 
 const PLAIN = new Set(['text', 'plain', 'txt', 'plaintext', 'nohighlight', 'no-highlight']);
