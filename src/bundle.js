@@ -116,6 +116,37 @@ export default new Proxy(function sharpOnFirstUse() {}, {
 });
 `;
 
+/**
+ * gray-matter requires its own js-yaml (version 3, which loads esprima for a YAML type a safe load
+ * never uses) for its default YAML engine, at its start. solarpress always hands gray-matter its own
+ * engine (src/content/read-front-matter.ts), so that js-yaml is a stand-in that loads the real one only
+ * if called: reading a file's front matter does without compiling ~400 kB of JavaScript.
+ * @type {import('esbuild').Plugin}
+ */
+const grayMatterYamlOnUse = {
+  name: 'gray-matter-yaml-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^js-yaml$/ }, (args) => {
+      if (args.namespace === 'gray-matter-yaml') return { path: args.pluginData, external: true };
+      if (!args.importer.split(path.sep).includes('gray-matter')) return undefined;
+      // The real one, required by its absolute path (left to Node) when first called.
+      const real = createRequire(args.importer).resolve('js-yaml');
+      return { path: 'js-yaml', namespace: 'gray-matter-yaml', pluginData: real };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'gray-matter-yaml' }, (args) => ({ contents: LAZY_YAML, loader: 'js', pluginData: args.pluginData }));
+  },
+};
+
+/** The stand-in: the two functions gray-matter takes from js-yaml, each loading it at the first call. */
+const LAZY_YAML = `
+let loaded;
+const yaml = () => (loaded ??= require('js-yaml'));
+module.exports = {
+  safeLoad: (...args) => yaml().safeLoad(...args),
+  safeDump: (...args) => yaml().safeDump(...args),
+};
+`;
+
 /** Options shared by both kinds of bundle. */
 const COMMON = {
   bundle: true,
@@ -123,7 +154,7 @@ const COMMON = {
   format: 'esm',
   target: 'node20',
   logLevel: 'silent',
-  plugins: [keepImportMetaUrl, sharpAsCommonJs],
+  plugins: [keepImportMetaUrl, sharpAsCommonJs, grayMatterYamlOnUse],
   // Bundled CommonJS packages (gray-matter, js-yaml) call require() for Node's built-ins.
   // (Spelt import.meta['url'] so that keepImportMetaUrl leaves this string alone.)
   banner: { js: "import { createRequire as __solarpressRequire } from 'node:module'; const require = __solarpressRequire(import.meta['url']);" },

@@ -4,22 +4,9 @@
  * 100 levels and more than 10,000 merged keys, and aliases may not make the data much bigger than the
  * text (an alias bomb: nine lines whose expansion is 387 million values).
  */
-import { createRequire } from 'node:module';
-import type matter from 'gray-matter';
-import type * as jsYaml from 'js-yaml';
+import matter from 'gray-matter';
+import * as yaml from 'js-yaml';
 import { ContentError } from '../errors.ts';
-
-/**
- * gray-matter and js-yaml (with the js-yaml 3 and esprima gray-matter loads) are required at the
- * first file parsed, not at start: a build whose sources all come from the cache never parses one.
- */
-const requireParser = createRequire(import.meta.url);
-interface Parsers {
-  matter: typeof matter;
-  yaml: typeof jsYaml;
-}
-let parsers: Parsers | undefined;
-const loadParsers = (): Parsers => (parsers ??= { matter: requireParser('gray-matter'), yaml: requireParser('js-yaml') });
 
 export interface FrontMatterSplit {
   data: Record<string, unknown>;
@@ -50,12 +37,11 @@ export function readFrontMatter(text: string, file: string): FrontMatterSplit {
   if (text.indexOf('\n---', 3) === -1) {
     throw new ContentError('front matter is not closed: no --- line after the opening one', { file, line: 1 }, 'end the front matter with a line holding only ---');
   }
-  const { matter: split, yaml } = loadParsers();
   let parsed: matter.GrayMatterFile<string>;
   try {
     // Our own options object keeps gray-matter from caching by content across files; the core
     // schema leaves dates as text, so they are checked strictly (YAML would roll 2020-13-45 over).
-    parsed = split(text, { engines: { yaml: (source: string) => (yaml.load(source, { schema: yaml.CORE_SCHEMA, maxDepth: MAX_DEPTH } as jsYaml.LoadOptions) ?? {}) as object } });
+    parsed = matter(text, { engines: { yaml: (source: string) => (yaml.load(source, { schema: yaml.CORE_SCHEMA, maxDepth: MAX_DEPTH } as yaml.LoadOptions) ?? {}) as object } });
   } catch (error) {
     if (!(error instanceof yaml.YAMLException)) throw error;
     // gray-matter hands over the text after the opening ---, so YAML's line 0 is the file's line 1.
