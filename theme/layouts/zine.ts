@@ -1,6 +1,6 @@
 /** The zine issue's cover page: cover, editors' text, and the table of contents of its parts. */
 import { h } from 'hastscript';
-import { visit } from 'unist-util-visit';
+import { walkElements } from 'solarpress/src/markdown/walk.ts';
 import type { Element, ElementContent } from 'hast';
 import type { Layout, Page } from '../../src/types.ts';
 import { byline, listNames } from '../lib/components.ts';
@@ -21,7 +21,7 @@ export function bodyWithContents(page: Page, parts: Page[], contents: Element): 
   const i = children.findIndex((c) => {
     if (c.type !== 'element' || (c.tagName !== 'ol' && c.tagName !== 'ul') || !wanted.size) return false;
     const linked = new Set<string>();
-    visit(c, 'element', (a: Element) => {
+    walkElements(c, (a: Element) => {
       if (a.tagName === 'a' && typeof a.properties.href === 'string') linked.add(a.properties.href);
     });
     return [...wanted].every((u) => linked.has(u));

@@ -5,13 +5,13 @@
  */
 import { gzipSync } from 'node:zlib';
 import { toHtml } from 'hast-util-to-html';
-import { visit } from 'unist-util-visit';
+import { walkElements } from 'solarpress/src/markdown/walk.ts';
 import type { Element, Root } from 'hast';
 
 /** Every resource URL a page loads on its own: stylesheets, scripts, images. Same-site URLs only. */
 export function loadedResources(tree: Root): string[] {
   const urls = new Set<string>();
-  visit(tree, 'element', (node: Element, _index, parent) => {
+  walkElements(tree, (node: Element, _index, parent) => {
     const p = node.properties;
     if (node.tagName === 'link' && hasToken(p.rel, 'stylesheet') && typeof p.href === 'string') urls.add(p.href);
     else if (node.tagName === 'script' && typeof p.src === 'string') urls.add(p.src);

@@ -7,7 +7,7 @@
  * Each figure carries a hidden note the board's battery.css shows when it holds images back.
  */
 import { h } from 'hastscript';
-import { visit, SKIP } from 'unist-util-visit';
+import { walk, walkElements } from 'solarpress/src/markdown/walk.ts';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 
@@ -51,7 +51,7 @@ function isCaptionParagraph(n: Node | undefined): n is Element {
 
 function imageOf(media: Element): Element | undefined {
   let img: Element | undefined;
-  visit(media, 'element', (e: Element) => {
+  walkElements(media, (e: Element) => {
     if (e.tagName === 'img' && !img) img = e;
   });
   return img;
@@ -94,9 +94,9 @@ export interface FiguresOptions {
 export default function rehypeFigures(options: FiguresOptions = {}) {
   const warnMissingAlt = options.warnMissingAlt ?? true;
   return (tree: Root, file: VFile) => {
-    visit(tree, (node, index, parent) => {
-      if (!parent || index === undefined || !isElement(node as Node, 'p')) return;
-      const p = node as Element;
+    walk<Node | Root>(tree, (node, index, parent) => {
+      if (!parent || index === undefined || node.type === 'root' || !isElement(node, 'p')) return;
+      const p = node;
       const split = splitImageParagraph(p);
       if (!split) return;
       const siblings = parent.children as Node[];
@@ -113,11 +113,12 @@ export default function rehypeFigures(options: FiguresOptions = {}) {
         }
       }
       siblings.splice(index, 1 + removeNext, figureOf(split.media, caption));
-      return [SKIP, index + 1];
+      // Past the figure: its image paragraph is not walked again.
+      return index + 1;
     });
 
     let first = true;
-    visit(tree, 'element', (e: Element) => {
+    walkElements(tree, (e: Element) => {
       if (e.tagName !== 'img') return;
       if (first) {
         delete e.properties.loading;

@@ -4,12 +4,12 @@
  * gets a wrapper that scrolls, since a table itself cannot.
  */
 import { h } from 'hastscript';
-import { visit, SKIP } from 'unist-util-visit';
+import { SKIP, walkElements } from 'solarpress/src/markdown/walk.ts';
 import type { Element, Root } from 'hast';
 
 export default function rehypeScrollables() {
   return (tree: Root) => {
-    visit(tree, 'element', (e: Element, index, parent) => {
+    walkElements(tree, (e: Element, index, parent) => {
       if (e.tagName === 'pre') {
         e.properties.tabIndex = 0;
         return SKIP;

@@ -3,7 +3,7 @@
  * an empty cell is a grid of row labels × column labels; marking the first column as row headers
  * (and the empty corner as a plain cell) lets screen readers announce both labels for every figure.
  */
-import { visit } from 'unist-util-visit';
+import { walkElements } from 'solarpress/src/markdown/walk.ts';
 import { toString } from 'hast-util-to-string';
 import type { Element, Root } from 'hast';
 
@@ -15,7 +15,7 @@ const child = (e: Element, tag: string) => e.children.find((c): c is Element => 
 
 export default function rehypeTableHeaders() {
   return (tree: Root) => {
-    visit(tree, 'element', (table: Element) => {
+    walkElements(tree, (table: Element) => {
       if (table.tagName !== 'table') return;
       const head = rows(child(table, 'thead'))[0];
       const corner = head && cells(head)[0];
