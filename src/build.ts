@@ -249,9 +249,9 @@ export class SiteBuilder {
         release: this.options.release ?? false,
         log,
         cache: (name, version) => cache.store(name, version),
-        emit: (outputPath, data) => {
+        emit: (outputPath, data, contentHash) => {
           guard(outputPath);
-          output.emit(outputPath, data);
+          output.emit(outputPath, data, contentHash);
         },
         emitFile: (outputPath, file) => {
           guard(outputPath);

@@ -15,7 +15,8 @@ import { ContentError } from './errors.ts';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
 import type { StagedOutput } from './types.ts';
 
-export type OutputSource = { data: Uint8Array } | { file: string };
+/** Bytes made by this build (`hash`: their contentHash, when the maker has it already), or a file to publish. */
+export type OutputSource = { data: Uint8Array; hash?: string } | { file: string };
 
 /** Formats that are compressed already: nginx sends them as they are. */
 const PRECOMPRESSED = /\.(png|jpe?g|gif|webp|avif|woff2?|ico|gz|br|zip)$/i;
@@ -33,8 +34,8 @@ export class Output {
   /** Files published by path are looked at once per build (size, signature, summary). */
   private readonly stats = new Map<string, Stats>();
 
-  emit(outputPath: string, data: string | Uint8Array): void {
-    this.put(outputPath, { data: typeof data === 'string' ? Buffer.from(data) : data });
+  emit(outputPath: string, data: string | Uint8Array, hash?: string): void {
+    this.put(outputPath, { data: typeof data === 'string' ? Buffer.from(data) : data, hash });
   }
 
   emitFile(outputPath: string, file: string): void {
@@ -91,7 +92,7 @@ export class Output {
     if (identity === undefined) {
       const source = this.files.get(outputPath);
       if (!source) throw new Error(`no output file ${outputPath}`);
-      if ('data' in source) identity = contentHash(source.data);
+      if ('data' in source) identity = source.hash ?? contentHash(source.data);
       else {
         const entry = this.cache?.entryAt(source.file)?.entry;
         const st = entry ? undefined : this.statOf(source.file);

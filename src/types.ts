@@ -141,8 +141,12 @@ export interface BuildContext {
    * version when what you store changes shape. Not available in worker threads.
    */
   cache(name: string, version: string): CacheStore;
-  /** Write a file into the output being built (path relative to the output root, posix). */
-  emit(outputPath: string, data: string | Uint8Array): void;
+  /**
+   * Write a file into the output being built (path relative to the output root, posix). `contentHash`:
+   * the bytes' content hash when the plugin has it already (the `hash` of the entry a store's put or
+   * putLater of these same bytes returned), so that the output does not hash them again.
+   */
+  emit(outputPath: string, data: string | Uint8Array, contentHash?: string): void;
   /** Put an existing file (e.g. a cache entry, verified first) into the output, as a copy. */
   emitFile(outputPath: string, absolutePath: string): void;
   /** Output paths emitted so far; in buildEnd, every page's (also those replayed from the cache). */

@@ -119,7 +119,8 @@ describe('the plugin', () => {
       drafts: false,
       log: { info: (m: string) => info.push(m), warn: (m: string) => warnings.push(m), progress: () => ({ tick() {}, done() {} }) },
       cache: (name: string, version: string) => cache.store(name, version),
-      emit: (path: string, data: string | Uint8Array) => emitted.set(path, data),
+      // Bytes as text: a feed this build made is emitted as bytes, one from the cache as its entry.
+      emit: (path: string, data: string | Uint8Array) => emitted.set(path, typeof data === 'string' ? data : Buffer.from(data).toString('utf8')),
       // Feeds are published from their cache entries, read as the output reads them (verified; one
       // still being written is read from memory): what an entry holds when emitted is what ships.
       emitFile: (path: string, file: string) => emitted.set(path, cache.readVerified(file)!.toString('utf8')),

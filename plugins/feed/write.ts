@@ -104,7 +104,10 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
     feeds = files.map((f) => ({ path: f.path, items: f.items, bytes: f.data.length }));
   } else {
     const cached = cachedFeeds(ctx, site, options);
-    for (const feed of cached) ctx.emitFile(feed.path.slice(1), feed.file);
+    for (const feed of cached) {
+      if ('data' in feed) ctx.emit(feed.path.slice(1), feed.data, feed.hash);
+      else ctx.emitFile(feed.path.slice(1), feed.file);
+    }
     feeds = cached;
   }
   const [rss, atom, json] = feeds;
@@ -117,8 +120,12 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions):
   }
 }
 
-/** A feed in the cache: published from its cache entry, so a no-change build reads none. */
-type CachedFeed = PublishedFeed & { file: string };
+/**
+ * A feed in the cache: published from its entry (verified on the way out), so a no-change build
+ * reads none; or, when this build made it, from the bytes it made, with the hash the store computed
+ * for them, so that they are neither hashed again nor read back from an entry that could be altered.
+ */
+type CachedFeed = PublishedFeed & ({ file: string } | { data: Buffer; hash: string });
 
 interface CacheIndex {
   /** Each feed with the name of the entry holding it. */
@@ -163,10 +170,10 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(earlierFragments(store)));
   const feeds = files.map((f, i) => {
     const entry = store.putLater(`${state}-${i}`, f.data);
-    return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, file: entry.file };
+    return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, data: f.data, hash: entry.hash };
   });
   store.putLater(placesKey(state), JSON.stringify(files.map((f) => f.places)));
-  const index: CacheIndex = { feeds: feeds.map(({ file, ...feed }) => feed), warnings };
+  const index: CacheIndex = { feeds: feeds.map(({ data, hash, ...feed }) => feed), warnings };
   store.put(state, JSON.stringify(index));
   store.put(LATEST, state);
   return feeds;

@@ -82,7 +82,7 @@ export class CacheStore {
     this.listing = undefined;
     /** @type {Promise<void>[]} */
     this.pending = [];
-    /** @type {Map<string, Buffer>} entries put later whose files are not written yet, by name: read() answers from them */
+    /** @type {Map<string, string | Uint8Array>} entries put later whose files are not written yet, by name: read() answers from (a copy of) them */
     this.writing = new Map();
     /** @type {Promise<unknown> | undefined} */
     this.madeDir = undefined;
@@ -175,7 +175,8 @@ export class CacheStore {
     const entry = this.entryFor(key, contentHash(data), options.suffix);
     const replaced = this.replaced(entry);
     this.madeDir ??= mkdir(this.dir, { recursive: true });
-    this.writing.set(entry.name, Buffer.from(data));
+    // Not copied: writeAtomicAsync writes these same bytes, so the caller must leave them alone anyway.
+    this.writing.set(entry.name, data);
     this.pending.push(
       this.madeDir
         .then(() => writeAtomicAsync(entry.file, data))
