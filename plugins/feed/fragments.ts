@@ -6,8 +6,10 @@
  * it takes the items that did not change from them (write.ts keeps them in the feed store; one read
  * of each document, no file per item) and serializes only the others.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CacheStore } from '../../src/cache/store.js';
+import { pageMetadata } from '../../src/site.ts';
+import type { ResolvedConfig } from '../../src/types.ts';
 import type { FeedDocument } from './formats.ts';
 import { WRITERS } from './formats.ts';
 import type { FeedEntry } from './items.ts';
@@ -27,24 +29,23 @@ export interface FragmentSource {
   get(key: string): Buffer | undefined;
 }
 
-/** The hash of what an entry's fragments are made from, or undefined when the page has no content hash to key it by. */
-function entryHash(entry: FeedEntry): string | undefined {
+/** The site settings an item shows (its links' host, the site author's e-mail and URL), by config. */
+const itemSettings = new WeakMap<ResolvedConfig, string>();
+
+/**
+ * The hash of what an entry's fragments are made from, or undefined when the page has no content hash
+ * to key it by: the page's metadata (title, summary, dates, authors, category, tags, lead image: the
+ * JSON the state hash in write.ts reads too), its body (content hash), its date in the feeds (a zine
+ * part's is its issue's), its attachments and the site settings it shows. Taken from the page, not
+ * from the entry's fields: those are worked out only for an item serialized again.
+ */
+function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
   const page = entry.page;
   if (!page.contentHash) return undefined;
-  // The summary and HTML are made from the body (its content hash), the page's own summary and the URL.
-  const inputs = [
-    entry.title,
-    entry.url,
-    entry.date.getTime(),
-    entry.updated.getTime(),
-    page.summary ?? null,
-    page.contentHash,
-    entry.authors,
-    entry.categories,
-    entry.image ?? null,
-    entry.attachments,
-  ];
-  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32);
+  let settings = itemSettings.get(config);
+  if (settings === undefined) itemSettings.set(config, (settings = JSON.stringify([config.url, config.author])));
+  const inputs = [settings, entry.url, entry.date.getTime(), entry.updated.getTime(), page.contentHash, JSON.stringify(entry.attachments), pageMetadata(page)];
+  return hash('sha256', inputs.join('\0')).slice(0, 32);
 }
 
 export class ItemFragments {
@@ -58,7 +59,7 @@ export class ItemFragments {
 
   /** The entry's fragment in the format, and its key; `doc` is the document it is wanted for. */
   of(format: FeedFormat, doc: FeedDocument, entry: FeedEntry): { key: string | undefined; bytes: Buffer } {
-    if (!this.hashes.has(entry)) this.hashes.set(entry, entryHash(entry));
+    if (!this.hashes.has(entry)) this.hashes.set(entry, entryHash(entry, doc.config));
     const hash = this.hashes.get(entry);
     const key = hash === undefined ? undefined : `${format}-${hash}`;
     const known = key === undefined ? undefined : (this.known.get(key) ?? this.earlier?.get(key));

@@ -132,6 +132,13 @@ function itemHtml(page: Page, pageUrl: string, siteUrl: string): string {
   return html;
 }
 
+/** The page's lead image as an enclosure, if its URL resolves. */
+function leadImageOf(page: Page, pageUrl: string, siteUrl: string): FeedEnclosure | undefined {
+  const lead = page.leadImage;
+  const href = lead && absoluteUrl(lead.url, { pageUrl, siteUrl });
+  return lead && href ? { url: href, type: lead.type, bytes: lead.bytes } : undefined;
+}
+
 /** The feed entry of one page, or undefined (with a warning) when it has no date to file it under. */
 export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | 'log'>): FeedEntry | undefined {
   const config = site.config;
@@ -143,16 +150,20 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
     return undefined;
   }
   const url = config.url + page.url;
-  const categories = [...new Set([page.category, ...page.tags].filter((c): c is string => !!c).map(cleanText))];
-  const lead = page.leadImage;
-  const leadUrl = lead && absoluteUrl(lead.url, { pageUrl: url, siteUrl: config.url });
-  // Summary and HTML are made when a feed takes the entry: a limited feed (the preview keeps 30)
-  // then never walks the bodies of the pages it leaves out.
+  // Title, authors, categories, image, summary and HTML are worked out when an item is serialized:
+  // after an edit, the items taken from the last build's feeds (fragments.ts) need none of them, and a
+  // limited feed (the preview keeps 30) never walks the bodies of the pages it leaves out.
+  let title: string | undefined;
+  let authors: FeedAuthor[] | undefined;
+  let categories: string[] | undefined;
+  let image: { value: FeedEnclosure | undefined } | undefined;
   let summary: string | undefined;
   let html: string | undefined;
   return {
     page,
-    title: cleanText(page.title),
+    get title() {
+      return (title ??= cleanText(page.title));
+    },
     url,
     date,
     updated: page.updated ?? date,
@@ -167,9 +178,16 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
       }
       return html;
     },
-    authors: authorsOf(page, config),
-    categories,
-    image: lead && leadUrl ? { url: leadUrl, type: lead.type, bytes: lead.bytes } : undefined,
+    get authors() {
+      return (authors ??= authorsOf(page, config));
+    },
+    get categories() {
+      return (categories ??= [...new Set([page.category, ...page.tags].filter((c): c is string => !!c).map(cleanText))]);
+    },
+    get image() {
+      image ??= { value: leadImageOf(page, url, config.url) };
+      return image.value;
+    },
     attachments: (site.attachments?.get(page.id) ?? []).flatMap((a) => {
       const href = absoluteUrl(a.url, { pageUrl: url, siteUrl: config.url });
       return href ? [{ url: href, type: a.type, bytes: a.bytes }] : [];
