@@ -10,12 +10,13 @@
  *   - Hugo (/usr/bin/hugo, minimal layouts, the same articles and photos) for the cold rows.
  *
  * Rows: the club's own site (a copy of content/ and site.config.ts) cold and with one line added; N
- * articles cold without precompression (beside Hugo, and the minimal theme as a second row), the cold
+ * articles cold without precompression (beside Hugo, and as second rows the minimal theme, and the same
+ * articles without their photos beside Hugo without them: the text side alone), the cold
  * precompression of the whole output apart, no change, one line added, one title changed, one line of
  * the theme's CSS; save → the edit shown in the preview (Chromium), for this checkout.
  *
  *   node --import tsx bench/scale.ts [--runs 3] [--slow-runs 1] [--articles 1000,5000]
- *     [--before /path/to/older/checkout] [--rows club,cold,minimal,precompress,edits,css,preview] [--eleventy PATH]
+ *     [--before /path/to/older/checkout] [--rows club,cold,minimal,text,precompress,edits,css,preview] [--eleventy PATH]
  *     [--reuse DIR]
  *
  * `--slow-runs` applies to the rows that cost minutes (the cold builds, the cold precompression, the
@@ -41,7 +42,7 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '1000,5000' },
     before: { type: 'string' },
     'before-rows': { type: 'string', default: 'club,cold,precompress,edits,css' },
-    rows: { type: 'string', default: 'club,cold,minimal,precompress,edits,css,preview' },
+    rows: { type: 'string', default: 'club,cold,minimal,text,precompress,edits,css,preview' },
     eleventy: { type: 'string' },
     reuse: { type: 'string' },
   },
@@ -208,6 +209,28 @@ try {
         });
         rmSync(minimal, { recursive: true, force: true });
       }
+    }
+    if (total === 1000 && ROWS.has('text')) {
+      // A second row: the same articles without their photos, beside Hugo without them (Hugo's bare
+      // layouts only copy a photo; the solar theme dithers it, ~0.2 s of CPU each).
+      const row = `${n} articles without photos (second row), solar theme, cold, precompression off`;
+      const text = new Map(taking('text').map((c) => [c.name, path.join(workIn(c.root), `text-${total}`)]));
+      for (const c of taking('text')) {
+        writeSolarpressSite(text.get(c.name)!, total);
+        giveTheme(c, text.get(c.name)!);
+        writeFileSync(path.join(text.get(c.name)!, 'site.config.ts'), solarpressConfig({ precompress: false }));
+      }
+      const hugoText = path.join(work, `hugo-text-${total}`);
+      writeHugoSite(hugoText, total);
+      all(SLOW_RUNS, () => {
+        for (const c of taking('text')) {
+          clean(text.get(c.name)!);
+          record(row, '', c.name, build(c, text.get(c.name)!));
+        }
+        rmSync(path.join(hugoText, 'public'), { recursive: true, force: true });
+        record(row, '', 'hugo', timed(HUGO, ['--quiet', '--minify=false'], hugoText));
+      });
+      for (const site of [...text.values(), hugoText]) rmSync(site, { recursive: true, force: true });
     }
 
     // The incremental rows start from a complete build with precompression on (the cold
