@@ -4,6 +4,7 @@
  */
 import { hash as digest } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { settled, stampOfStat } from '../cache/stamps.js';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { ContentError, ContentErrors } from '../errors.ts';
@@ -27,8 +28,8 @@ export interface SourceFile {
   aliases: Array<{ url: string; line?: number }>;
 }
 
-/** Parsed files are reused while size and mtime are unchanged (the preview server keeps one of these). */
-export type SourceMemo = Map<string, { size: number; mtimeMs: number; file: SourceFile }>;
+/** Parsed files are reused while their stamp (src/cache/stamps.js) is unchanged (the preview server keeps one of these). */
+export type SourceMemo = Map<string, { stamp: string; file: SourceFile }>;
 
 export interface LoadOptions {
   contentDir: string;
@@ -38,7 +39,7 @@ export interface LoadOptions {
   /** Front-matter keys plugins own, with the schema each is validated by (see SolarpressPlugin.frontMatter). */
   pluginKeys?: ReadonlyMap<string, ZodType>;
   memo?: SourceMemo;
-  /** Files parsed by earlier builds (a file whose bytes are unchanged is not parsed again). */
+  /** Files parsed by earlier builds (a file whose bytes are unchanged is not parsed again, one whose stamp is not read again). */
   parsed?: SourceStore;
   /** Collect the problems here and return the files that loaded, instead of throwing them. */
   errors?: ContentError[];
@@ -66,18 +67,23 @@ export function loadContent(options: LoadOptions): SourceFile[] {
   const errors: ContentError[] = [];
   const files: SourceFile[] = [];
   const contentRoot = realpathSync(options.contentDir);
+  // Stamps of files changed since this moment (less SETTLE_NS) may miss a later change: not remembered.
+  const now = Date.now();
   for (const absolute of walk(options.contentDir, contentRoot, errors)) {
     const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
     try {
-      const stat = statSync(absolute);
-      checkMarkdownSize(absolute, stat.size);
+      const stat = statSync(absolute, { bigint: true });
+      checkMarkdownSize(absolute, Number(stat.size));
+      const stamp = stampOfStat(stat);
+      const trusted = settled(stat, now);
       const memoed = options.memo?.get(absolute);
       let file: SourceFile;
-      if (memoed && memoed.size === stat.size && memoed.mtimeMs === stat.mtimeMs) {
+      if (memoed?.stamp === stamp) {
         file = memoed.file;
-        options.parsed?.use(id, file.hash);
-      } else file = readSource(absolute, id, options);
-      options.memo?.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, file });
+        options.parsed?.use(id, file.hash, stamp);
+      } else file = knownSource(absolute, id, stamp, options) ?? readSource(absolute, id, options, trusted ? stamp : undefined);
+      if (trusted) options.memo?.set(absolute, { stamp, file });
+      else options.memo?.delete(absolute);
       if (file.page.draft && !options.drafts) {
         if (options.leftOut) options.leftOut.drafts++;
         continue;
@@ -144,8 +150,51 @@ function specialKind(type: Dirent | Stats): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** One Markdown file read and parsed (what the walk does for each; the preview reads a saved file alone). */
-export function readSource(file: string, id: string, options: LoadOptions): SourceFile {
+/**
+ * One Markdown file read and parsed (what the walk does for each; the preview reads a saved file alone).
+ * @param stamp the file's stamp before it was read, if settled: its bytes are remembered under it.
+ */
+export function readSource(file: string, id: string, options: LoadOptions, stamp?: string): SourceFile {
+  const { text, hash } = readText(file);
+  let parsed = options.parsed?.get(id, hash, file);
+  if (!parsed) {
+    parsed = parseSource(text, file, id, options.layouts, options.pluginKeys ?? new Map());
+    options.parsed?.put(id, hash, parsed);
+  }
+  if (stamp !== undefined) options.parsed?.stamped(id, stamp, hash);
+  return sourceFile(parsed, hash, () => markdownOf(text, parsed.front));
+}
+
+/**
+ * A file whose bytes an earlier build read at this very stamp, as it parsed them, without reading it:
+ * its Markdown is read when asked for (a page whose body is cached never asks).
+ */
+function knownSource(file: string, id: string, stamp: string, options: LoadOptions): SourceFile | undefined {
+  const hash = options.parsed?.hashAt(id, stamp);
+  const parsed = hash && options.parsed?.get(id, hash, file);
+  if (!hash || !parsed) return undefined;
+  return sourceFile(parsed, hash, () => {
+    const now = readText(file);
+    if (now.hash !== hash) throw new ContentError('changed while the site was being built', { file }, 'build again');
+    return markdownOf(now.text, parsed.front);
+  });
+}
+
+function sourceFile({ page, front, aliases }: ParsedSource, hash: string, markdown: () => string): SourceFile {
+  let text: string | undefined;
+  return {
+    page,
+    get markdown() {
+      return (text ??= markdown());
+    },
+    hash,
+    keyLine: (key) => lineOfKey(front, key),
+    aliases,
+  };
+}
+
+/** A file's text (UTF-8, without a byte order mark) and the sha256 of its bytes. */
+function readText(file: string): { text: string; hash: string } {
   const bytes = readFileSync(file);
   const hash = digest('sha256', bytes);
   let text: string;
@@ -154,14 +203,7 @@ export function readSource(file: string, id: string, options: LoadOptions): Sour
   } catch {
     throw new ContentError('is not valid UTF-8 text', { file, line: lineOfInvalidUtf8(bytes) }, 'save the file as UTF-8 in your editor');
   }
-  text = text.replace(/^\uFEFF/, '');
-  let parsed = options.parsed?.get(id, hash, file);
-  if (!parsed) {
-    parsed = parseSource(text, file, id, options.layouts, options.pluginKeys ?? new Map());
-    options.parsed?.put(id, hash, parsed);
-  }
-  const { page, front, aliases } = parsed;
-  return { page, markdown: markdownOf(text, front), hash, keyLine: (key) => lineOfKey(front, key), aliases };
+  return { text: text.replace(/^\uFEFF/, ''), hash };
 }
 
 /** The Markdown with blank lines for the front matter, so that parser positions are the file's lines. */

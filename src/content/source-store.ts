@@ -1,8 +1,10 @@
 /**
  * Parsed sources kept between builds: a file whose bytes (and path) are the ones parsed before, under
  * the same settings, is not parsed again (YAML, validation and the nesting check cost most of a
- * millisecond a file). One pack (src/cache/pack.js) in the cache's `sources` store. Only files that
- * loaded are kept: a file with a problem is read afresh, and its error reported again, every build.
+ * millisecond a file). And a file whose stamp (src/cache/stamps.js) is one its bytes were read at is
+ * not even read: the pack knows their hash. One pack (src/cache/pack.js) in the cache's `sources`
+ * store. Only files that loaded are kept: a file with a problem is read afresh, and its error reported
+ * again, every build.
  */
 import { hash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -54,9 +56,27 @@ export class SourceStore {
     return parsed;
   }
 
-  /** The file is still read as parsed before (the preview remembers it): keep it. */
-  use(id: string, fileHash: string): void {
+  /** The file is still read as parsed before (the preview remembers it): keep it, and its stamp's record. */
+  use(id: string, fileHash: string, stamp?: string): void {
     this.pack.use(this.key(id, fileHash));
+    if (stamp !== undefined) this.pack.use(this.stampKey(id, stamp));
+  }
+
+  /** The sha256 of the file's bytes when it had this stamp, if a build read it then (see stamped()); counted as used. */
+  hashAt(id: string, stamp: string): string | undefined {
+    const key = this.stampKey(id, stamp);
+    const record = this.pack.get(key);
+    if (record?.byteLength !== 32) return undefined;
+    this.pack.use(key);
+    return Buffer.from(record.buffer, record.byteOffset, record.byteLength).toString('hex');
+  }
+
+  /**
+   * Remember that the file had these bytes (sha256 `fileHash`) at this stamp. Only a settled stamp
+   * (stamps.js: settled()) tells every later change: the caller asks no other.
+   */
+  stamped(id: string, stamp: string, fileHash: string): void {
+    this.pack.put(this.stampKey(id, stamp), Buffer.from(fileHash, 'hex'));
   }
 
   /** Keep a file's page, unless its data holds values that do not survive serialization unchanged. */
@@ -77,5 +97,9 @@ export class SourceStore {
 
   private key(id: string, fileHash: string): string {
     return hash('sha256', `${this.settings}\0${id}\0${fileHash}`).slice(0, 32);
+  }
+
+  private stampKey(id: string, stamp: string): string {
+    return hash('sha256', `${this.settings}\0${id}\0stamp\0${stamp}`).slice(0, 32);
   }
 }
