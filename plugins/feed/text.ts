@@ -10,8 +10,13 @@ const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
 // Half of a surrogate pair without its other half: not a character, not encodable in UTF-8.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// What the replacements below can touch: any surrogate, a forbidden character, a carriage return
+// (U+000D, among the forbidden ones). Text has none of them nearly always: one scan finds that.
+const TOUCHED = /[\uD800-\uDFFF\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+
 /** The text with every character a feed must not carry removed (emoji and other astral characters stay). */
 export function cleanText(value: string): string {
+  if (!TOUCHED.test(value)) return value;
   return value.replace(/\r\n?/g, '\n').replace(LONE_SURROGATE, '').replace(FORBIDDEN, '');
 }
 
