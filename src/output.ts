@@ -254,6 +254,7 @@ export async function writeOutput(
     await finish(staging, placed);
     // Last, so that no plugin sees (or publishes) it: it lets the next build replace this folder.
     writeFileSync(path.join(staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+    placed.marked();
     files = placed.manifest();
     manifests.evict(manifestKey);
     await swapIn(staging, outDir);
@@ -265,7 +266,7 @@ export async function writeOutput(
   return 'written';
 }
 
-type Placed = FileStat & { madeFrom: string; kept: boolean };
+type Placed = FileStat & { madeFrom: string | null; kept: boolean };
 
 /**
  * The files put into a staging folder, with what each was made from and its stat once in place.
@@ -309,21 +310,32 @@ class StagedFiles implements StagedOutput {
       rmSync(target);
       return undefined;
     }
-    this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept: true });
+    this.record(outputPath, madeFrom, true, st);
     return st.size;
   }
 
   madeFrom(outputPath: string, madeFrom: string): void {
-    const st = lstatSync(path.join(this.dir, outputPath));
-    this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept: false });
+    this.record(outputPath, madeFrom, false);
   }
 
-  /** Every file in the folder now; what it was made from only if it is still the file placed. */
+  /** The marker, written last: listed like the others, made from nothing that could be kept. */
+  marked(): void {
+    this.record(OUTPUT_MARKER, null, false);
+  }
+
+  /**
+   * Every file placed (kept, written, or reported by a hook with madeFrom), with its stat as placed,
+   * in path order: what the build knows, no walk of the folder. A file a hook changed or replaced
+   * since no longer matches its stat, so the next build neither keeps it nor finds the folder intact.
+   */
   manifest(): ManifestFile[] {
-    return walk(this.dir, (relative, st) => {
-      const placed = this.files.get(relative);
-      return [relative, st.size, st.mtimeMs, st.ino, placed && sameStat(placed, st) ? placed.madeFrom : null];
-    });
+    return [...this.files]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([relative, placed]) => [relative, placed.size, placed.mtimeMs, placed.ino, placed.madeFrom]);
+  }
+
+  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(path.join(this.dir, outputPath))): void {
+    this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept });
   }
 }
 
