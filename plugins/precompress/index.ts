@@ -3,7 +3,9 @@
  * board's nginx serves them with gzip_static/brotli_static and never compresses on the fly.
  */
 import { definePlugin } from '../../src/define-plugin.ts';
+import type { BuildContext } from '../../src/types.ts';
 import { precompressSchema, type PrecompressOptions } from './options.ts';
+import { PoolAhead } from './pool.ts';
 import { PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
 
 export { precompressSchema, type PrecompressOptions } from './options.ts';
@@ -16,17 +18,26 @@ const precompress = definePlugin({
   setup(options) {
     /** The theme's generated pages (home, lists, archive): they change with every page they list. */
     let generated = new Set<string>();
+    /** This build's threads, started while it renders (their start-up is off the edit's critical path). */
+    let ahead: PoolAhead | undefined;
+    const wanted = (ctx: BuildContext) => options.enabled && ctx.mode === 'build' && (options.gzip || options.brotli);
     return {
       version: PRECOMPRESS_VERSION,
+      buildStart(ctx) {
+        void ahead?.close();
+        ahead = wanted(ctx) ? new PoolAhead(options.workers) : undefined;
+      },
       buildEnd(_ctx, site) {
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
       },
       async outputReady(ctx, outputDir, staged) {
         // Only for builds that go to a server, never the preview.
-        if (!options.enabled || ctx.mode !== 'build') return;
+        if (!wanted(ctx)) return;
+        const pool = ahead?.take();
+        ahead = undefined;
         // Feeds, the sitemap and lists change on every edit: at edit effort until a release (efforts.ts).
         const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
-        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release, staged });
+        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release, staged, pool });
         ctx.log.info(summarize(stats));
       },
     };

@@ -41,6 +41,9 @@ export class CompressionPool {
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`compression worker exited with code ${code}`));
       });
+      // Idle threads keep no process alive (a build that fails before using them exits), busy ones do;
+      // after the listeners, which ref the worker's port.
+      worker.unref();
       this.all.push(worker);
       this.idle.push(worker);
     }
@@ -69,6 +72,7 @@ export class CompressionPool {
       const task = this.queue.splice(next, 1)[0]!;
       try {
         worker.postMessage({ id: task.id, data: task.data, setting: task.setting, dictionary: task.dictionary } satisfies Task, [task.data.buffer as ArrayBuffer]);
+        worker.ref();
         this.running.set(task.id, task);
       } catch (error) {
         // Nothing reached the worker: it stays available, only this task fails.
@@ -81,6 +85,7 @@ export class CompressionPool {
   private settle(worker: Worker, msg: { id: number; error?: string; bytes?: Uint8Array; ms: number }): void {
     const task = this.running.get(msg.id);
     this.running.delete(msg.id);
+    worker.unref();
     this.idle.push(worker);
     if (task) {
       if (msg.error || !msg.bytes) task.reject(new Error(msg.error ?? 'compression worker returned nothing'));
@@ -101,5 +106,39 @@ export class CompressionPool {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
+
+/** How long a pool started ahead waits to be taken before its threads end (its build failed, or wrote nothing). */
+const UNCLAIMED_MS = 30_000;
+
+/**
+ * A pool started ahead of its use (at buildStart), so that its threads start up while the build
+ * renders instead of when the output is complete. Its idle threads keep no process alive, and if no
+ * run takes it within UNCLAIMED_MS, or the next build starts first, it is closed.
+ */
+export class PoolAhead {
+  private pool?: Promise<CompressionPool>;
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(size: number) {
+    const pool = CompressionPool.start(size);
+    // A failure to start is the taker's to report (or nobody's, if none takes it).
+    pool.catch(() => {});
+    this.pool = pool;
+    this.reaper = setTimeout(() => void this.close(), UNCLAIMED_MS).unref();
+  }
+
+  /** The pool, now the taker's to close; undefined if it was closed. */
+  take(): Promise<CompressionPool> | undefined {
+    clearTimeout(this.reaper);
+    const pool = this.pool;
+    this.pool = undefined;
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.take();
+    await pool?.then((p) => p.close(), () => {});
   }
 }

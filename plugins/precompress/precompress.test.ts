@@ -294,6 +294,28 @@ describe('CompressionPool', () => {
   });
 });
 
+describe('PoolAhead', () => {
+  const node = (code: string) =>
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { PoolAhead } from ${JSON.stringify(join(import.meta.dirname, 'pool.ts'))};\n${code}`], {
+      encoding: 'utf8',
+      // Far below the pool's wait for a taker (30 s): the process must not wait for it.
+      timeout: 20_000,
+    });
+
+  it('keeps no process alive while its threads are idle (a build that failed before taking it exits)', () => {
+    expect(node(`new PoolAhead(2); console.log('started');`)).toBe('started\n');
+  });
+
+  it('keeps the process alive while a task runs, and is the taker\'s to close', () => {
+    const code = `const ahead = new PoolAhead(1);
+      const pool = await ahead.take();
+      const { bytes } = await pool.encode(new TextEncoder().encode('sun '.repeat(100)), { encoding: 'gz', encoder: 'zlib', level: 9, mbPerS: 20 });
+      console.log(bytes.byteLength < 400, ahead.take() === undefined);
+      await pool.close();`;
+    expect(node(code)).toBe('true true\n');
+  });
+});
+
 describe('precompress plugin', () => {
   function fakeContext(mode: 'build' | 'dev', lines: string[]): BuildContext {
     return {

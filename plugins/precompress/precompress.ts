@@ -4,7 +4,7 @@
  * entries `<key>-gz` / `<key>-br` of the `precompress` store, empty when compression did not help.
  * A damaged entry (checked against its hash as it is read) is compressed again.
  */
-import { createHash } from 'node:crypto';
+import { hash as sha256 } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
@@ -13,7 +13,7 @@ import type { CacheStore } from '../../src/cache/store.js';
 import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
-import { EFFORTS, sameSetting, settingKey, zopfli, type Effort, type Encoding, type Kind, type Setting } from './efforts.ts';
+import { EFFORTS, settingKey, zopfli, type Effort, type Encoding, type Kind, type Setting } from './efforts.ts';
 import { gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS } from './gzip-parts.ts';
 import { CompressionPool } from './pool.ts';
 
@@ -68,14 +68,22 @@ export function listTextFiles(dir: string, extensions: string[]): string[] {
   return files.sort();
 }
 
-/** A sibling's cache key: the setting and the original's content hash (the one the build knows its output files by, without reading them). */
-function cacheKey(originalHash: string, setting: Setting): string {
-  return createHash('sha256').update(`${settingsKey(setting)}\0${originalHash}`).digest('hex').slice(0, 32);
+/** A text file of the output: its absolute and output path, and what the build says it put there. */
+interface TextFile {
+  file: string;
+  path: string;
+  placed: ReturnType<StagedOutput['placed']>;
 }
 
-/** What the bytes of a setting's output depend on: the version and the setting, not its measured speed. */
-function settingsKey(setting: Setting): string {
-  return `${PRECOMPRESS_VERSION}|${settingKey(setting)}`;
+/** A setting as a run uses it, with what the bytes of its output depend on (the version and the setting, not its measured speed), made once. */
+interface RunSetting {
+  setting: Setting;
+  id: string;
+}
+
+/** A sibling's cache key: the setting and the original's content hash (the one the build knows its output files by, without reading them). */
+function cacheKey(originalHash: string, { id }: RunSetting): string {
+  return sha256('sha256', `${id}\0${originalHash}`).slice(0, 32);
 }
 
 /**
@@ -99,6 +107,8 @@ export interface PrecompressRun {
   release?: boolean;
   /** The build's staging folder (outputDir): siblings of files kept from the previous output are kept too. */
   staged?: StagedOutput;
+  /** Worker threads started ahead (pool.ts PoolAhead), else started at the first file to compress: the run closes them. */
+  pool?: Promise<CompressionPool>;
 }
 
 /**
@@ -119,23 +129,38 @@ function settingFor(kind: Kind, effort: Effort, encoding: Encoding, options: Pre
   return zopfliWanted ? zopfli(options.zopfliIterations) : gz;
 }
 
+/** Each kind's settings at each effort for one run's options, made once (not per file). */
+type RunSettings = Record<Kind, Record<Effort, Record<Encoding, RunSetting>>>;
+
+function settingsOf(options: PrecompressOptions): RunSettings {
+  const at = (kind: Kind, effort: Effort) => {
+    const of = (encoding: Encoding): RunSetting => {
+      const setting = settingFor(kind, effort, encoding, options);
+      return { setting, id: `${PRECOMPRESS_VERSION}|${settingKey(setting)}` };
+    };
+    return { gz: of('gz'), br: of('br') };
+  };
+  const kind = (k: Kind) => ({ edit: at(k, 'edit'), release: at(k, 'release') });
+  return { steady: kind('steady'), changing: kind('changing'), large: kind('large') };
+}
+
 /** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, store, options, quick = () => false, release = false, staged }: PrecompressRun): Promise<PrecompressStats> {
+export async function precompressDir({ outputDir, store, options, quick = () => false, release = false, staged, pool }: PrecompressRun): Promise<PrecompressStats> {
   const started = performance.now();
   const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
+  const settings = settingsOf(options);
   const stats: PrecompressStats = {
     files: 0, compressed: 0, groups: {}, cached: 0, atEdit: 0,
-    settings: (kind, effort) => encodings.map((encoding) => settingFor(kind, effort, encoding, options)),
+    settings: (kind, effort) => encodings.map((encoding) => settings[kind][effort][encoding].setting),
     originalBytes: 0, gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
     parts: { made: 0, total: 0 }, wallMs: 0, workerMs: 0,
   };
   /** Siblings being made, by cache entry: files with identical bytes share one compression. */
   const inFlight = new Map<string, Promise<Uint8Array | null>>();
   const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
-  let pool: Promise<CompressionPool> | undefined;
 
   /** One sibling of the bytes `read` gives, compressed by a worker and kept in the cache under `entry`. */
-  const compress = (entry: string, read: () => Promise<Buffer>, setting: Setting): Promise<Uint8Array | null> => {
+  const compress = (entry: string, read: () => Promise<Buffer>, { setting, id }: RunSetting): Promise<Uint8Array | null> => {
     let work = inFlight.get(entry);
     if (work) return work;
     work = (async () => {
@@ -147,7 +172,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
       // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
       if (inParts) await new Promise(setImmediate);
       const { bytes, ms } = inParts
-        ? await gzipParts(data, setting, workers)
+        ? await gzipParts(data, setting, id, workers)
         : // A fresh copy: its buffer is moved to the worker.
           await workers.encode(new Uint8Array(data), setting);
       stats.workerMs += ms;
@@ -160,9 +185,9 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   };
 
   /** A gzip file in parts (gzip-parts.ts): each part from the cache, or compressed by a worker and kept. */
-  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, workers: CompressionPool) => {
+  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, id: string, workers: CompressionPool) => {
     let ms = 0;
-    const { bytes, parts, made } = await gzipInParts(data, settingsKey(setting), setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS, {
+    const { bytes, parts, made } = await gzipInParts(data, id, setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS, {
       cached: (key) => {
         const entry = store.find(`part-${key}`);
         return entry && store.read(entry);
@@ -204,9 +229,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
    * output or the cache has it (a plain build never undoes a release), else one at this run's effort,
    * from the previous output, the cache or the workers.
    */
-  const siblingsFor = async (file: string) => {
-    const path = relative(outputDir, file).split(sep).join('/');
-    const placed = staged?.placed(path);
+  const siblingsFor = async ({ file, path, placed }: TextFile) => {
     const known = placed?.hash ? undefined : await readFile(file);
     let reading: Promise<Buffer> | undefined;
     const read = () => (reading ??= known ? Promise.resolve(known) : readFile(file));
@@ -222,23 +245,23 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     stats.originalBytes += size;
 
     const siblingFor = async (encoding: Encoding) => {
-      const target = settingFor(kind, effort, encoding, options);
-      const finished = settingFor(kind, 'release', encoding, options);
+      const target = settings[kind][effort][encoding];
+      const finished = settings[kind].release[encoding];
       const sibling = `${path}.${encoding}`;
-      const use = async (setting: Setting, entry: string, bytes: Uint8Array | null) => {
-        if (!sameSetting(setting, finished)) atEdit = true;
+      const use = async (setting: RunSetting, entry: string, bytes: Uint8Array | null) => {
+        if (setting.id !== finished.id) atEdit = true;
         if (!bytes) return;
         mtime ??= stat(file, { bigint: true }).then((info) => info.mtimeNs);
         await writeSibling(`${file}.${encoding}`, bytes, await mtime);
         staged?.madeFrom(sibling, entry);
         count(encoding, bytes.byteLength, size);
       };
-      for (const setting of sameSetting(target, finished) ? [target] : [finished, target]) {
+      for (const setting of target.id === finished.id ? [target] : [finished, target]) {
         const entry = `${cacheKey(hash, setting)}-${encoding}`;
         const kept = placed?.kept ? staged!.keep(sibling, entry) : undefined;
         if (kept !== undefined) {
           store.find(entry); // still used: pruning keeps it
-          if (!sameSetting(setting, finished)) atEdit = true;
+          if (setting.id !== finished.id) atEdit = true;
           count(encoding, kept, size);
           return;
         }
@@ -263,9 +286,18 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   };
 
   try {
-    await Promise.all(files.map(siblingsFor));
+    const textFiles = files.map((file): TextFile => {
+      const path = relative(outputDir, file).split(sep).join('/');
+      return { file, path, placed: staged?.placed(path) };
+    });
+    // The files not kept from the previous output first (the ones that may need compressing): their
+    // compression is under way in the workers while this thread goes through the files kept.
+    const fresh = Promise.all(textFiles.filter((f) => !f.placed?.kept).map(siblingsFor));
+    fresh.catch(() => {}); // awaited below, after the files kept
+    await new Promise(setImmediate);
+    await Promise.all([fresh, ...textFiles.filter((f) => f.placed?.kept).map(siblingsFor)]);
   } finally {
-    await (await pool)?.close();
+    await pool?.then((workers) => workers.close(), () => {});
     await store.flush();
   }
   stats.wallMs = performance.now() - started;
