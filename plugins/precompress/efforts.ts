@@ -73,9 +73,6 @@ export const EFFORTS: Record<Kind, Record<Effort, Settings>> = {
   },
 };
 
-/** Whether a setting is the same compression as another (their measured speeds aside). */
-export const sameSetting = (a: Setting, b: Setting) => settingKey(a) === settingKey(b);
-
 /** What the bytes of a setting's output depend on: the setting, not its measured speed. */
 export function settingKey({ mbPerS, ...setting }: Setting): string {
   return JSON.stringify(setting);
