@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cutPoints, gzipInParts, WINDOW, ZLIB_PARTS, ZOPFLI_PARTS, type PartLayout, type PartMaker } from './gzip-parts.ts';
+import { contentHash } from '../../src/cache/hash.js';
+import { cutPoints, gzipInParts, partsOf, WINDOW, ZLIB_PARTS, ZOPFLI_PARTS, type KnownPart, type PartLayout, type PartMaker } from './gzip-parts.ts';
 import { unfinished } from './deflate-final.ts';
 import { syncParts } from './fixtures/sync-parts.ts';
 
@@ -60,6 +61,42 @@ describe('cutPoints', () => {
     const lastChanged = changed.at(-1)![1];
     const moved = new Set(before.map(([, e]) => e + shift));
     for (const [, end] of after) if (end > lastChanged) expect(moved.has(end)).toBe(true);
+  });
+});
+
+describe('partsOf', () => {
+  const data = feedLike();
+  const at = data.indexOf('<title>Day 1500 ');
+  const edits: Record<string, Buffer> = {
+    same: data,
+    'a line inserted': Buffer.concat([data.subarray(0, at), Buffer.from('<p>An extra line.</p>\n'), data.subarray(at)]),
+    'a line removed': Buffer.concat([data.subarray(0, at), data.subarray(data.indexOf('<item>', at + 10))]),
+    'the first bytes changed': Buffer.concat([Buffer.from('<?xml version="1.1"'), data.subarray(19)]),
+    'bytes added at the end': Buffer.concat([data, Buffer.from('<!-- more -->\n'.repeat(3000))]),
+    'cut short': data.subarray(0, Math.floor(data.length / 2)),
+    'shorter than a part': data.subarray(0, 1000),
+    empty: Buffer.alloc(0),
+  };
+  const known = (parts: Array<[number, number, string]>): KnownPart[] => parts.map(([s, e, h]) => [e - s, h]);
+
+  for (const layout of [ZLIB_PARTS, { ...ZOPFLI_PARTS, min: 64 * 1024, easyAfter: 64 * 1024, strictBits: 16 }]) {
+    it(`cuts a new version where cutPoints does, taking the parts found again from the last version (${layout.dictionary ? 'zlib' : 'zopfli'} parts)`, () => {
+      const before = known(partsOf(data, layout));
+      for (const [edit, edited] of Object.entries(edits)) {
+        const parts = partsOf(edited, layout, before);
+        expect(parts.map(([s, e]) => [s, e]), edit).toEqual(cutPoints(edited, layout));
+        for (const [s, e, hash] of parts) expect(hash).toBe(contentHash(edited.subarray(s, e)));
+        // And back: a longer or shorter last version is a starting point too.
+        expect(partsOf(data, layout, known(parts)).map(([s, e]) => [s, e]), `${edit}, back`).toEqual(cutPoints(data, layout));
+      }
+    });
+  }
+
+  it('is not misled by parts that are not the file\'s', () => {
+    const other = feedLike(3000);
+    // Broken, of another file, of a part too short to be one, or of the whole file as one part (longer than `max`).
+    const wrong: KnownPart[][] = [[[0, 'x']], [[-5, 'y'], [NaN, 'z']], known(partsOf(other, ZLIB_PARTS)), [[100, contentHash(data.subarray(0, 100))], [5, 'y']], [[data.length, contentHash(data)], [1, 'x']]];
+    for (const before of wrong) expect(partsOf(data, ZLIB_PARTS, before).map(([s, e]) => [s, e])).toEqual(cutPoints(data));
   });
 });
 

@@ -63,16 +63,65 @@ const topBits = (bits: number) => ~0 << (32 - bits);
 
 /** Where the parts of `data` begin and end: [start, end) pairs covering it, in order. */
 export function cutPoints(data: Uint8Array, layout: PartLayout = ZLIB_PARTS): Array<[number, number]> {
-  const { min, strictBits, easyAfter, easyBits, max } = layout;
   const parts: Array<[number, number]> = [];
   for (let start = 0; start < data.length; ) {
-    const end = Math.min(cutAfter(data, start + min, Math.min(data.length, start + min + easyAfter), topBits(strictBits)) ??
-      cutAfter(data, start + min + easyAfter, Math.min(data.length, start + max), topBits(easyBits)) ??
-      data.length, start + max);
+    const end = partEnd(data, start, layout);
     parts.push([start, end]);
     start = end;
   }
   return parts;
+}
+
+/** Where the part that begins at `start` ends. It depends on the part's own bytes only (and on where the data ends, for the last part). */
+function partEnd(data: Uint8Array, start: number, { min, strictBits, easyAfter, easyBits, max }: PartLayout): number {
+  return Math.min(
+    cutAfter(data, start + min, Math.min(data.length, start + min + easyAfter), topBits(strictBits)) ??
+      cutAfter(data, start + min + easyAfter, Math.min(data.length, start + max), topBits(easyBits)) ??
+      data.length,
+    start + max,
+  );
+}
+
+/** A part as the next version of its file looks for it: its length and content hash. */
+export type KnownPart = [length: number, hash: string];
+
+/**
+ * The parts of `data` as cutPoints cuts them, each with its content hash. A part of the file's
+ * previous version (`before`) found again where a part begins (by its hash; there, or as far from
+ * there as the file grew) is taken as it is, without scanning for its end: partEnd reads the part's
+ * own bytes only, so the same bytes end at the same place. Only the previous last part ended where
+ * its data did, at no cut point: it is taken only as the last part here too. `before` must come
+ * from partsOf with the same layout (the cache keeps it under the layout and settings).
+ */
+export function partsOf(data: Uint8Array, layout: PartLayout, before: KnownPart[] = []): Array<[start: number, end: number, hash: string]> {
+  const startedAt = new Map<number, number>();
+  let length = 0;
+  for (const [i, [partLength]] of before.entries()) {
+    startedAt.set(length, i);
+    length += partLength;
+  }
+  const grew = data.length - length;
+  const foundAt = (start: number, i: number | undefined): [number, string] | undefined => {
+    if (i === undefined) return undefined;
+    const [partLength, hash] = before[i]!;
+    const end = start + partLength;
+    // As partEnd cuts: a part but the last is longer than `min`, at most `max`, and the last ends with the data.
+    const fits = i === before.length - 1 ? partLength > 0 && end === data.length : partLength > layout.min && partLength <= layout.max && end <= data.length;
+    if (!fits) return undefined;
+    return contentHash(data.subarray(start, end)) === hash ? [end, hash] : undefined;
+  };
+  const parts: Array<[number, number, string]> = [];
+  for (let start = 0; start < data.length; ) {
+    const [end, hash] = foundAt(start, startedAt.get(start)) ?? (grew === 0 ? undefined : foundAt(start, startedAt.get(start - grew))) ?? cut(start);
+    parts.push([start, end, hash]);
+    start = end;
+  }
+  return parts;
+
+  function cut(start: number): [number, string] {
+    const end = partEnd(data, start, layout);
+    return [end, contentHash(data.subarray(start, end))];
+  }
 }
 
 /**
@@ -109,13 +158,20 @@ const FINAL_BLOCK = Uint8Array.from([3, 0]);
 
 /**
  * The gzip file of `data`, from its parts (cached or made). `settings` names how parts are
- * compressed (it is part of their keys). Returns the bytes, the number of parts and how many were compressed.
+ * compressed (it is part of their keys); `before` are the parts of the file's previous version
+ * (partsOf). Returns the bytes, the number of parts, how many were compressed, and the parts for the next version.
  */
-export async function gzipInParts(data: Uint8Array, settings: string, layout: PartLayout, maker: PartMaker): Promise<{ bytes: Buffer; parts: number; made: number }> {
+export async function gzipInParts(
+  data: Uint8Array,
+  settings: string,
+  layout: PartLayout,
+  maker: PartMaker,
+  before: KnownPart[] = [],
+): Promise<{ bytes: Buffer; parts: number; made: number; known: KnownPart[] }> {
   let made = 0;
   let previous = '';
-  const parts = cutPoints(data, layout).map(([start, end]) => {
-    const hash = contentHash(data.subarray(start, end));
+  const found = partsOf(data, layout, before);
+  const parts = found.map(([start, end, hash]) => {
     // A part with a dictionary depends on the one before it: both hashes key it.
     const key = contentHash(`${settings}\0${layout.dictionary ? previous : ''}\0${hash}`);
     previous = hash;
@@ -129,5 +185,6 @@ export async function gzipInParts(data: Uint8Array, settings: string, layout: Pa
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc32(data) >>> 0, 0);
   trailer.writeUInt32LE(data.length % 2 ** 32, 4);
-  return { bytes: Buffer.concat([HEADER, ...(await Promise.all(parts)), FINAL_BLOCK, trailer]), parts: parts.length, made };
+  const known = found.map(([start, end, hash]): KnownPart => [end - start, hash]);
+  return { bytes: Buffer.concat([HEADER, ...(await Promise.all(parts)), FINAL_BLOCK, trailer]), parts: parts.length, made, known };
 }

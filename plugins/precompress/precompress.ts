@@ -14,7 +14,7 @@ import type { StagedOutput } from '../../src/types.ts';
 import type { PrecompressOptions } from './options.ts';
 import { formatBytes } from '../../src/cli/bytes.ts';
 import { EFFORTS, settingKey, zopfli, type Effort, type Encoding, type Kind, type Setting } from './efforts.ts';
-import { gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS } from './gzip-parts.ts';
+import { gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS, type KnownPart } from './gzip-parts.ts';
 import { CompressionPool } from './pool.ts';
 
 /** Bump when the compressors' output or the cache's keys change, so old cache entries are not reused. */
@@ -84,6 +84,17 @@ interface RunSetting {
 /** A sibling's cache key: the setting and the original's content hash (the one the build knows its output files by, without reading them). */
 function cacheKey(originalHash: string, { id }: RunSetting): string {
   return sha256('sha256', `${id}\0${originalHash}`).slice(0, 32);
+}
+
+/** The parts a file in parts had last time (gzip-parts.ts partsOf), as the cache keeps them (JSON); none if that is not what it holds. */
+function knownParts(json: string | undefined): KnownPart[] {
+  try {
+    const parts: unknown = json && JSON.parse(json);
+    const valid = Array.isArray(parts) && parts.every((p) => Array.isArray(p) && p.length === 2 && Number.isInteger(p[0]) && p[0] > 0 && typeof p[1] === 'string');
+    return valid ? (parts as KnownPart[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -160,7 +171,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
 
   /** One sibling of the bytes `read` gives, compressed by a worker and kept in the cache under `entry`. */
-  const compress = (entry: string, read: () => Promise<Buffer>, { setting, id }: RunSetting): Promise<Uint8Array | null> => {
+  const compress = (entry: string, read: () => Promise<Buffer>, { setting, id }: RunSetting, path: string): Promise<Uint8Array | null> => {
     let work = inFlight.get(entry);
     if (work) return work;
     work = (async () => {
@@ -172,7 +183,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
       // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
       if (inParts) await new Promise(setImmediate);
       const { bytes, ms } = inParts
-        ? await gzipParts(data, setting, id, workers)
+        ? await gzipParts(data, setting, id, path, workers)
         : // A fresh copy: its buffer is moved to the worker.
           await workers.encode(new Uint8Array(data), setting);
       stats.workerMs += ms;
@@ -185,9 +196,13 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   };
 
   /** A gzip file in parts (gzip-parts.ts): each part from the cache, or compressed by a worker and kept. */
-  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, id: string, workers: CompressionPool) => {
+  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, id: string, path: string, workers: CompressionPool) => {
     let ms = 0;
-    const { bytes, parts, made } = await gzipInParts(data, id, setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS, {
+    const layout = setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS;
+    // The parts of the file's last version at this path: those found again need no scan for their ends.
+    const knownKey = `known-${sha256('sha256', `${id}\0${JSON.stringify(layout)}\0${path}`).slice(0, 32)}`;
+    const before = store.get(knownKey)?.toString();
+    const { bytes, parts, made, known } = await gzipInParts(data, id, layout, {
       cached: (key) => {
         const entry = store.find(`part-${key}`);
         return entry && store.read(entry);
@@ -198,7 +213,9 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
         store.putLater(`part-${key}`, result.bytes);
         return result.bytes;
       },
-    });
+    }, knownParts(before));
+    const now = JSON.stringify(known);
+    if (now !== before) store.putLater(knownKey, now);
     stats.parts.made += made;
     stats.parts.total += parts;
     return { bytes, ms };
@@ -271,7 +288,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
       const entry = `${cacheKey(hash, target)}-${encoding}`;
       // Identical bytes elsewhere already being compressed: shared, not counted twice.
       if (!inFlight.has(entry)) compressed = true;
-      return use(target, entry, await compress(entry, read, target));
+      return use(target, entry, await compress(entry, read, target, path));
     };
 
     await Promise.all(encodings.map(siblingFor));
