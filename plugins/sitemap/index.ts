@@ -26,9 +26,14 @@ const sitemap = definePlugin({
         const entries = sitemapEntries(site);
         const store = ctx.cache(STORE, STORE_VERSION);
         const key = hash('sha256', JSON.stringify(entries)).slice(0, 32);
-        let xml = store.get(key)?.toString('utf8');
-        if (xml === undefined) store.putLater(key, (xml = sitemapXml(entries)));
-        ctx.emit(SITEMAP_PATH, xml);
+        // Published with the hash its entry is named by (verified as read, or computed as put): not hashed again.
+        const kept = store.find(key);
+        const data = kept && store.read(kept);
+        if (kept && data) ctx.emit(SITEMAP_PATH, data, kept.hash);
+        else {
+          const xml = sitemapXml(entries);
+          ctx.emit(SITEMAP_PATH, xml, store.putLater(key, xml).hash);
+        }
         robotsFor(ctx, `${config.url}/${SITEMAP_PATH}`, options.robots);
       },
     };
