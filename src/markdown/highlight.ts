@@ -10,15 +10,8 @@ import type { VFile } from 'vfile';
 import { fileApi } from './file-api.ts';
 import { SKIP, walkElements } from './walk.ts';
 
-type Lowlight = typeof import('./grammars.ts').lowlight;
-let lowlight: Promise<Lowlight> | undefined;
-
-/** highlight.js's common set (bash, shell/console, lua, sql, yaml, ini, xml, css, js, python…) and the
- * languages of a self-hoster's configs (grammars.ts); loaded on the first block to highlight (a site
- * without code never needs them). */
-function grammars(): Promise<Lowlight> {
-  return (lowlight ??= import('./grammars.ts').then((loaded) => loaded.lowlight));
-}
+/** The grammars of the languages a page's blocks name (grammars.ts), loaded on the first such page: a site without code never needs them. */
+const highlighterFor = (languages: Iterable<string>) => import('./grammars.ts').then((grammars) => grammars.highlighterFor(languages));
 
 const PLAIN = new Set(['text', 'plain', 'txt', 'plaintext', 'nohighlight', 'no-highlight']);
 const OFF_FLAG = /(^|\s)nohighlight(\s|$)/;
@@ -38,7 +31,7 @@ export default function rehypeHighlight() {
       return SKIP;
     });
     if (blocks.length === 0) return;
-    const highlighter = await grammars();
+    const highlighter = await highlighterFor(blocks.map((block) => block.language));
     for (const { pre, code, language } of blocks) {
       if (!highlighter.registered(language)) {
         api.warn(
