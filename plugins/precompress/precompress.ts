@@ -5,7 +5,7 @@
  * A damaged entry (checked against its hash as it is read) is compressed again.
  */
 import { hash as sha256 } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { contentHash } from '../../src/cache/hash.js';
@@ -171,13 +171,13 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
   const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
 
   /** One sibling of the bytes `read` gives, compressed by a worker and kept in the cache under `entry`. */
-  const compress = (entry: string, read: () => Promise<Buffer>, { setting, id }: RunSetting, path: string): Promise<Uint8Array | null> => {
+  const compress = (entry: string, read: () => Buffer, { setting, id }: RunSetting, path: string): Promise<Uint8Array | null> => {
     let work = inFlight.get(entry);
     if (work) return work;
     work = (async () => {
-      // The threads start while the file is read.
+      // The threads start while the file is read (unless started ahead).
       pool ??= CompressionPool.start(Math.min(options.workers, files.length));
-      const data = await read();
+      const data = read();
       const workers = await pool;
       const inParts = setting.encoding === 'gz' && (setting.encoder === 'zlib-parts' || setting.encoder === 'zopfli-parts');
       // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
@@ -248,8 +248,9 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
    */
   const siblingsFor = async ({ file, path, placed }: TextFile) => {
     const known = placed?.hash ? undefined : await readFile(file);
-    let reading: Promise<Buffer> | undefined;
-    const read = () => (reading ??= known ? Promise.resolve(known) : readFile(file));
+    let bytes = known;
+    // At once: the workers get the file before this thread goes on to the files kept (precompressDir).
+    const read = () => (bytes ??= readFileSync(file));
     const size = placed?.size ?? known!.byteLength;
     const hash = placed?.hash ?? contentHash(known!);
     const kind = kindOf(path, size, quick);
