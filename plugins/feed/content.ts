@@ -6,9 +6,9 @@
  * references stay inside the item), pictures become their plain dithered <img>, and anything
  * that only works on the site (scripts, frames, inline styles, theme controls) goes.
  */
-import type { Element, ElementContent, Properties, Root } from 'hast';
+import type { Element, ElementContent, Properties, Root, RootContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { SKIP, visit } from 'unist-util-visit';
+import { SKIP, walk, walkElements } from '../../src/markdown/walk.ts';
 import { isSafeScheme } from '../../src/markdown/link-schemes.ts';
 import { cleanText } from './text.ts';
 
@@ -134,7 +134,7 @@ function cleanProperties(properties: Properties, options: FeedContentOptions): P
 /** The <img> elements inside a <picture> (its dithered PNG fallback; the <source>s are left behind). */
 function pictureImages(node: Element): ElementContent[] {
   const images: ElementContent[] = [];
-  visit(node, 'element', (child: Element) => {
+  walkElements(node, (child: Element) => {
     if (child.tagName === 'img') {
       images.push(child);
       return SKIP;
@@ -149,12 +149,12 @@ function pictureImages(node: Element): ElementContent[] {
  */
 export function rehypeFeedContent(options: FeedContentOptions) {
   return (tree: Root): void => {
-    visit(tree, (node, index, parent) => {
+    walk<Root | RootContent>(tree, (node, index, parent) => {
       if (node.type === 'root') return;
       if (!parent || index === undefined) return;
       if (node.type === 'comment' || node.type === 'doctype' || node.type === 'raw') {
         parent.children.splice(index, 1);
-        return [SKIP, index];
+        return index;
       }
       if (node.type === 'text') {
         node.value = cleanText(node.value);
@@ -163,12 +163,12 @@ export function rehypeFeedContent(options: FeedContentOptions) {
       if (node.type !== 'element') return;
       if (shouldDrop(node)) {
         parent.children.splice(index, 1);
-        return [SKIP, index];
+        return index;
       }
       if (node.tagName === 'picture' || UNWRAPPED.has(node.tagName)) {
         const replacement = node.tagName === 'picture' ? pictureImages(node) : node.children;
         parent.children.splice(index, 1, ...(replacement as typeof parent.children));
-        return [SKIP, index]; // visit what took its place
+        return index; // visit what took its place
       }
       node.properties = cleanProperties(node.properties, options);
     });
