@@ -18,17 +18,19 @@ const precompress = definePlugin({
   setup(options) {
     /** The theme's generated pages (home, lists, archive): they change with every page they list. */
     let generated = new Set<string>();
-    /** This build's threads, started while it renders (their start-up is off the edit's critical path). */
+    /**
+     * This build's threads, started once its pages are laid out and its feeds written (last of the
+     * built-in plugins), so that they start up while the output is written, not while the pages
+     * render (whose own threads start then).
+     */
     let ahead: PoolAhead | undefined;
     const wanted = (ctx: BuildContext) => options.enabled && ctx.mode === 'build' && (options.gzip || options.brotli);
     return {
       version: PRECOMPRESS_VERSION,
-      buildStart(ctx) {
+      buildEnd(ctx, site) {
+        generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
         void ahead?.close();
         ahead = wanted(ctx) ? new PoolAhead(options.workers) : undefined;
-      },
-      buildEnd(_ctx, site) {
-        generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
       },
       async outputReady(ctx, outputDir, staged) {
         // Only for builds that go to a server, never the preview.

@@ -113,9 +113,9 @@ export class CompressionPool {
 const UNCLAIMED_MS = 30_000;
 
 /**
- * A pool started ahead of its use (at buildStart), so that its threads start up while the build
- * renders instead of when the output is complete. Its idle threads keep no process alive, and if no
- * run takes it within UNCLAIMED_MS, or the next build starts first, it is closed.
+ * A pool started ahead of its use (at buildEnd), so that its threads start up while the output is
+ * written instead of when it is complete. Its idle threads keep no process alive, and if no run
+ * takes it within UNCLAIMED_MS, or the next build gets that far first, it is closed.
  */
 export class PoolAhead {
   private pool?: Promise<CompressionPool>;
