@@ -33,6 +33,8 @@ export class Output {
   private readonly identities = new Map<string, string>();
   /** Files published by path are looked at once per build (size, signature, summary). */
   private readonly stats = new Map<string, Stats>();
+  /** Sizes of the files writeOutput placed (copies of their sources, or the previous output's same files): no stat of the source later. */
+  private readonly placedSizes = new Map<string, number>();
 
   emit(outputPath: string, data: string | Uint8Array, hash?: string): void {
     this.put(outputPath, { data: typeof data === 'string' ? Buffer.from(data) : data, hash });
@@ -58,7 +60,12 @@ export class Output {
 
   size(outputPath: string): number {
     const source = this.files.get(outputPath)!;
-    return 'data' in source ? source.data.byteLength : this.statOf(source.file).size;
+    return 'data' in source ? source.data.byteLength : (this.placedSizes.get(outputPath) ?? this.statOf(source.file).size);
+  }
+
+  /** The file at this path was placed in the output folder with these bytes' size (its source's). */
+  placedAs(outputPath: string, size: number): void {
+    this.placedSizes.set(outputPath, size);
   }
 
   /** Bytes on the wire for a site-absolute URL: gzip for text, as-is for compressed formats. */
@@ -136,6 +143,7 @@ export class Output {
     if ('file' in source) this.cache?.use(source.file);
     this.files.set(outputPath, source);
     this.identities.delete(outputPath);
+    this.placedSizes.delete(outputPath);
   }
 }
 
@@ -160,7 +168,7 @@ export type ManifestFile = [path: string, size: number, mtimeMs: number, ino: nu
 
 export interface Manifest {
   signature: string;
-  /** Every file of the written folder (plugin output included), sorted by path. */
+  /** Every file the build placed in the folder, and those outputReady hooks reported (StagedOutput.madeFrom), sorted by path. */
   files: ManifestFile[];
 }
 
@@ -241,14 +249,18 @@ export async function writeOutput(
     const damaged: string[] = [];
     for (const [outputPath, source] of sorted) {
       const identity = output.identityOf(outputPath);
-      if (placed.keep(outputPath, identity) !== undefined) continue;
+      const kept = placed.keep(outputPath, identity);
+      if (kept !== undefined) {
+        output.placedAs(outputPath, kept);
+        continue;
+      }
       const target = path.join(staging, outputPath);
       if ('data' in source) writeFileSync(target, source.data);
       else if (!publishFile(source.file, target, output.cache)) {
         damaged.push(source.file);
         continue;
       }
-      placed.madeFrom(outputPath, identity);
+      output.placedAs(outputPath, placed.madeFrom(outputPath, identity));
     }
     if (damaged.length > 0) throw new DamagedCacheEntries(damaged);
     await finish(staging, placed);
@@ -314,8 +326,9 @@ class StagedFiles implements StagedOutput {
     return st.size;
   }
 
-  madeFrom(outputPath: string, madeFrom: string): void {
-    this.record(outputPath, madeFrom, false);
+  /** Its size. */
+  madeFrom(outputPath: string, madeFrom: string): number {
+    return this.record(outputPath, madeFrom, false);
   }
 
   /** The marker, written last: listed like the others, made from nothing that could be kept. */
@@ -334,8 +347,9 @@ class StagedFiles implements StagedOutput {
       .map(([relative, placed]) => [relative, placed.size, placed.mtimeMs, placed.ino, placed.madeFrom]);
   }
 
-  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(path.join(this.dir, outputPath))): void {
+  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(path.join(this.dir, outputPath))): number {
     this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept });
+    return st.size;
   }
 }
 

@@ -219,7 +219,11 @@ export interface StagedOutput {
    * touched it since (size, mtime, inode): its size, or undefined (then make the file).
    */
   keep(outputPath: string, madeFrom: string): number | undefined;
-  /** Say what a file the hook wrote (and will not change again) was made from, so that the next build can keep it. */
+  /**
+   * Say what a file the hook wrote (and will not change again) was made from, so that the next build
+   * can keep it. The build lists only the files it placed and those said here: with a file the hook
+   * wrote but did not say, the next build never finds the output folder unchanged (it writes it anew).
+   */
   madeFrom(outputPath: string, madeFrom: string): void;
 }
 
