@@ -72,7 +72,11 @@ export function cutPoints(data: Uint8Array, layout: PartLayout = ZLIB_PARTS): Ar
   return parts;
 }
 
-/** Where the part that begins at `start` ends. It depends on the part's own bytes only (and on where the data ends, for the last part). */
+/**
+ * Where the part that begins at `start` ends. It depends on the part's own bytes only (and on where the
+ * data ends, for the last part). The cache keeps the parts it found (partsOf): bump PRECOMPRESS_VERSION
+ * (precompress.ts) when it, cutAfter or GEAR change, or old records would cut where a scan no longer does.
+ */
 function partEnd(data: Uint8Array, start: number, { min, strictBits, easyAfter, easyBits, max }: PartLayout): number {
   return Math.min(
     cutAfter(data, start + min, Math.min(data.length, start + min + easyAfter), topBits(strictBits)) ??
