@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
@@ -8,6 +8,7 @@ import type { BuildContext } from '../../src/types.ts';
 import feed, { feedLinkElements, feedLinks } from './index.ts';
 import { makeConfig, makeSite, SITE_URL } from './fixtures/site.ts';
 import { feedSchema } from './options.ts';
+import { FEED_VERSION } from './write.ts';
 
 function issuePaths(error: { issues: { path: PropertyKey[]; message: string; code: string }[] }) {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
@@ -190,5 +191,13 @@ describe('the plugin', () => {
     retitle(site);
     await feed.definition.setup(feedSchema.parse({}), ctx.config).buildEnd!(ctx, site);
     expect(retitled.emitted).toEqual(emitted);
+    // Megabytes each at a real archive's size: the store keeps the last state's documents only.
+    const documents = readdirSync(path.join(cache.root, `feed/v${FEED_VERSION}`)).filter((name) => name.startsWith('document-'));
+    const keys = documents.map((name) => name.split('.')[0]);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(new Set(keys).size).toBe(keys.length);
+    // Back to the first state: its documents are gone, its feeds made again from the retitled ones.
+    const undone = await run();
+    expect(undone.emitted).toEqual(first.emitted);
   });
 });

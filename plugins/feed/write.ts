@@ -79,7 +79,7 @@ export function buildFeeds(
 const kilobytes = (bytes: number) => formatBytes(bytes, { decimals: 1, bytes: false, megabytes: false });
 
 /** The feed cache's version: bump it when the feeds' output changes. */
-const FEED_VERSION = '4';
+export const FEED_VERSION = '5';
 
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
@@ -136,13 +136,25 @@ interface CacheIndex {
 /** The key of the last site state a build wrote feeds for: the next one takes its items from those. */
 const LATEST = 'latest';
 
-const placesKey = (state: string) => `${state}-places`;
+/**
+ * Feed documents are kept for the last state written only (each key's new entry replaces the old):
+ * a full-content feed is megabytes, and an edit writes all of it again. A state whose documents are
+ * gone is a miss, and the edit that returns to it serializes only what differs from the last one.
+ */
+const documentKey = (feed: number) => `document-${feed}`;
+const PLACES = 'places';
+
+/** Where the fragments lie in the last state's documents (fragments.ts). */
+interface StoredPlaces {
+  state: string;
+  places: FragmentPlace[][];
+}
 
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
- * metadata, the site settings and the options. A rebuild with no change then reads none of it. Per
- * site state, an entry per feed file, one of where the items' fragments lie in them (fragments.ts)
- * and, written last, an index of them.
+ * metadata, the site settings and the options. A rebuild with no change then reads none of it. An
+ * entry per feed file, one of where the items' fragments lie in them (fragments.ts) and, written
+ * last, an index of them per site state.
  */
 function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
   // One string hashed at once: an update() per page costs more than the hashing.
@@ -160,7 +172,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   if (cached) {
     for (const w of cached.index.warnings) ctx.log.warn(w.message, { file: w.file });
     // Kept while in use: the next edit takes its items from these documents.
-    store.find(placesKey(state));
+    store.find(PLACES);
     if (store.get(LATEST)?.toString('utf8') !== state) store.put(LATEST, state);
     return cached.feeds;
   }
@@ -169,10 +181,10 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   // A changed site state: the items that did not change are not serialized again.
   const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(earlierFragments(store)));
   const feeds = files.map((f, i) => {
-    const entry = store.putLater(`${state}-${i}`, f.data);
+    const entry = store.putLater(documentKey(i), f.data);
     return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, data: f.data, hash: entry.hash };
   });
-  store.putLater(placesKey(state), JSON.stringify(files.map((f) => f.places)));
+  store.putLater(PLACES, JSON.stringify({ state, places: files.map((f) => f.places) } satisfies StoredPlaces));
   const index: CacheIndex = { feeds: feeds.map(({ data, hash, ...feed }) => feed), warnings };
   store.put(state, JSON.stringify(index));
   store.put(LATEST, state);
@@ -185,7 +197,7 @@ function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds
   if (!index) return undefined;
   const feeds: CachedFeed[] = [];
   for (const [i, feed] of index.feeds.entries()) {
-    const entry = store.find(`${state}-${i}`);
+    const entry = store.find(documentKey(i));
     if (entry?.name !== feed.entry) return undefined;
     feeds.push({ path: feed.path, items: feed.items, bytes: feed.bytes, file: entry.file });
   }
@@ -196,9 +208,10 @@ function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds
 function earlierFragments(store: CacheStore): StoredFragments | undefined {
   const state = store.get(LATEST)?.toString('utf8');
   const index = state === undefined ? undefined : readJson<CacheIndex>(store, state);
-  const places = index && readJson<FragmentPlace[][]>(store, placesKey(state!));
+  const stored = index && readJson<StoredPlaces>(store, PLACES);
+  const places = stored !== undefined && stored.state === state ? stored.places : undefined;
   if (!index || !places || places.length !== index.feeds.length) return undefined;
-  return new StoredFragments(store, index.feeds.map((feed, i) => ({ key: `${state}-${i}`, name: feed.entry, places: places[i]! })));
+  return new StoredFragments(store, index.feeds.map((feed, i) => ({ key: documentKey(i), name: feed.entry, places: places[i]! })));
 }
 
 function readJson<T>(store: CacheStore, key: string): T | undefined {
