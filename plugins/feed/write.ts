@@ -79,7 +79,7 @@ export function buildFeeds(
 const kilobytes = (bytes: number) => formatBytes(bytes, { decimals: 1, bytes: false, megabytes: false });
 
 /** The feed cache's version: bump it when the feeds' output changes. */
-export const FEED_VERSION = '5';
+export const FEED_VERSION = '6';
 
 /** The preview server's feeds hold the newest items only: it rebuilds them on every save. */
 export const PREVIEW_FEED_ITEMS = 30;
@@ -140,15 +140,11 @@ const LATEST = 'latest';
  * Feed documents are kept for the last state written only (each key's new entry replaces the old):
  * a full-content feed is megabytes, and an edit writes all of it again. A state whose documents are
  * gone is a miss, and the edit that returns to it serializes only what differs from the last one.
+ * Two states may have the same documents (a setting that changes every page's content hash but no
+ * feed byte): each keeps its own table of where its items lie, keyed by that state's item keys.
  */
 const documentKey = (feed: number) => `document-${feed}`;
-const PLACES = 'places';
-
-/** Where the fragments lie in the last state's documents (fragments.ts). */
-interface StoredPlaces {
-  state: string;
-  places: FragmentPlace[][];
-}
+const placesKey = (state: string) => `${state}-places`;
 
 /**
  * The feeds from the cache when nothing they are made of changed: every page's content hash and
@@ -172,7 +168,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
   if (cached) {
     for (const w of cached.index.warnings) ctx.log.warn(w.message, { file: w.file });
     // Kept while in use: the next edit takes its items from these documents.
-    store.find(PLACES);
+    store.find(placesKey(state));
     if (store.get(LATEST)?.toString('utf8') !== state) store.put(LATEST, state);
     return cached.feeds;
   }
@@ -184,7 +180,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
     const entry = store.putLater(documentKey(i), f.data);
     return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, data: f.data, hash: entry.hash };
   });
-  store.putLater(PLACES, JSON.stringify({ state, places: files.map((f) => f.places) } satisfies StoredPlaces));
+  store.putLater(placesKey(state), JSON.stringify(files.map((f) => f.places)));
   const index: CacheIndex = { feeds: feeds.map(({ data, hash, ...feed }) => feed), warnings };
   store.put(state, JSON.stringify(index));
   store.put(LATEST, state);
@@ -208,8 +204,7 @@ function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds
 function earlierFragments(store: CacheStore): StoredFragments | undefined {
   const state = store.get(LATEST)?.toString('utf8');
   const index = state === undefined ? undefined : readJson<CacheIndex>(store, state);
-  const stored = index && readJson<StoredPlaces>(store, PLACES);
-  const places = stored !== undefined && stored.state === state ? stored.places : undefined;
+  const places = index && readJson<FragmentPlace[][]>(store, placesKey(state!));
   if (!index || !places || places.length !== index.feeds.length) return undefined;
   return new StoredFragments(store, index.feeds.map((feed, i) => ({ key: documentKey(i), name: feed.entry, places: places[i]! })));
 }
