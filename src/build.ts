@@ -666,6 +666,7 @@ async function writeAll(run: Run): Promise<BuildStats['written']> {
       async (staging, staged) => {
         for (const plugin of run.plugins) await plugin.outputReady?.(run.ctx, staging, staged);
       },
+      run.settingsHash,
       run.cache.store(MANIFEST_STORE.name, MANIFEST_STORE.version),
       run.staging,
       run.ctx.release,

@@ -219,16 +219,19 @@ export class Staging {
  * nothing is written at all; a file that is the same as in outDir is hard-linked from it, not written.
  * A release (`release`: finished at release effort) is the same output only as a release; a plain
  * build takes a release's output as its own (it would keep its release-effort files anyway).
+ * `finishedWith` names what `finish` writes by (the build's settings): the same files finished with
+ * other settings (precompression turned on or off) are another output.
  */
 export async function writeOutput(
   output: Output,
   outDir: string,
   finish: (dir: string, staged: StagedOutput) => Promise<void>,
+  finishedWith: string,
   manifests: CacheStore,
   prepared?: Staging,
   release = false,
 ): Promise<'written' | 'unchanged'> {
-  const plain = output.signature();
+  const plain = contentHash(`${output.signature()}\0${finishedWith}`);
   const released = contentHash(`${plain}\0release`);
   const signature = release ? released : plain;
   const manifestKey = manifestKeyOf(outDir);

@@ -48,6 +48,27 @@ function inodes(dir: string): Map<string, number> {
   return found;
 }
 
+describe('the same files finished with other settings are another output', () => {
+  it('precompression turned off removes the .gz/.br, turned on again writes them, with no page changed', async () => {
+    const root = site();
+    const config = path.join(root, 'site.config.ts');
+    const on = readFileSync(config, 'utf8');
+    const siblings = () => readdirSync(path.join(root, 'dist'), { recursive: true }).map(String).filter((name) => /\.(gz|br)$/.test(name));
+    await build({ root, log: quiet() });
+    expect(siblings()).toContain('hello/index.html.gz');
+
+    writeFileSync(config, on.replace('precompress: { zopfliIterations: 1, workers: 1 },', 'precompress: false,'));
+    expect((await build({ root, log: quiet() })).stats.written).toBe('written');
+    expect(siblings()).toEqual([]);
+
+    writeFileSync(config, on);
+    expect((await build({ root, log: quiet() })).stats.written).toBe('written');
+    expect(siblings()).toContain('hello/index.html.gz');
+    expect(siblings()).toContain('hello/index.html.br');
+    expect((await build({ root, log: quiet() })).stats.written).toBe('unchanged');
+  });
+});
+
 describe('an incremental build keeps what did not change', () => {
   it('links unchanged files and their .gz/.br from the previous dist/, never from the cache', async () => {
     const root = site();
