@@ -4,9 +4,9 @@
  */
 import { hash as digest } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { settled, stampOfStat } from '../cache/stamps.js';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { settled, stampOfStat } from '../cache/stamps.js';
 import { ContentError, ContentErrors } from '../errors.ts';
 import type { Page } from '../types.ts';
 import { frontMatterSchema } from './frontmatter.ts';
