@@ -10,7 +10,7 @@ import type { CommandEnv, CommandSpec } from '../../src/types.ts';
 import { ImageError } from './image-error.ts';
 import type { DitherOptions } from './options.ts';
 import { ditherToPng } from './process.ts';
-import { formatBytes } from './service.ts';
+import { formatBytes } from './sizes.ts';
 import { settingsFor, type DitherSettings } from './settings.ts';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { reportError } from '../../src/cli/report.ts';

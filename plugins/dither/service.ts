@@ -9,7 +9,7 @@ import { ImageError } from './image-error.ts';
 import { runJob, type DitherJob, type JobOutcome } from './job.ts';
 import { WorkerPool } from './pool.ts';
 import type { DitherSettings } from './settings.ts';
-import { formatBytes as formatCliBytes } from '../../src/cli/bytes.ts';
+import { formatBytes } from './sizes.ts';
 
 export interface DitherStats {
   images: number;
@@ -92,9 +92,6 @@ export class DitherService {
 function emptyStats(): DitherStats {
   return { images: 0, fresh: 0, cached: 0, bytesBefore: 0, bytesAfter: 0 };
 }
-
-/** Sizes as the dither command and summary print them ('12.3 kB'). */
-export const formatBytes = (n: number) => formatCliBytes(n, { decimals: 1, kilo: 'kB' });
 
 export function summary(stats: DitherStats): string {
   const saving = stats.bytesBefore > 0 ? (1 - stats.bytesAfter / stats.bytesBefore) * 100 : 0;
