@@ -2,11 +2,12 @@
  * The bundles the CLI and the site's own modules run from (src/bundle.js): cached by their code,
  * fresh after an edit, and with each module's import.meta.url still its source file's.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTRIES, solarpressBundle } from '../src/bundle.js';
+import { bundleModule, ENTRIES, solarpressBundle } from '../src/bundle.js';
 import { importFresh } from '../src/import-fresh.ts';
 import { PROJECT_ROOT } from './support/site.ts';
 
@@ -39,4 +40,27 @@ describe('bundles', () => {
     for (const name of Object.keys(ENTRIES)) expect(existsSync(path.join(bundle, `${name}.mjs`)), name).toBe(true);
     expect(await solarpressBundle()).toBe(bundle);
   });
+
+  it("sharp, loaded through the bundle's stand-in, finds semver in Node's module cache as one module", async () => {
+    // In a process of its own: Node's module cache is the process's.
+    const entry = path.join(dir, 'uses-sharp.ts');
+    writeFileSync(
+      entry,
+      [
+        "import { createRequire } from 'node:module';",
+        "import sharp from 'sharp';",
+        'export async function probe() {',
+        "  const png = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#102030' } }).png().toBuffer();",
+        "  const pixel = [...(await sharp(png).raw().toBuffer()).subarray(0, 3)];",
+        "  const semverFiles = Object.keys(createRequire(import.meta.url).cache).filter((file) => /[\\\\/]semver[\\\\/]/.test(file));",
+        '  return { pixel, semverFiles: semverFiles.length };',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const bundled = await bundleModule(entry);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const { probe } = await import(${JSON.stringify(pathToFileURL(bundled).href)}); console.log(JSON.stringify(await probe()));`], { encoding: 'utf8' });
+    // sharp works, and semver is the one bundled module, not its ~40 files loaded one by one.
+    expect(JSON.parse(out)).toEqual({ pixel: [16, 32, 48], semverFiles: 1 });
+  }, 60_000);
 });
