@@ -259,6 +259,7 @@ export class SiteBuilder {
         },
         emitted: () => output.files.keys(),
         read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
+        made: () => output.made(),
       },
     };
     run.phase('config');

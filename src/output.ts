@@ -68,6 +68,11 @@ export class Output {
     this.placedSizes.set(outputPath, size);
   }
 
+  /** The files made as bytes (emit, not emitFile), with their content hash. */
+  *made(): Iterable<{ outputPath: string; data: Uint8Array; hash: string }> {
+    for (const [outputPath, source] of this.files) if ('data' in source) yield { outputPath, data: source.data, hash: this.identityOf(outputPath) };
+  }
+
   /** Bytes on the wire for a site-absolute URL: gzip for text, as-is for compressed formats. */
   compressedSize(url: string): number | undefined {
     const outputPath = outputPathOf(url);

@@ -153,6 +153,12 @@ export interface BuildContext {
   emitted(): Iterable<string>;
   /** The bytes of a file emitted so far (e.g. a dithered image a book includes), or undefined. */
   read(outputPath: string): Uint8Array | undefined;
+  /**
+   * The files emitted so far as bytes the build made (not files put in, such as cache entries), with
+   * their content hash: in buildEnd, work on them can begin before the output is written. Do not change the
+   * bytes. Absent where no output is made (a page's text stage).
+   */
+  made?(): Iterable<{ outputPath: string; data: Uint8Array; hash: string }>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { definePlugin } from '../../src/define-plugin.ts';
 import type { BuildContext } from '../../src/types.ts';
 import { precompressSchema, type PrecompressOptions } from './options.ts';
 import { PoolAhead } from './pool.ts';
-import { PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
+import { Compressions, PRECOMPRESS_VERSION, precompressDir, STORE, summarize } from './precompress.ts';
 
 export { precompressSchema, type PrecompressOptions } from './options.ts';
 export { precompressDir, summarize, type PrecompressStats } from './precompress.ts';
@@ -24,22 +24,29 @@ const precompress = definePlugin({
      * render (whose own threads start then).
      */
     let ahead: PoolAhead | undefined;
+    /** What this build began compressing at buildEnd: the bytes it made (pages laid out, feeds), while the output is written. */
+    let begun: Compressions | undefined;
     const wanted = (ctx: BuildContext) => options.enabled && ctx.mode === 'build' && (options.gzip || options.brotli);
+    // Feeds, the sitemap and lists change on every edit: at edit effort until a release (efforts.ts).
+    const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
     return {
       version: PRECOMPRESS_VERSION,
       buildEnd(ctx, site) {
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
         void ahead?.close();
         ahead = wanted(ctx) ? new PoolAhead(options.workers) : undefined;
+        begun = ahead && new Compressions({ store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release });
+        if (begun) begun.begin(ctx.made?.() ?? [], () => ahead?.peek());
       },
       async outputReady(ctx, outputDir, staged) {
         // Only for builds that go to a server, never the preview.
         if (!wanted(ctx)) return;
         const pool = ahead?.take();
         ahead = undefined;
-        // Feeds, the sitemap and lists change on every edit: at edit effort until a release (efforts.ts).
-        const quick = (path: string) => generated.has(path) || /\.(xml|json)$/i.test(path);
-        const stats = await precompressDir({ outputDir, store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release, staged, pool });
+        const store = ctx.cache(STORE, PRECOMPRESS_VERSION);
+        const taken = begun?.store === store ? begun : undefined;
+        begun = undefined;
+        const stats = await precompressDir({ outputDir, store, options, quick, release: ctx.release, staged, pool, begun: taken });
         ctx.log.info(summarize(stats));
       },
     };

@@ -129,6 +129,11 @@ export class PoolAhead {
     this.reaper = setTimeout(() => void this.close(), UNCLAIMED_MS).unref();
   }
 
+  /** The pool, still this one's to close (compressions begun ahead: Compressions.begin); undefined if it was closed. */
+  peek(): Promise<CompressionPool> | undefined {
+    return this.pool;
+  }
+
   /** The pool, now the taker's to close; undefined if it was closed. */
   take(): Promise<CompressionPool> | undefined {
     clearTimeout(this.reaper);

@@ -8,7 +8,8 @@ import { FileCache } from '../../src/cache/file-cache.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext } from '../../src/types.ts';
 import precompress, { precompressDir, precompressSchema, summarize } from './index.ts';
-import { LARGE_FILE_BYTES, PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
+import { Compressions, LARGE_FILE_BYTES, PRECOMPRESS_VERSION, sameMicrosecond, STORE } from './precompress.ts';
+import { contentHash } from '../../src/cache/hash.js';
 import { CompressionPool } from './pool.ts';
 import { EFFORTS } from './efforts.ts';
 import { cutPoints, gzipInParts, ZLIB_PARTS, ZOPFLI_PARTS } from './gzip-parts.ts';
@@ -276,6 +277,55 @@ describe('precompressDir', () => {
     expect(existsSync(join(out, 'style.css.gz'))).toBe(true);
     expect(existsSync(join(out, 'style.css.br'))).toBe(false);
     expect(existsSync(join(out, 'index.html.gz'))).toBe(false);
+  });
+});
+
+describe('Compressions begun before the output is written', () => {
+  /** A pool whose tasks are counted. */
+  async function countingPool() {
+    const pool = await CompressionPool.start(2);
+    const counted = { tasks: 0 };
+    const encode = pool.encode.bind(pool);
+    pool.encode = (...args) => {
+      counted.tasks++;
+      return encode(...args);
+    };
+    return { pool, counted };
+  }
+  const made = (path: string) => {
+    const data = readFileSync(join(out, path));
+    return { outputPath: path, data, hash: contentHash(data) };
+  };
+
+  it('compress the bytes a build made, which the run then takes up instead of compressing them again', async () => {
+    const plain = await countingPool();
+    const alone = await precompressDir({ outputDir: out, store, options: options(), pool: Promise.resolve(plain.pool) });
+    const siblings = ['index.html.gz', 'index.html.br', 'style.css.br'].map((f) => readFileSync(join(out, f)));
+    rmSync(join(dir, 'cache'), { recursive: true });
+    for (const f of readdirSync(out, { recursive: true }).map(String)) if (/\.(gz|br)$/.test(f)) rmSync(join(out, f));
+    cache = new FileCache(join(dir, 'cache'));
+    store = cache.store(STORE, PRECOMPRESS_VERSION);
+
+    const ahead = await countingPool();
+    const opts = options();
+    const work = new Compressions({ store, options: opts });
+    // Not an extension to compress: left alone.
+    work.begin([made('index.html'), made('style.css'), made('media/photo.png')], () => Promise.resolve(ahead.pool));
+    expect(work.inFlight.size).toBe(4);
+    await Promise.all(work.inFlight.values());
+    expect(ahead.counted.tasks).toBe(4);
+    const stats = await precompressDir({ outputDir: out, store, options: opts, pool: Promise.resolve(ahead.pool), begun: work });
+    // Each sibling compressed once in all, and the summary the same as a run's alone.
+    expect(ahead.counted.tasks).toBe(plain.counted.tasks);
+    expect(summarize({ ...stats, wallMs: 0, workerMs: 0 })).toBe(summarize({ ...alone, wallMs: 0, workerMs: 0 }));
+    expect(['index.html.gz', 'index.html.br', 'style.css.br'].map((f) => readFileSync(join(out, f)))).toEqual(siblings);
+
+    // What the cache holds is not begun again.
+    const again = new Compressions({ store, options: opts });
+    again.begin([made('index.html'), made('style.css')], () => {
+      throw new Error('no pool needed');
+    });
+    expect(again.inFlight.size).toBe(0);
   });
 });
 

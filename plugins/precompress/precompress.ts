@@ -120,6 +120,8 @@ export interface PrecompressRun {
   staged?: StagedOutput;
   /** Worker threads started ahead (pool.ts PoolAhead), else started at the first file to compress: the run closes them. */
   pool?: Promise<CompressionPool>;
+  /** Compressions begun at buildEnd (Compressions.begin), with this run's store, options, quick and release. */
+  begun?: Compressions;
 }
 
 /**
@@ -155,48 +157,109 @@ function settingsOf(options: PrecompressOptions): RunSettings {
   return { steady: kind('steady'), changing: kind('changing'), large: kind('large') };
 }
 
-/** Compress every text file under outputDir; returns byte and time totals. */
-export async function precompressDir({ outputDir, store, options, quick = () => false, release = false, staged, pool }: PrecompressRun): Promise<PrecompressStats> {
-  const started = performance.now();
-  const encodings: Encoding[] = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
-  const settings = settingsOf(options);
-  const stats: PrecompressStats = {
-    files: 0, compressed: 0, groups: {}, cached: 0, atEdit: 0,
-    settings: (kind, effort) => encodings.map((encoding) => settings[kind][effort][encoding].setting),
-    originalBytes: 0, gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
-    parts: { made: 0, total: 0 }, wallMs: 0, workerMs: 0,
-  };
-  /** Siblings being made, by cache entry: files with identical bytes share one compression. */
-  const inFlight = new Map<string, Promise<Uint8Array | null>>();
-  const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
+/** A file the build made in memory (BuildContext.made): its output path, bytes and their content hash. */
+export interface MadeFile {
+  outputPath: string;
+  data: Uint8Array;
+  hash: string;
+}
+
+/** What a run (or its beginning at buildEnd) compresses by: the files' kinds and the effort. */
+interface RunBasis {
+  store: CacheStore;
+  options: PrecompressOptions;
+  quick?: (path: string) => boolean;
+  release?: boolean;
+}
+
+/**
+ * The siblings one build compresses, by cache entry (files with identical bytes share one
+ * compression), with the workers' time and the parts of files in parts. Begun at buildEnd for the
+ * bytes the build made (begin), taken up by precompressDir once the output is written.
+ */
+export class Compressions {
+  readonly store: CacheStore;
+  readonly options: PrecompressOptions;
+  readonly encodings: Encoding[];
+  readonly settings: RunSettings;
+  readonly quick: (path: string) => boolean;
+  readonly release: boolean;
+  /** Siblings being made, by cache entry. */
+  readonly inFlight = new Map<string, Promise<Uint8Array | null>>();
+  /** Entries a file of the run counted as compressed (precompressDir): another file with the same bytes shares it. */
+  readonly counted = new Set<string>();
+  workerMs = 0;
+  readonly parts = { made: 0, total: 0 };
+
+  constructor({ store, options, quick = () => false, release = false }: RunBasis) {
+    this.store = store;
+    this.options = options;
+    this.encodings = [...(options.gzip ? (['gz'] as const) : []), ...(options.brotli ? (['br'] as const) : [])];
+    this.settings = settingsOf(options);
+    this.quick = quick;
+    this.release = release;
+  }
+
+  /** A file's kind, and the effort its siblings are made at. */
+  kindOf(path: string, size: number): { kind: Kind; effort: Effort } {
+    const kind = kindOf(path, size, this.quick);
+    // A steady file's edit effort is its release effort (efforts.ts): said so in the summary.
+    return { kind, effort: this.release || kind === 'steady' ? 'release' : 'edit' };
+  }
+
+  /**
+   * Start compressing, before the output is written, each sibling of the bytes the build made (pages
+   * laid out, feeds) that the cache holds at neither effort, on the threads started ahead: the
+   * workers are busy with them while the build writes the output, and precompressDir takes them up
+   * by cache entry. The files' bytes in the output are what decides: a file changed since (by an
+   * outputReady hook) is compressed as it is then, and this work is only lost.
+   */
+  begin(made: Iterable<MadeFile>, pool: () => Promise<CompressionPool> | undefined): void {
+    const wanted = new Set(this.options.extensions.map((e) => `.${e.toLowerCase()}`));
+    for (const { outputPath, data, hash } of made) {
+      if (!wanted.has(extname(outputPath).toLowerCase())) continue;
+      const { kind, effort } = this.kindOf(outputPath, data.byteLength);
+      for (const encoding of this.encodings) {
+        const target = this.settings[kind][effort][encoding];
+        const finished = this.settings[kind].release[encoding];
+        const entryOf = (setting: RunSetting) => `${cacheKey(hash, setting)}-${encoding}`;
+        if (this.store.find(entryOf(finished)) || this.store.find(entryOf(target))) continue;
+        const workers = pool();
+        if (!workers) return;
+        // Its failure is the run's to report, when it takes this sibling up.
+        this.compress(entryOf(target), () => data, target, outputPath, () => workers).catch(() => {});
+      }
+    }
+  }
 
   /** One sibling of the bytes `read` gives, compressed by a worker and kept in the cache under `entry`. */
-  const compress = (entry: string, read: () => Buffer, { setting, id }: RunSetting, path: string): Promise<Uint8Array | null> => {
-    let work = inFlight.get(entry);
+  compress(entry: string, read: () => Uint8Array, { setting, id }: RunSetting, path: string, pool: () => Promise<CompressionPool>): Promise<Uint8Array | null> {
+    let work = this.inFlight.get(entry);
     if (work) return work;
     work = (async () => {
       // The threads start while the file is read (unless started ahead).
-      pool ??= CompressionPool.start(Math.min(options.workers, files.length));
+      const starting = pool();
       const data = read();
-      const workers = await pool;
+      const workers = await starting;
       const inParts = setting.encoding === 'gz' && (setting.encoder === 'zlib-parts' || setting.encoder === 'zopfli-parts');
       // Whole-file tasks first: the workers start on them while this thread cuts a file into parts.
       if (inParts) await new Promise(setImmediate);
       const { bytes, ms } = inParts
-        ? await gzipParts(data, setting, id, path, workers)
+        ? await this.gzipParts(data, setting, id, path, workers)
         : // A fresh copy: its buffer is moved to the worker.
           await workers.encode(new Uint8Array(data), setting);
-      stats.workerMs += ms;
+      this.workerMs += ms;
       const sibling = bytes.byteLength < data.byteLength ? bytes : null;
-      store.putLater(entry, sibling ?? new Uint8Array());
+      this.store.putLater(entry, sibling ?? new Uint8Array());
       return sibling;
     })();
-    inFlight.set(entry, work);
+    this.inFlight.set(entry, work);
     return work;
-  };
+  }
 
   /** A gzip file in parts (gzip-parts.ts): each part from the cache, or compressed by a worker and kept. */
-  const gzipParts = async (data: Buffer, setting: Setting & { encoding: 'gz' }, id: string, path: string, workers: CompressionPool) => {
+  private async gzipParts(data: Uint8Array, setting: Setting & { encoding: 'gz' }, id: string, path: string, workers: CompressionPool) {
+    const store = this.store;
     let ms = 0;
     const layout = setting.encoder === 'zopfli-parts' ? ZOPFLI_PARTS : ZLIB_PARTS;
     // The parts of the file's last version at this path: those found again need no scan for their ends.
@@ -216,10 +279,27 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     }, knownParts(before));
     const now = JSON.stringify(known);
     if (now !== before) store.putLater(knownKey, now);
-    stats.parts.made += made;
-    stats.parts.total += parts;
+    this.parts.made += made;
+    this.parts.total += parts;
     return { bytes, ms };
+  }
+}
+
+/** Compress every text file under outputDir (taking up what `begun` began); returns byte and time totals. */
+export async function precompressDir({ outputDir, store, options, quick, release, staged, pool, begun }: PrecompressRun): Promise<PrecompressStats> {
+  const started = performance.now();
+  const work = begun ?? new Compressions({ store, options, quick, release });
+  if (work.store !== store || work.options !== options) throw new Error('precompressDir takes up compressions begun with other options');
+  const { encodings, settings } = work;
+  const stats: PrecompressStats = {
+    files: 0, compressed: 0, groups: {}, cached: 0, atEdit: 0,
+    settings: (kind, effort) => encodings.map((encoding) => settings[kind][effort][encoding].setting),
+    originalBytes: 0, gzipBytes: 0, gzipFiles: 0, brotliBytes: 0, brotliFiles: 0, gzipOriginalBytes: 0, brotliOriginalBytes: 0,
+    parts: work.parts, wallMs: 0, workerMs: 0,
   };
+  const files = encodings.length ? listTextFiles(outputDir, options.extensions) : [];
+  // The threads start at the first file to compress, unless started ahead.
+  const workers = () => (pool ??= CompressionPool.start(Math.min(options.workers, files.length)));
 
   const count = (encoding: Encoding, bytes: number, originalBytes: number) => {
     if (encoding === 'gz') {
@@ -253,9 +333,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     const read = () => (bytes ??= readFileSync(file));
     const size = placed?.size ?? known!.byteLength;
     const hash = placed?.hash ?? contentHash(known!);
-    const kind = kindOf(path, size, quick);
-    // A steady file's edit effort is its release effort (efforts.ts): said so in the summary.
-    const effort: Effort = release || kind === 'steady' ? 'release' : 'edit';
+    const { kind, effort } = work.kindOf(path, size);
     let mtime: Promise<bigint> | undefined;
     let compressed = false;
     let atEdit = false;
@@ -283,13 +361,16 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
           count(encoding, kept, size);
           return;
         }
+        // Being compressed in this run (begun at buildEnd, or for a file with the same bytes): taken up below, not as a cache hit.
+        if (work.inFlight.has(entry)) break;
         const cached = load(store, entry);
         if (cached !== undefined) return use(setting, entry, cached);
       }
       const entry = `${cacheKey(hash, target)}-${encoding}`;
       // Identical bytes elsewhere already being compressed: shared, not counted twice.
-      if (!inFlight.has(entry)) compressed = true;
-      return use(target, entry, await compress(entry, read, target, path));
+      if (!work.counted.has(entry)) compressed = true;
+      work.counted.add(entry);
+      return use(target, entry, await work.compress(entry, read, target, path, workers));
     };
 
     await Promise.all(encodings.map(siblingFor));
@@ -318,6 +399,7 @@ export async function precompressDir({ outputDir, store, options, quick = () => 
     await pool?.then((workers) => workers.close(), () => {});
     await store.flush();
   }
+  stats.workerMs = work.workerMs;
   stats.wallMs = performance.now() - started;
   return stats;
 }
