@@ -119,6 +119,8 @@ export class SiteBuilder {
       if (!(error instanceof DamagedCacheEntries)) throw error;
       // Each was removed with a warning as it was found: once more, and their makers make them afresh.
       this.layouts = { pages: new Map() };
+      // Bodies found with a tree that turned out to be gone (src/render/body-store.ts) are looked up again.
+      this.bodies = undefined;
       return this.attempt();
     }
   }

@@ -11,11 +11,13 @@ const ENTRY = 'pack';
 export class RecordPack {
   /**
    * @param {import('./store.js').CacheStore} store
+   * @param {string} [entry] the entry's key in the store, for a store holding several packs
    */
-  constructor(store) {
+  constructor(store, entry = ENTRY) {
     this.store = store;
+    this.entry = entry;
     /** @type {Map<string, Uint8Array>} key → record bytes, as read or as put */
-    this.records = readPack(store.get(ENTRY));
+    this.records = readPack(store.get(entry));
     /** @type {Set<string>} */
     this.used = new Set();
     this.fresh = false;
@@ -69,12 +71,12 @@ export class RecordPack {
    */
   write() {
     if (!this.fresh) {
-      this.store.find(ENTRY);
+      this.store.find(this.entry);
       return;
     }
     this.fresh = false;
     const pack = new Map([...this.records].sort(([a], [b]) => (a < b ? -1 : 1)));
-    this.store.putLater(ENTRY, serialize(pack));
+    this.store.putLater(this.entry, serialize(pack));
   }
 }
 
