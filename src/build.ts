@@ -320,11 +320,6 @@ export class SiteBuilder {
     const misses = files.filter((_, i) => !cached[i]);
     // The Markdown pipeline loads only when a page is to be rendered: a build from the cache does without it.
     const processors = misses.length > 0 ? await this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []) : undefined;
-    // Pages to render mean new output: its folders are made in the background meanwhile.
-    if (run.write && misses.length > 0) {
-      run.staging = new Staging(run.outDir);
-      run.staging.prepare(files.map((f) => f.page.outputPath));
-    }
     const workerCount = this.textWorkerCount(misses.length);
     const workers = workerCount > 0 ? await TextWorkers.start(workerCount, { root, config, configModule: run.configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
     const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
@@ -354,6 +349,13 @@ export class SiteBuilder {
     const rendered: Settled<BodyResult>[] = cached.map((body) => (body ? { ok: true, value: body } : fresh[nextFresh++]));
     const errors = [...loadErrors, ...rendered.flatMap((r) => (r.ok ? [] : r.errors))];
     if (errors.length > 0) throw new ContentErrors(errors);
+    // Pages rendered mean new output: its folders are made in the background while the site is laid
+    // out. Not while pages render: the thousand mkdirs of a 1,000-page site fill libuv's threads, and a
+    // module the render imports (a highlighting grammar) waited behind them.
+    if (run.write && misses.length > 0) {
+      run.staging = new Staging(run.outDir);
+      run.staging.prepare(files.map((f) => f.page.outputPath));
+    }
     this.bodies.endBuild();
     // The preview server writes the body cache after a quiet moment: a save must not wait for it.
     if (mode === 'build') this.bodies.write();

@@ -126,6 +126,37 @@ describe('building a site', () => {
     expect(snapshotDir(path.join(root, 'dist'))).toEqual(dist);
   });
 
+  it('makes the output folders after the pages are rendered, not meanwhile (their mkdirs held up a module a render imports)', async () => {
+    const probe = `import { readdirSync } from 'node:fs';
+import { definePlugin, fileApi, z } from 'solarpress/plugin';
+const stagingProbe = definePlugin({
+  name: 'staging-probe',
+  schema: z.object({}),
+  setup: () => ({
+    version: '1',
+    rehypePlugins: [() => (_tree, file) => {
+      const seen = readdirSync(fileApi(file).ctx.root).filter((name) => name.startsWith('.dist.staging-'));
+      ((globalThis as Record<string, unknown>).stagingSeenWhileRendering as string[][]).push(seen);
+    }],
+  }),
+});
+export default {
+  title: 'Fixture', url: 'https://example.org', author: { name: 'Tester' },
+  license: { name: 'CC BY-SA 4.0', url: 'https://creativecommons.org/licenses/by-sa/4.0/' },
+  precompress: false,
+  plugins: [stagingProbe({})],
+};
+`;
+    const root = site({ 'site.config.ts': probe });
+    const seen: string[][] = [];
+    (globalThis as Record<string, unknown>).stagingSeenWhileRendering = seen;
+    const result = await build({ root, log: quiet(), textWorkers: 0 });
+    expect(result.stats.renderedBodies).toBeGreaterThan(0);
+    expect(seen.length).toBe(result.stats.renderedBodies);
+    expect(seen.flat()).toEqual([]);
+    expect(readdirSync(path.join(root, 'dist')).length).toBeGreaterThan(0);
+  });
+
   it('leaves drafts out of the build unless asked', async () => {
     const root = site({ 'content/articles/wip.md': '---\ntitle: Work in progress\ndraft: true\n---\n\nSoon.\n' });
     expect((await build({ root, log: quiet() })).stats.draftsLeftOut).toBe(1);
