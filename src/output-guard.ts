@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ContentError } from './errors.ts';
+import { removeInBackground } from './output-removal.ts';
 import type { Logger } from './types.ts';
 
 /** The file every output folder solarpress writes holds: proof that it may replace the folder. */
@@ -124,9 +125,12 @@ function checkOutDirOwner(outDir: string, project: ProjectFolders, origin: OutDi
   );
 }
 
-type SiblingKind = 'staging' | 'previous';
+type SiblingKind = 'staging' | 'previous' | 'old';
 
-/** `.dist.staging-<pid>` (the output being written) and `.dist.previous-<pid>` (the old one, during the swap). */
+/**
+ * `.dist.staging-<pid>` (the output being written), `.dist.previous-<pid>` (the old one, during the
+ * swap) and `.dist.old-<pid>` (the old one once the new one is in, being removed: output-removal.ts).
+ */
 export function siblingFolder(outDir: string, kind: SiblingKind, pid = process.pid): string {
   const absolute = path.resolve(outDir);
   return path.join(path.dirname(absolute), `.${path.basename(absolute)}.${kind}-${pid}`);
@@ -136,6 +140,7 @@ export function siblingFolder(outDir: string, kind: SiblingKind, pid = process.p
  * Remove the staging folders a killed build left beside outDir (only those of processes no longer
  * running: another build may be writing its own). A build killed between the two renames of the
  * swap left outDir missing and the old output in `.previous-<pid>`: that one is put back instead.
+ * An old output whose removal was cut short (`.old-<pid>`) is removed in the background, never put back.
  */
 function removeLeftovers(outDir: string, log: Logger): void {
   const absolute = path.resolve(outDir);
@@ -148,10 +153,11 @@ function removeLeftovers(outDir: string, log: Logger): void {
     return; // no parent yet: nothing left over
   }
   for (const name of names) {
-    const match = name.startsWith(prefix) ? /^(staging|previous)-(\d+)$/.exec(name.slice(prefix.length)) : null;
+    const match = name.startsWith(prefix) ? /^(staging|previous|old)-(\d+)$/.exec(name.slice(prefix.length)) : null;
     if (!match || isRunning(Number(match[2]))) continue;
     const leftover = path.join(parent, name);
-    if (match[1] === 'previous' && !existsSync(absolute)) {
+    if (match[1] === 'old') removeInBackground(leftover);
+    else if (match[1] === 'previous' && !existsSync(absolute)) {
       renameSync(leftover, absolute);
       log.info(`put back ${path.basename(absolute)}/ from ${name}/, left by an interrupted build`);
     } else {

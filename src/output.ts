@@ -4,8 +4,8 @@
  * including the plugins' last steps, succeeded. A failed build leaves the previous outDir untouched.
  */
 import { createHash } from 'node:crypto';
-import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FileCache } from './cache/file-cache.js';
@@ -13,6 +13,7 @@ import { contentHash } from './cache/hash.js';
 import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
+import { removeReplaced } from './output-removal.ts';
 import type { StagedOutput } from './types.ts';
 
 /** Bytes made by this build (`hash`: their contentHash, when the maker has it already), or a file to publish. */
@@ -386,7 +387,8 @@ function walk<T>(dir: string, each: (relative: string, st: Stats) => T): T[] {
 
 /**
  * Put the staging folder in outDir's place: the old folder is moved aside, then removed once the new
- * one is in. If the new one cannot be moved in, the old one is moved back: outDir is never left missing.
+ * one is in (in the background: output-removal.ts). If the new one cannot be moved in, the old one is
+ * moved back: outDir is never left missing.
  */
 async function swapIn(staging: string, outDir: string): Promise<void> {
   const previous = siblingFolder(outDir, 'previous');
@@ -398,30 +400,7 @@ async function swapIn(staging: string, outDir: string): Promise<void> {
     if (hadPrevious) renameSync(previous, outDir);
     throw error;
   }
-  if (hadPrevious) await removeTree(previous);
-}
-
-/**
- * rmSync's recursive removal, for a folder of plain files and folders (an output folder): one
- * readdir, one unlink a file and one rmdir a folder, no stat. The folders are removed many at once,
- * on libuv's threads: on a busy disk removing a folder waits about a millisecond (for the file
- * system's journal), not for the CPU, and one at a time the 1,000 folders of a 1,000-article site
- * took 1.2-2.5 s here. Anything unexpected (a file that appeared meanwhile) is left to rmSync.
- */
-async function removeTree(dir: string): Promise<void> {
-  try {
-    const byDepth: string[][] = [[dir]];
-    const top = dir.split(path.sep).length;
-    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      const absolute = path.join(entry.parentPath, entry.name);
-      if (!entry.isDirectory()) unlinkSync(absolute);
-      else (byDepth[absolute.split(path.sep).length - top] ??= []).push(absolute);
-    }
-    // Deepest first: a folder is empty once the folders inside it are gone.
-    for (let depth = byDepth.length - 1; depth >= 0; depth--) await Promise.all((byDepth[depth] ?? []).map((folder) => rmdir(folder)));
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  if (hadPrevious) await removeReplaced(previous, siblingFolder(outDir, 'old'));
 }
 
 /** The cache store the manifests of written output folders are kept in. */
