@@ -161,8 +161,11 @@ export function recordBuild(
   }
 }
 
+/** The inputs stamped, and the stats they were stamped from (by absolute path: the build reads its pages' from here). */
+export type StampedInputs = Pick<BuildInputs, 'stamps' | 'lastChangeNs'> & { stats: ReadonlyMap<string, BigIntStats> };
+
 /** Stamp what a build reads besides its config (InputPlaces), and solarpress's own code and packages. */
-export function stampInputs(read: InputPlaces): Pick<BuildInputs, 'stamps' | 'lastChangeNs'> | undefined {
+export function stampInputs(read: InputPlaces): StampedInputs | undefined {
   try {
     return stampAll(read);
   } catch {
@@ -182,11 +185,13 @@ export interface InputPlaces {
   modules: string[];
 }
 
-function stampAll({ folders, code, files, modules }: InputPlaces): Pick<BuildInputs, 'stamps' | 'lastChangeNs'> {
+function stampAll({ folders, code, files, modules }: InputPlaces): StampedInputs {
   const stamps: Record<string, string> = {};
+  const stats = new Map<string, BigIntStats>();
   let lastChangeNs = 0n;
   const add = (file: string, stat: BigIntStats | undefined) => {
     stamps[file] = stat ? stampOfStat(stat) : ABSENT;
+    if (stat) stats.set(file, stat);
     if (stat && stat.ctimeNs > lastChangeNs) lastChangeNs = stat.ctimeNs;
     if (stat && stat.mtimeNs > lastChangeNs) lastChangeNs = stat.mtimeNs;
   };
@@ -210,7 +215,7 @@ function stampAll({ folders, code, files, modules }: InputPlaces): Pick<BuildInp
   for (const file of [...files, ...bundled, path.join(PACKAGE_ROOT, 'package.json'), path.join(PACKAGE_ROOT, 'package-lock.json')]) {
     if (!(file in stamps)) add(file, statSync(file, { bigint: true, throwIfNoEntry: false }));
   }
-  return { stamps, lastChangeNs };
+  return { stamps, lastChangeNs, stats };
 }
 
 /**

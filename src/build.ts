@@ -37,7 +37,7 @@ import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
 import type { BuildContext, Logger, Page, Site, SolarpressPlugin, Theme } from './types.ts';
 import { solarpressCodeHash, VERSION } from './version.ts';
-import { stampInputs, type BuildInputs } from './build-inputs.ts';
+import { stampInputs, type BuildInputs, type StampedInputs } from './build-inputs.ts';
 
 export interface BuildOptions {
   root: string;
@@ -159,7 +159,7 @@ export class SiteBuilder {
         futureLeftOut: leftOut.future,
         written,
       };
-      const inputs = run.stamps && { ...run.stamps, configModule: run.configModule, changesAt, cacheDamaged: run.cache.discarded() };
+      const inputs = run.stamps && { stamps: run.stamps.stamps, lastChangeNs: run.stamps.lastChangeNs, configModule: run.configModule, changesAt, cacheDamaged: run.cache.discarded() };
       const result: BuildResult = { config: run.config, site, output, laidOut, stats, outDir: run.outDir, inputs };
       if (run.mode === 'dev') this.last = this.lastBuildOf(run, result, files, urls, assets);
       return result;
@@ -294,6 +294,7 @@ export class SiteBuilder {
       memo: this.memo,
       parsed: this.sources,
       errors: loadErrors,
+      stats: run.stamps?.stats,
     });
     this.sources.endBuild();
     // Like the body cache: the preview writes it after a quiet moment (persistCaches).
@@ -566,7 +567,7 @@ interface Run {
   /** The redirect pages of aliases, once laid out. */
   redirects: PublishedRedirects;
   /** What the build read, stamped as it began (options.stampInputs). */
-  stamps?: Pick<BuildInputs, 'stamps' | 'lastChangeNs'>;
+  stamps?: StampedInputs;
   /** The next output folder, made in the background once pages are to be rendered. */
   staging?: Staging;
   started: number;

@@ -1,5 +1,5 @@
 /** Parsed sources kept between builds (src/content/source-store.ts): reused only for the same bytes, path and settings. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -105,4 +105,16 @@ describe('the source store', () => {
       ['Beto', '\n\n\n\n\nBody c.\n'],
     ]);
   }, 20_000);
+
+  it('takes a file as the stats given say (the build stamped its inputs as it began), without a stat of its own', () => {
+    write('a.md', '---\ntitle: Alpha\n---\n\nBody a.\n');
+    const file = path.join(contentDir, 'articles', 'a.md');
+    const stat = statSync(file, { bigint: true });
+    // As if the file had been 20 MB when the build began: refused, though it is small now.
+    const stamped = Object.assign(Object.create(Object.getPrototypeOf(stat)), stat, { size: 20_000_000n });
+    const errors: ContentError[] = [];
+    loadContent({ contentDir, drafts: false, errors, stats: new Map([[file, stamped]]) });
+    expect(errors.map((e) => e.message)).toEqual(['is 20 MB of Markdown, over the limit of 10 MB']);
+    expect(loadContent({ contentDir, drafts: false, stats: new Map() }).map((f) => f.page.title)).toContain('Alpha');
+  });
 });

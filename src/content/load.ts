@@ -3,7 +3,7 @@
  * All problems of all files are collected and thrown together as ContentErrors.
  */
 import { hash as digest } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type BigIntStats, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { settled, stampOfStat } from '../cache/stamps.js';
@@ -47,6 +47,11 @@ export interface LoadOptions {
   holdBackAfter?: Date;
   /** Counts what was left out (drafts without `drafts`, future-dated pages), for the build summary; and the earliest date held back, when the output changes. */
   leftOut?: { drafts: number; future: number; firstHeldBack?: Date };
+  /**
+   * Stats of the files, by absolute path, taken as the build began (the record of its inputs,
+   * src/build-inputs.ts): a file is taken as it was then, and not stat-ed again.
+   */
+  stats?: ReadonlyMap<string, BigIntStats>;
 }
 
 /**
@@ -72,7 +77,7 @@ export function loadContent(options: LoadOptions): SourceFile[] {
   for (const absolute of walk(options.contentDir, contentRoot, errors)) {
     const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
     try {
-      const stat = statSync(absolute, { bigint: true });
+      const stat = options.stats?.get(absolute) ?? statSync(absolute, { bigint: true });
       checkMarkdownSize(absolute, Number(stat.size));
       const stamp = stampOfStat(stat);
       const trusted = settled(stat, now);
