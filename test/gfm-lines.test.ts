@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
+import type { Construct } from 'micromark-util-types';
 import { remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -51,6 +53,33 @@ describe('GFM searches skipping where they cannot match', () => {
     const files = [...markdownFiles(path.join(PROJECT_ROOT, 'content')), ...markdownFiles(path.join(PROJECT_ROOT, 'test/fixtures'))];
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) expectSameTree(readFileSync(file, 'utf8'));
+  });
+
+  it('let plain text run on where no autolink literal can start (no @, www. or http:// in the document)', () => {
+    // micromark asks each construct registered for a character whether it may start after the one
+    // before (`previous`), at every character: asked, the email literal stops the text at every word.
+    const text = gfmAutolinkLiteral().text!;
+    const [email, www] = text[119] as Construct[];
+    const protocol = (text[104] as Construct[])[1];
+    const asked = new Set<string>();
+    const originals = [email, www, protocol].map((construct) => [construct, construct.previous!] as const);
+    for (const [construct, previous] of originals) {
+      construct.previous = function (code) {
+        asked.add(construct.name!);
+        return previous.call(this, code);
+      };
+    }
+    try {
+      const spied = unified().use(remarkParse).use(remarkGfm).use(remarkGfmLines).freeze();
+      spied.parse('Which words hide here? Wholly none of them, however *many* and __how__ [well](x.md) they hide.\n');
+      expect([...asked]).toEqual([]);
+      spied.parse('See www.example.org or HTTPS://e.org.\n');
+      expect([...asked].sort()).toEqual(['protocolAutolink', 'wwwAutolink']);
+      spied.parse('Write to me@example.org.\n');
+      expect([...asked].sort()).toEqual(['emailAutolink', 'protocolAutolink', 'wwwAutolink']);
+    } finally {
+      for (const [construct, previous] of originals) construct.previous = previous;
+    }
   });
 
   it('still find tables and email autolinks', () => {

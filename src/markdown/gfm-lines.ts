@@ -8,7 +8,12 @@
  * a table head needs a delimiter row (`|---|:-:|`) on the next line, and an email autolink an `@` on
  * its own line (it spans no line ending, and micromark matches no `@` written as a character
  * reference). So the parser notes those lines before parsing, and the constructs give up at once
- * elsewhere. Then the autolink-literal transform searches every text node with four regular
+ * elsewhere. Each autolink literal also stops micromark's run of plain text wherever it might
+ * start: the email one before every word (it is registered for every letter and digit), the www and
+ * http ones before words starting with w or h; the text is then tokenized again from there. None can
+ * match in a document without an `@`, a `www.` or an `http://`/`https://` respectively (in any
+ * case, written as characters), so there they let the text run on. Then the autolink-literal
+ * transform searches every text node with four regular
  * expressions; each needs an `@`, `www` or `http` in the text, so a tree without one in any text
  * node is left as it is. The tree is the same: where they still run, they run unchanged.
  */
@@ -25,6 +30,8 @@ interface TokenizeContext {
 interface Construct {
   name?: string;
   tokenize(this: TokenizeContext, effects: unknown, ok: State, nok: State): State;
+  /** Whether the construct may start after this character: asked at every character of plain text. */
+  previous?(this: TokenizeContext, code: number | null): boolean;
 }
 type ConstructRecord = Record<string, Construct | Construct[] | undefined>;
 interface Extension {
@@ -33,12 +40,16 @@ interface Extension {
   [field: string]: unknown;
 }
 
-/** Lines (1-based, as micromark counts them) of the document being parsed. */
+/** Lines (1-based, as micromark counts them) of the document being parsed, and what it holds anywhere. */
 interface Lines {
   /** Lines that may be a table's delimiter row: only pipes, dashes, colons and spaces after any `>`. */
   delimiterRows: Set<number>;
   /** Lines with an `@`. */
   ats: Set<number>;
+  /** Whether the document has a `www.`, in any case. */
+  www: boolean;
+  /** Whether the document has an `http://` or `https://`, in any case. */
+  protocol: boolean;
 }
 
 let parsing: Lines | undefined;
@@ -46,7 +57,7 @@ let parsing: Lines | undefined;
 const DELIMITER_ROW = /^[ \t>]*[ \t|:-]*-[ \t|:-]*$/;
 
 function linesOf(doc: string): Lines {
-  const lines: Lines = { delimiterRows: new Set(), ats: new Set() };
+  const lines: Lines = { delimiterRows: new Set(), ats: new Set(), www: /www\./i.test(doc), protocol: /https?:\/\//i.test(doc) };
   let line = 1;
   for (const text of doc.split(/\r\n|\r|\n/)) {
     if (text.includes('-') && DELIMITER_ROW.test(text)) lines.delimiterRows.add(line);
@@ -61,6 +72,13 @@ const POSSIBLE: Record<string, (context: TokenizeContext, lines: Lines) => boole
   // A row after a table's head or rows continues the table; otherwise this line would be a head.
   table: (context, lines) => afterTableRow(context) || lines.delimiterRows.has(context.now().line + 1),
   emailAutolink: (context, lines) => lines.ats.has(context.now().line),
+};
+
+/** Whether the construct can match anywhere in the document being parsed. */
+const ANYWHERE: Record<string, (lines: Lines) => boolean> = {
+  emailAutolink: (lines) => lines.ats.size > 0,
+  wwwAutolink: (lines) => lines.www,
+  protocolAutolink: (lines) => lines.protocol,
 };
 
 function afterTableRow(context: TokenizeContext): boolean {
@@ -100,14 +118,23 @@ export default function remarkGfmLines(this: Processor) {
   const wrapped = new Map<Construct, Construct>();
   const wrap = (construct: Construct): Construct => {
     const possible = construct.name === undefined ? undefined : POSSIBLE[construct.name];
-    if (!possible) return construct;
+    const anywhere = construct.name === undefined ? undefined : ANYWHERE[construct.name];
+    if (!possible && !anywhere) return construct;
     if (!wrapped.has(construct)) {
-      wrapped.set(construct, {
-        ...construct,
-        tokenize(effects, ok, nok) {
-          return !parsing || possible(this, parsing) ? construct.tokenize.call(this, effects, ok, nok) : nok;
-        },
-      });
+      const { tokenize, previous } = construct;
+      const replacement: Construct = { ...construct };
+      if (possible) {
+        replacement.tokenize = function (effects, ok, nok) {
+          return !parsing || possible(this, parsing) ? tokenize.call(this, effects, ok, nok) : nok;
+        };
+      }
+      // Without a `previous`, a construct may start after any character.
+      if (anywhere) {
+        replacement.previous = function (code) {
+          return (!parsing || anywhere(parsing)) && (!previous || previous.call(this, code));
+        };
+      }
+      wrapped.set(construct, replacement);
     }
     return wrapped.get(construct)!;
   };

@@ -10,8 +10,13 @@ import type { VFile } from 'vfile';
 import { fileApi } from './file-api.ts';
 import { SKIP, walkElements } from './walk.ts';
 
-/** The grammars of the languages a page's blocks name (grammars.ts), loaded on the first such page: a site without code never needs them. */
-const highlighterFor = (languages: Iterable<string>) => import('./grammars.ts').then((grammars) => grammars.highlighterFor(languages));
+/**
+ * The grammars of the languages a page's blocks name (grammars.ts), loaded on the first such page: a
+ * site without code never needs them. The module is imported once: an import() per page costs a
+ * module resolution each time.
+ */
+let grammars: Promise<typeof import('./grammars.ts')> | undefined;
+const highlighterFor = (languages: Iterable<string>) => (grammars ??= import('./grammars.ts')).then((module) => module.highlighterFor(languages));
 
 const PLAIN = new Set(['text', 'plain', 'txt', 'plaintext', 'nohighlight', 'no-highlight']);
 const OFF_FLAG = /(^|\s)nohighlight(\s|$)/;
