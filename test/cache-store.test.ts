@@ -148,6 +148,10 @@ describe('the table of stores', () => {
     expect(() => cache.store('pages', '4')).toThrow(/version/);
     const entry = store.put('k', 'bytes');
     expect(cache.entryAt(entry.file)?.entry.hash).toBe(entry.hash);
+    // Paths as given, not resolved: one that leaves the cache and comes back is its entry, one that leaves it is none.
+    expect(cache.entryAt(`${store.dir}/../v3/${entry.name}`)?.entry.hash).toBe(entry.hash);
+    expect(cache.entryAt(`${root}/../${path.basename(root)}x/pages/v3/${entry.name}`)).toBeUndefined();
+    expect(cache.entryAt(`${root}/pages/v3/sub/../../v3/${entry.name}`)?.entry.name).toBe(entry.name);
     expect(cache.entryAt(path.join(root, 'elsewhere.txt'))).toBeUndefined();
     expect(cache.readVerified(entry.file)?.toString()).toBe('bytes');
 

