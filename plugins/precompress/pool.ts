@@ -103,6 +103,11 @@ export class CompressionPool {
 
   private closing = false;
 
+  /** Whether a task is queued or running. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.running.size > 0;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.all.map((w) => w.terminate()));
@@ -119,14 +124,21 @@ const UNCLAIMED_MS = 30_000;
  */
 export class PoolAhead {
   private pool?: Promise<CompressionPool>;
-  private readonly reaper: NodeJS.Timeout;
+  private reaper: NodeJS.Timeout;
 
   constructor(size: number) {
     const pool = CompressionPool.start(size);
     // A failure to start is the taker's to report (or nobody's, if none takes it).
     pool.catch(() => {});
     this.pool = pool;
-    this.reaper = setTimeout(() => void this.close(), UNCLAIMED_MS).unref();
+    this.reaper = setTimeout(() => void this.reap(), UNCLAIMED_MS).unref();
+  }
+
+  /** Close it, unless it still works on what was begun ahead (Compressions.begin): then wait as long again. */
+  private async reap(): Promise<void> {
+    const pool = await this.pool?.catch(() => undefined);
+    if (pool?.busy && this.pool) this.reaper = setTimeout(() => void this.reap(), UNCLAIMED_MS).unref();
+    else await this.close();
   }
 
   /** The pool, still this one's to close (compressions begun ahead: Compressions.begin); undefined if it was closed. */
