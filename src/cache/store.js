@@ -311,10 +311,11 @@ export class CacheStore {
    */
   pruneEntries(dir, now, used) {
     let removed = 0;
-    for (const dirent of readFolder(dir)) {
-      if (used.has(dirent.name) || !removeIfOld(path.join(dir, dirent.name), now)) continue;
+    // Names only, each path put together only for an entry not used (thousands of them, after a theme change).
+    for (const name of readNames(dir)) {
+      if (used.has(name) || !removeIfOld(`${dir}${path.sep}${name}`, now)) continue;
       removed++;
-      const entry = dir === this.dir ? parseEntry(dir, dirent.name) : undefined;
+      const entry = dir === this.dir ? parseEntry(dir, name) : undefined;
       if (entry) this.forget(entry);
     }
     return removed;
@@ -370,6 +371,15 @@ export class CacheStore {
   forget(entry) {
     if (this.listing?.get(entry.key)?.name === entry.name) this.listing.delete(entry.key);
     this.used.delete(entry.name);
+  }
+}
+
+/** @param {string} dir */
+function readNames(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
