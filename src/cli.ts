@@ -53,7 +53,12 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
     const command = coreCommands[name] ?? (await pluginCommand(name, root));
     if (!command) {
       const known = [...Object.keys(coreCommands), ...(await pluginCommands(root)).map((c) => c.name)];
-      throw new UsageError(`unknown command "${name}"${didYouMean(name, known)} (see solarpress --help)`);
+      // Plugins' commands (the built-in dither plugin's `dither` too) come from a site's config.
+      const outsideSite = !existsSync(path.join(root, CONFIG_FILE));
+      throw new UsageError(
+        `unknown command "${name}"${didYouMean(name, known)} (see solarpress --help)`,
+        outsideSite ? `there is no ${CONFIG_FILE} here, and plugins' commands (such as dither) are a site's: run it in the site's folder, or start a site with solarpress init` : undefined,
+      );
     }
     if ((args.includes('--help') || args.includes('-h')) && command.usage) {
       process.stdout.write(command.usage.trimEnd() + '\n');

@@ -22,6 +22,19 @@ describe('command line usage', () => {
     expect(result.stderr).toContain('unknown command "biuld" (did you mean "build"?)');
   });
 
+  it("a plugin's command outside a site says where it runs", async () => {
+    const outside = tempSite({ 'site.config.ts': null });
+    try {
+      const result = await runCliAsync(outside, ['dither', 'photo.jpg', 'out']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('unknown command "dither"');
+      expect(result.stderr).toContain("there is no site.config.ts here, and plugins' commands (such as dither) are a site's");
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      removeSite(outside);
+    }
+  });
+
   it('a mistyped option gets the closest one of that command', async () => {
     const result = await runCliAsync(root, ['build', '--drfts']);
     expect(result.code).toBe(2);
