@@ -76,9 +76,16 @@ Tell your readers who you are, and where the board serving this page stands.
 `;
 }
 
-const GITIGNORE = `node_modules/
+/** The new site's .gitignore: besides the output and the cache, the folders a build keeps beside the
+ * output for a moment (src/output-guard.ts): one it was killed while writing, one being removed. */
+export const SITE_GITIGNORE = `node_modules/
 dist/
 .solarpress-cache/
+# Left by a build that was killed while writing (the next build removes them).
+.*.staging-*/
+.*.previous-*/
+# The output a build replaced, while it is removed in the background.
+.*.old-*/
 `;
 
 export const initCommand: CommandSpec = {
@@ -99,7 +106,7 @@ of these files exists already, nothing is written. Then: npm run build.`,
       'site.config.ts': siteConfig(title),
       'content/articles/hello-sun.md': firstArticle(date),
       'content/pages/about.md': aboutPage(date),
-      '.gitignore': GITIGNORE,
+      '.gitignore': SITE_GITIGNORE,
     };
     const existing = Object.keys(files).filter((name) => existsSync(path.join(dir, name)));
     if (existing.length > 0) {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, removeSite, runCliAsync, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { SITE_GITIGNORE } from '../src/init.ts';
 
 const FIXTURE_CONFIG = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/minimal/site.config.ts'), 'utf8');
 /** The fixture's config plus extra keys; precompression off unless a test wants it (it is slow). */
@@ -243,8 +244,11 @@ describe('leftovers of killed builds', () => {
     expect(readdirSync(root).filter((name) => name.startsWith('.dist.'))).toEqual([]);
   });
 
-  it('are ignored by git', async () => {
-    const gitignore = readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8');
+  it.each([
+    ["this project's", () => readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')],
+    ["a new site's (solarpress init)", () => SITE_GITIGNORE],
+  ])('are ignored by git, with %s .gitignore', async (_, read) => {
+    const gitignore = read();
     const root = project();
     writeFileSync(path.join(root, '.gitignore'), gitignore);
     writeFiles(root, { '.dist.staging-123/index.html': 'x', '.dist.previous-123/index.html': 'x', '.dist.old-123/index.html': 'x' });
