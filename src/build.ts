@@ -4,7 +4,7 @@
  * cache makes a fresh process just as incremental.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { PluggableList } from 'unified';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
 import { runTextStage, type TextStageEnv } from './render/text-stage.ts';
-import { TextWorkers } from './render/text-workers.ts';
+import { TextWorkers, type WorkerInit } from './render/text-workers.ts';
 import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './render/layout.ts';
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
@@ -128,10 +128,19 @@ export class SiteBuilder {
   /** One attempt, phase by phase; each phase is a method below. */
   private async attempt(): Promise<BuildResult> {
     const run = await this.begin();
-    const { files, loadErrors, urls, leftOut, changesAt } = this.loadPages(run);
-    for (const plugin of run.plugins) await plugin.buildStart?.(run.ctx);
+    // A first build of a big site: its text workers load while the content is read.
+    const early = await this.earlyTextWorkers(run);
+    let loaded: ReturnType<typeof this.loadPages>;
     try {
-      const { bodies, fresh } = await this.renderBodies(run, files, loadErrors, urls);
+      loaded = this.loadPages(run);
+      for (const plugin of run.plugins) await plugin.buildStart?.(run.ctx);
+    } catch (error) {
+      await early?.close();
+      throw error;
+    }
+    const { files, loadErrors, urls, leftOut, changesAt } = loaded;
+    try {
+      const { bodies, fresh } = await this.renderBodies(run, files, loadErrors, urls, early).finally(() => early?.close());
       const pages = this.pagesOf(files, bodies);
       const assets = publishAssets(run);
       run.phase('bodies');
@@ -312,7 +321,7 @@ export class SiteBuilder {
   }
 
   /** Every page's body: from the body cache, or rendered (in worker threads for big builds). All content errors at once. */
-  private async renderBodies(run: Run, files: SourceFile[], loadErrors: ContentError[], urls: Map<string, string>): Promise<{ bodies: BodyResult[]; fresh: number }> {
+  private async renderBodies(run: Run, files: SourceFile[], loadErrors: ContentError[], urls: Map<string, string>, early?: TextWorkers): Promise<{ bodies: BodyResult[]; fresh: number }> {
     const { root, config, mode, ctx, log } = run;
     const counts = { fresh: 0 };
     this.bodies ??= new BodyStore(run.cache);
@@ -322,7 +331,9 @@ export class SiteBuilder {
     // The Markdown pipeline loads only when a page is to be rendered: a build from the cache does without it.
     const processors = misses.length > 0 ? await this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []) : undefined;
     const workerCount = this.textWorkerCount(misses.length);
-    const workers = workerCount > 0 ? await TextWorkers.start(workerCount, { root, config, configModule: run.configModule, mode, drafts: ctx.drafts, urls: [...urls] }) : undefined;
+    const workers = workerCount > 0 ? (early ?? (await TextWorkers.start(workerCount, workerInit(run)))) : undefined;
+    if (early && !workers) await early.close();
+    workers?.permalinks(urls);
     const textEnv = { root, config, mode, drafts: ctx.drafts, urls };
     let fresh: Settled<BodyResult>[];
     // A counter only when there is a wait worth showing.
@@ -441,6 +452,19 @@ export class SiteBuilder {
       this.persistCaches().catch((error: Error) => log.warn(`could not write the preview's caches: ${error.message}`));
     }, PERSIST_DELAY_MS);
     this.persistTimer.unref();
+  }
+
+  /**
+   * Text workers started before the content is read, for a build that will render many pages: one
+   * with no body cached (a first build, or a cleared cache) of a site with WORKER_THRESHOLD Markdown
+   * files or more. A worker takes about half a second to load; reading the content takes as long.
+   */
+  private async earlyTextWorkers(run: Run): Promise<TextWorkers | undefined> {
+    this.bodies ??= new BodyStore(run.cache);
+    if (this.bodies.size > 0) return undefined;
+    const pages = countMarkdown(path.resolve(run.root, run.config.contentDir), WORKER_THRESHOLD);
+    const count = pages >= WORKER_THRESHOLD ? this.textWorkerCount(pages) : 0;
+    return count > 0 ? TextWorkers.start(count, workerInit(run)) : undefined;
   }
 
   private textWorkerCount(pages: number): number {
@@ -691,6 +715,31 @@ function countImages(output: Output): number {
   return n;
 }
 
+
+/** What a text worker is started with (the permalinks follow: TextWorkers.permalinks). */
+function workerInit(run: Run): WorkerInit {
+  return { root: run.root, config: run.config, configModule: run.configModule, mode: run.mode, drafts: run.ctx.drafts };
+}
+
+/** Markdown files in a folder and below, counted up to `enough`. */
+function countMarkdown(dir: string, enough: number): number {
+  let count = 0;
+  const folders = [dir];
+  while (folders.length > 0 && count < enough) {
+    const folder = folders.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) folders.push(path.join(folder, entry.name));
+      else if (entry.isFile() && entry.name.endsWith('.md')) count++;
+    }
+  }
+  return count;
+}
 
 function hashOf(...parts: string[]): string {
   const hash = createHash('sha256');

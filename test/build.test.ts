@@ -225,6 +225,20 @@ describe('Markdown in worker threads', () => {
     expect(readFileSync(path.join(threaded, 'dist/n3/index.html'), 'utf8')).toContain('<p>“Quoted” — see <a href="/n4/">next</a>.</p>');
   });
 
+  it('gives the same output when a first build of a big site starts them before reading the content', async () => {
+    // 48 Markdown files and nothing cached: the workers start as the build begins, the permalinks follow.
+    const inline = site(many(48));
+    const early = site(many(48));
+    await build({ root: inline, log: quiet(), textWorkers: 0 });
+    const result = await build({ root: early, log: quiet(), textWorkers: 1 });
+    expect(result.stats.renderedBodies).toBe(53);
+    const a = snapshotDir(path.join(inline, 'dist'));
+    const b = snapshotDir(path.join(early, 'dist'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
+    expect(readFileSync(path.join(early, 'dist/n47/index.html'), 'utf8')).toContain('see <a href="/n0/">next</a>');
+  });
+
   it('reports content errors found in a worker with file and line', async () => {
     const root = site({ ...many(4), 'content/articles/n2.md': '---\ntitle: Two\n---\n\nSee [gone](gone.md).\n' });
     await expect(build({ root, log: quiet(), textWorkers: 2 })).rejects.toMatchObject({

@@ -13,7 +13,8 @@ const page = (i: number): Page => ({ id: `n${i}.md`, source: `${root}/content/n$
 describe('text workers', () => {
   it('keep taking pages while this thread renders pages back to back', async () => {
     const { config, module } = await loadSiteConfig(root);
-    const workers = await TextWorkers.start(1, { root, config, configModule: module, mode: 'build', drafts: false, urls: [] });
+    const workers = await TextWorkers.start(1, { root, config, configModule: module, mode: 'build', drafts: false });
+    workers.permalinks(new Map());
     let inline = 0;
     // A page this thread renders takes 30 ms without a pause, as a long post's parse does.
     const busy = async (): Promise<TextStageResult> => {
@@ -36,5 +37,22 @@ describe('text workers', () => {
     // The worker renders such a note in well under 30 ms: it takes more than the first pages it was
     // given (QUEUED) while this thread is busy, instead of idling until the end.
     expect(pages - inline).toBeGreaterThan(6);
+  });
+
+  it('take the permalinks after they started, before the first page (a first build starts them before reading the content)', async () => {
+    const { config, module } = await loadSiteConfig(root);
+    const workers = await TextWorkers.start(1, { root, config, configModule: module, mode: 'build', drafts: false });
+    const never = (): Promise<TextStageResult> => {
+      throw new Error('rendered on this thread');
+    };
+    try {
+      await expect(workers.take(page(0), 'See [one](n1.md).\n', never)).rejects.toThrow('permalinks() before the first page');
+      workers.permalinks(new Map([['n1.md', '/n1/']]));
+      const { tree, links } = await workers.take(page(0), 'See [one](n1.md).\n', never);
+      expect(JSON.stringify(tree)).toContain('"href":"/n1/"');
+      expect(links).toEqual({ 'n1.md': '/n1/' });
+    } finally {
+      await workers.close();
+    }
   });
 });

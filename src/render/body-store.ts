@@ -46,6 +46,11 @@ export class BodyStore {
     this.records = new RecordPack(this.store);
   }
 
+  /** Bodies the cache holds. */
+  get size(): number {
+    return this.records.records.size;
+  }
+
   get(key: string): BodyResult | undefined {
     let body = this.live.get(key);
     if (!body) {

@@ -5,18 +5,23 @@ import { createTextProcessor } from '../markdown/processor.ts';
 import { validateSiteConfig } from '../config-load.ts';
 import { importBundled } from '../import-fresh.ts';
 import { setupPlugins } from '../plugins.ts';
-import type { Page } from '../types.ts';
 import { runTextStage, type TextStageEnv } from './text-stage.ts';
-import type { WorkerInit, WorkerReply } from './text-workers.ts';
+import type { WorkerInit, WorkerMessage, WorkerReply } from './text-workers.ts';
 
 const init = workerData as WorkerInit;
-const env: TextStageEnv = { ...init, urls: new Map(init.urls) };
+// The permalinks come in the first message (the pool may start before they are known).
+const env: TextStageEnv = { ...init, urls: new Map() };
 // Plugins are code, which cannot be sent to a thread: the worker imports the config's module the
 // main thread bundled and sets up the same plugins from it.
 const loaded = validateSiteConfig((await importBundled(init.configModule)).default, init.root);
 const processor = createTextProcessor(setupPlugins(loaded).flatMap((p) => p.remarkPlugins ?? []));
 
-parentPort!.on('message', async ({ id, page, markdown }: { id: number; page: Page; markdown: string }) => {
+parentPort!.on('message', async (message: WorkerMessage) => {
+  if ('urls' in message) {
+    env.urls = new Map(message.urls);
+    return;
+  }
+  const { id, page, markdown } = message;
   let reply: WorkerReply;
   try {
     reply = { id, result: await runTextStage(page, markdown, processor, env) };

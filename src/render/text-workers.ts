@@ -1,6 +1,7 @@
 /**
  * A pool of worker threads for the text stage: Markdown parsing is most of a cold build, and it
- * needs nothing from the main thread but the page and the permalinks.
+ * needs nothing from the main thread but the page and the permalinks. A pool can start before the
+ * permalinks are known (a worker takes about half a second to load): they follow (permalinks()).
  */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads.ts';
@@ -15,8 +16,10 @@ export interface WorkerInit {
   configModule: string;
   mode: 'build' | 'dev';
   drafts: boolean;
-  urls: Array<[string, string]>;
 }
+
+/** What this thread sends a worker: the permalinks (before any page), then pages. */
+export type WorkerMessage = { urls: Array<[string, string]> } | { id: number; page: Page; markdown: string };
 
 export type WorkerReply =
   | { id: number; result: TextStageResult }
@@ -37,6 +40,8 @@ export class TextWorkers {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private inlineThisTurn = false;
+  private urlsSent = false;
+  private closed?: Promise<void>;
 
   /** `count` threads, started from the bundle of text-worker-main.ts (src/threads.ts). */
   static async start(count: number, init: WorkerInit): Promise<TextWorkers> {
@@ -51,6 +56,13 @@ export class TextWorkers {
       return worker;
     });
     this.load = this.workers.map(() => 0);
+  }
+
+  /** id → permalink of every published page, which links resolve to: sent before the first page. */
+  permalinks(urls: ReadonlyMap<string, string>): void {
+    const message: WorkerMessage = { urls: [...urls] };
+    for (const worker of this.workers) worker.postMessage(message);
+    this.urlsSent = true;
   }
 
   /**
@@ -72,6 +84,7 @@ export class TextWorkers {
   }
 
   private run(page: Page, markdown: string): Promise<TextStageResult> {
+    if (!this.urlsSent) throw new Error('text workers: permalinks() before the first page');
     const id = this.next++;
     // The least busy worker: pages differ a lot in length.
     const index = this.load.indexOf(Math.min(...this.load));
@@ -89,12 +102,13 @@ export class TextWorkers {
       });
       // Bodies are re-rendered from data only: drop what the worker cannot clone or need.
       const { body, ...meta } = page;
-      this.workers[index].postMessage({ id, page: meta, markdown });
+      this.workers[index].postMessage({ id, page: meta, markdown } satisfies WorkerMessage);
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /** Ends the threads (once: a second call waits for the first). */
+  close(): Promise<void> {
+    return (this.closed ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined));
   }
 
   private settle(reply: WorkerReply): void {
