@@ -78,6 +78,25 @@ describe('a cache store', () => {
     expect(storeIn(root).store.get('pack')?.toString()).toBe('three');
   });
 
+  it('a background write that fails is reported by flush(), and is no unhandled rejection when no flush waits for it', async () => {
+    const root = freshRoot();
+    // The store's folder cannot be made: its root is a file.
+    writeFileSync(root, 'not a folder');
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      storeIn(root).store.putLater('lost', 'never flushed');
+      const { store } = storeIn(root);
+      store.putLater('reported', 'flushed');
+      await expect(store.flush()).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+  });
+
   it('keeps versions apart: a new version starts empty', () => {
     const root = freshRoot();
     storeIn(root, 'things', '1').store.put('k', 'old format');

@@ -177,13 +177,15 @@ export class CacheStore {
     this.madeDir ??= mkdir(this.dir, { recursive: true });
     // Not copied: writeAtomicAsync writes these same bytes, so the caller must leave them alone anyway.
     this.writing.set(entry.name, data);
-    this.pending.push(
-      this.madeDir
-        .then(() => writeAtomicAsync(entry.file, data))
-        .then(() => this.writing.delete(entry.name))
-        .then(() => Promise.all(replaced.map((old) => rm(old.file, { recursive: true, force: true }))))
-        .then(() => undefined),
-    );
+    const written = this.madeDir
+      .then(() => writeAtomicAsync(entry.file, data))
+      .then(() => this.writing.delete(entry.name))
+      .then(() => Promise.all(replaced.map((old) => rm(old.file, { recursive: true, force: true }))))
+      .then(() => undefined);
+    // flush() reports a failed write; one that no flush() waits for (a build that failed first, or
+    // work that ended after its last flush) is only a cache entry less, never an unhandled rejection.
+    written.catch(() => {});
+    this.pending.push(written);
     return this.remember(entry);
   }
 
