@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GRACE_MS } from '../../src/cache/store.js';
 import { cacheKey } from './cache.ts';
+import { libvipsId } from './libvips.ts';
 import { resolvePalette } from './palette.ts';
 import { DitherService } from './service.ts';
 import { defaultSettings, ditherStore, photo, tempDir } from './test-helpers.ts';
@@ -18,6 +19,20 @@ async function writePhoto(name: string, seed: number) {
   writeFileSync(file, await photo(400, 300, seed).jpeg().toBuffer());
   return file;
 }
+
+describe('the libvips in the cache key', () => {
+  it("is named by sharp's release when sharp brings its own libvips, without loading sharp for it", async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const dir = path.dirname(path.dirname(require.resolve('sharp')));
+    const fromSource = existsSync(path.join(dir, 'src/build/Release'));
+    const sharp = (await import('sharp')).default;
+    const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+    expect(libvipsId()).toBe(fromSource ? `vips ${sharp.versions.vips}` : `sharp ${version}`);
+    // The prebuilt libvips sharp loads is the one its release pins.
+    if (!fromSource) expect(sharp.versions.sharp).toBe(version);
+  });
+});
 
 describe('dither cache', () => {
   it('keys on the source bytes and the settings', () => {

@@ -2,12 +2,12 @@
  * The dither cache, a store of the build's cache (src/cache/): per image, an entry for each file
  * made (`<key>-png`, maybe `<key>-webp`, `<key>-original`) and, written last, a record of them
  * (`<key>`): an image without its record never counts. The key is a hash of (plugin version,
- * libvips version, settings, source bytes). Entries are written atomically and verified when read
+ * libvips (libvips.ts), settings, source bytes). Entries are written atomically and verified when read
  * or published.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import type { CacheStore, StoreEntry } from '../../src/cache/store.js';
+import { libvipsId } from './libvips.ts';
 import type { ProcessedImage } from './process.ts';
 import { settingsFingerprint, type DitherSettings } from './settings.ts';
 
@@ -49,7 +49,7 @@ type Record = Omit<CacheEntry, 'png' | 'webp' | 'original' | 'stored'> & {
 
 export function cacheKey(bytes: Uint8Array, settings: DitherSettings): string {
   return createHash('sha256')
-    .update(`solarpress-dither ${PLUGIN_VERSION} vips ${sharp.versions.vips} ${settingsFingerprint(settings)}\0`)
+    .update(`solarpress-dither ${PLUGIN_VERSION} ${libvipsId()} ${settingsFingerprint(settings)}\0`)
     .update(bytes)
     .digest('hex')
     .slice(0, KEY_LENGTH);
