@@ -80,10 +80,8 @@ export class BodyStore {
   /** End of a successful build: forget the bodies it did not use. */
   endBuild(): void {
     for (const key of this.records.endBuild()) this.live.delete(key);
-    for (const [name, pack] of this.trees) {
-      for (const key of this.used) if (treePackOf(key) === name) pack.use(key);
-      pack.endBuild();
-    }
+    for (const key of this.used) this.trees.get(treePackOf(key))?.use(key);
+    for (const pack of this.trees.values()) pack.endBuild();
     this.ended = new Set(this.used);
     this.used.clear();
   }
