@@ -212,16 +212,21 @@ describe('Markdown in worker threads', () => {
       Array.from({ length: n }, (_, i) => [`content/articles/n${i}.md`, `---\ntitle: "Note ${i}"\ndate: 2020-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n\n"Quoted" -- see [next](n${(i + 1) % n}.md).\n`]),
     );
 
+  /** The two sites' dist/ hold the same files, byte for byte. */
+  const expectSameOutput = (expected: string, actual: string) => {
+    const a = snapshotDir(path.join(expected, 'dist'));
+    const b = snapshotDir(path.join(actual, 'dist'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
+  };
+
   it('gives the same output as the main thread', async () => {
     const inline = site(many(12));
     const threaded = site(many(12));
     await build({ root: inline, log: quiet(), textWorkers: 0 });
     const result = await build({ root: threaded, log: quiet(), textWorkers: 2 });
     expect(result.stats.renderedBodies).toBe(17);
-    const a = snapshotDir(path.join(inline, 'dist'));
-    const b = snapshotDir(path.join(threaded, 'dist'));
-    expect([...b.keys()]).toEqual([...a.keys()]);
-    for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
+    expectSameOutput(inline, threaded);
     expect(readFileSync(path.join(threaded, 'dist/n3/index.html'), 'utf8')).toContain('<p>“Quoted” — see <a href="/n4/">next</a>.</p>');
   });
 
@@ -232,10 +237,7 @@ describe('Markdown in worker threads', () => {
     await build({ root: inline, log: quiet(), textWorkers: 0 });
     const result = await build({ root: early, log: quiet(), textWorkers: 1 });
     expect(result.stats.renderedBodies).toBe(53);
-    const a = snapshotDir(path.join(inline, 'dist'));
-    const b = snapshotDir(path.join(early, 'dist'));
-    expect([...b.keys()]).toEqual([...a.keys()]);
-    for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
+    expectSameOutput(inline, early);
     expect(readFileSync(path.join(early, 'dist/n47/index.html'), 'utf8')).toContain('see <a href="/n0/">next</a>');
   });
 
