@@ -10,7 +10,7 @@ import type { PluggableList } from 'unified';
 import path from 'node:path';
 import { formatBytes } from './cli/bytes.ts';
 import { CONFIG_FILE } from './config-file.ts';
-import { loadSiteConfig } from './config-load.ts';
+import { loadSiteConfig, type LoadedConfig } from './config-load.ts';
 import type { ResolvedConfig } from './config.ts';
 import { placementOf } from './content/kinds.ts';
 import { loadContent, type LoadOptions, type SourceFile, type SourceMemo } from './content/load.ts';
@@ -186,7 +186,7 @@ export class SiteBuilder {
     const log = this.options.log ?? createLogger({ root });
     // Code (config, theme, plugins) loads once per builder: the preview server restarts when it changes.
     this.code ??= await loadCode(root);
-    const { config, theme, themeDir, codeHash, plugins, configModule } = this.code;
+    const { config, theme, themeDir, codeHash, plugins, configModule, rendering } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
     const cacheRoot = path.resolve(root, config.cacheDir);
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
@@ -218,6 +218,7 @@ export class SiteBuilder {
           modules: [path.join(themeDir, 'index.ts')],
         })
       : undefined;
+    const ownCode = solarpressCodeHash();
     const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
     const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }), root);
@@ -228,6 +229,26 @@ export class SiteBuilder {
       if (!run.emitter) return;
       statics.guard(outputPath, run.emitter);
       guardRedirects(run.redirects, outputPath, run.emitter);
+    };
+    const ctx: BuildContext = {
+      config,
+      root,
+      mode,
+      drafts: this.options.drafts ?? mode === 'dev',
+      release: this.options.release ?? false,
+      log,
+      cache: (name, version) => cache.store(name, version),
+      emit: (outputPath, data, contentHash) => {
+        guard(outputPath);
+        output.emit(outputPath, data, contentHash);
+      },
+      emitFile: (outputPath, file) => {
+        guard(outputPath);
+        output.emitFile(outputPath, file);
+      },
+      emitted: () => output.files.keys(),
+      read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
+      made: () => output.made(),
     };
     const run: Run = {
       root,
@@ -244,7 +265,9 @@ export class SiteBuilder {
       statics,
       redirects: new Map(),
       stamps,
-      settingsHash: hashOf(VERSION, solarpressCodeHash(), JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash),
+      settingsHash: hashOf(VERSION, ownCode, JSON.stringify(config), plugins.map((p) => `${p.name}@${p.version}`).join(','), codeHash),
+      // The same context, but for the config a body's plugins see.
+      bodies: { config: rendering.config, hash: hashOf(VERSION, ownCode, rendering.settings), ctx: { ...ctx, config: rendering.config } },
       started,
       phases,
       phase(name) {
@@ -252,26 +275,7 @@ export class SiteBuilder {
         phases[name] = Math.round(now - mark);
         mark = now;
       },
-      ctx: {
-        config,
-        root,
-        mode,
-        drafts: this.options.drafts ?? mode === 'dev',
-        release: this.options.release ?? false,
-        log,
-        cache: (name, version) => cache.store(name, version),
-        emit: (outputPath, data, contentHash) => {
-          guard(outputPath);
-          output.emit(outputPath, data, contentHash);
-        },
-        emitFile: (outputPath, file) => {
-          guard(outputPath);
-          output.emitFile(outputPath, file);
-        },
-        emitted: () => output.files.keys(),
-        read: (outputPath) => (output.has(outputPath) ? output.read(outputPath) : undefined),
-        made: () => output.made(),
-      },
+      ctx,
     };
     run.phase('config');
     return run;
@@ -293,7 +297,7 @@ export class SiteBuilder {
     const now = new Date();
     const layouts = new Set(Object.keys(theme.layouts));
     // The settings (solarpress, plugins and their schemas) and the layout names shape a parsed page.
-    const parsedWith = hashOf(run.settingsHash, [...layouts].join(','));
+    const parsedWith = hashOf(run.bodies.hash, [...layouts].join(','));
     if (this.sources?.settings !== parsedWith) this.sources = new SourceStore(run.cache, parsedWith);
     const files = loadContent({
       leftOut,
@@ -322,14 +326,15 @@ export class SiteBuilder {
 
   /** Every page's body: from the body cache, or rendered (in worker threads for big builds). All content errors at once. */
   private async renderBodies(run: Run, files: SourceFile[], loadErrors: ContentError[], urls: Map<string, string>, early?: TextWorkers): Promise<{ bodies: BodyResult[]; fresh: number }> {
-    const { root, config, mode, ctx, log } = run;
+    const { root, mode, log } = run;
+    const { ctx, config } = run.bodies;
     const counts = { fresh: 0 };
     this.bodies ??= new BodyStore(run.cache);
-    const lookup = { ctx, settingsHash: run.settingsHash, urls, store: this.bodies, emitFile: ctx.emitFile };
+    const lookup = { ctx, settingsHash: run.bodies.hash, urls, store: this.bodies, emitFile: ctx.emitFile };
     const cached = files.map((file) => cachedBody(file, lookup));
     const misses = files.filter((_, i) => !cached[i]);
     // The Markdown pipeline loads only when a page is to be rendered: a build from the cache does without it.
-    const processors = misses.length > 0 ? await this.processorsFor(run.settingsHash, run.plugins, run.theme.rehypePlugins ?? []) : undefined;
+    const processors = misses.length > 0 ? await this.processorsFor(run.bodies.hash, run.plugins, run.theme.rehypePlugins ?? []) : undefined;
     const workerCount = this.textWorkerCount(misses.length);
     const workers = workerCount > 0 ? (early ?? (await TextWorkers.start(workerCount, workerInit(run)))) : undefined;
     if (early && !workers) await early.close();
@@ -392,21 +397,22 @@ export class SiteBuilder {
   }
 
   private lastBuildOf(run: Run, result: BuildResult, files: SourceFile[], urls: Map<string, string>, assets: PublishedAssets): LastBuild {
-    const { root, config, ctx, plugins, theme } = run;
+    const { root, ctx, plugins, theme } = run;
     return {
       result,
       ctx,
+      bodyCtx: run.bodies.ctx,
       theme,
-      settingsHash: run.settingsHash,
+      settingsHash: run.bodies.hash,
       layoutHash: layoutHashOf(run, assets),
       asset: assets.url,
       urls,
       files: new Map(files.map((f) => [f.page.source!, f])),
       load: readingOf(run),
       bodies: this.bodies!,
-      processors: () => this.processorsFor(run.settingsHash, plugins, theme.rehypePlugins ?? []),
-      textEnv: { root, config, mode: run.mode, drafts: ctx.drafts, urls },
-      servedOutside: servedOutside(config, plugins),
+      processors: () => this.processorsFor(run.bodies.hash, plugins, theme.rehypePlugins ?? []),
+      textEnv: { root, config: run.bodies.config, mode: run.mode, drafts: ctx.drafts, urls },
+      servedOutside: servedOutside(run.config, plugins),
     };
   }
 
@@ -493,17 +499,52 @@ interface LoadedCode {
   config: ResolvedConfig;
   theme: Theme;
   themeDir: string;
+  /** The theme's code and the config's. */
   codeHash: string;
   plugins: SolarpressPlugin[];
   /** The config's bundled module, which text workers import to set up the same plugins. */
   configModule: string;
+  rendering: Rendering;
+}
+
+/**
+ * What page bodies are rendered with: the config their plugins see, and the hash of the settings
+ * and code besides solarpress's own that shape a body (with solarpress's, the body key's settings).
+ * Of the plugins' options, only those of plugins that take part in rendering (renders): the others'
+ * (precompression, feeds, the server's) are neither seen nor in the key, so that changing them
+ * renders no body again.
+ */
+interface Rendering {
+  config: ResolvedConfig;
+  settings: string;
 }
 
 async function loadCode(root: string): Promise<LoadedCode> {
   const loaded = await loadSiteConfig(root);
   const { config } = loaded;
-  const { theme, dir: themeDir, codeHash } = await loadTheme(root, config.theme);
-  return { config, theme, themeDir, codeHash: hashOf(codeHash, configCodeHash(loaded.module)), plugins: setupPlugins(loaded), configModule: loaded.module };
+  const { theme, dir: themeDir, codeHash: themeCode } = await loadTheme(root, config.theme);
+  const plugins = setupPlugins(loaded);
+  const configCode = configCodeHash(loaded.module);
+  // A config of plain data gives the bodies nothing but its data: its code (toggling a plugin's section edits it) is left out of their key.
+  const rendering = renderingWith(loaded, plugins, hashOf(themeCode, loaded.plainData ? '' : configCode));
+  return { config, theme, themeDir, codeHash: hashOf(themeCode, configCode), plugins, configModule: loaded.module, rendering };
+}
+
+/**
+ * A plugin takes part in rendering with remark or rehype plugins, front-matter keys (a page's parsed
+ * data), or a hook that runs before pages render.
+ */
+const renders = (plugin: SolarpressPlugin) =>
+  Boolean(plugin.remarkPlugins?.length || plugin.rehypePlugins?.length || Object.keys(plugin.frontMatter ?? {}).length || plugin.buildStart);
+
+/** @param code the code that shapes bodies: the theme's, and the config's unless it is plain data */
+function renderingWith(loaded: LoadedConfig, plugins: SolarpressPlugin[], code: string): Rendering {
+  // setupPlugins keeps the config's order: plugins[i] is loaded.plugins[i] set up.
+  const taking = loaded.plugins.map((configured, i) => ({ key: configured.definition.configKey, plugin: plugins[i]! })).filter(({ plugin }) => renders(plugin));
+  const pluginOptions = Object.fromEntries(taking.map(({ key }) => [key, loaded.config.pluginOptions[key]]));
+  const config: ResolvedConfig = { ...loaded.config, pluginOptions };
+  const versions = taking.map(({ plugin }) => `${plugin.name}@${plugin.version}`).join(',');
+  return { config, settings: hashOf(JSON.stringify(config), versions, code) };
 }
 
 /**
@@ -584,8 +625,10 @@ interface Run {
   output: Output;
   statics: StaticPublisher;
   ctx: BuildContext;
-  /** Hash of everything besides a page's source that shapes its body. */
+  /** Hash of everything that shapes the output besides the content: every layout's and the output's key. */
   settingsHash: string;
+  /** What bodies are rendered with (Rendering): the config and context their plugins see, and the hash of all that shapes them. */
+  bodies: { config: ResolvedConfig; hash: string; ctx: BuildContext };
   /** The plugin whose buildEnd runs (its emits are guarded). */
   emitter?: string;
   /** The redirect pages of aliases, once laid out. */
@@ -607,6 +650,8 @@ interface Run {
 export interface LastBuild {
   result: BuildResult;
   ctx: BuildContext;
+  /** The context a body's plugins see (Rendering). */
+  bodyCtx: BuildContext;
   theme: Theme;
   /** Shapes every body besides its source (bodyKey). */
   settingsHash: string;
@@ -718,7 +763,7 @@ function countImages(output: Output): number {
 
 /** What a text worker is started with (the permalinks follow: TextWorkers.permalinks). */
 function workerInit(run: Run): WorkerInit {
-  return { root: run.root, config: run.config, configModule: run.configModule, mode: run.mode, drafts: run.ctx.drafts };
+  return { root: run.root, config: run.bodies.config, configModule: run.configModule, mode: run.mode, drafts: run.ctx.drafts };
 }
 
 /** Markdown files in a folder and below, counted up to `enough`. */

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { z } from 'zod';
+import { isPlainData } from './cache/plain.js';
 import { CONFIG_FILE } from './config-file.ts';
 import { coreSchema, type ResolvedConfig } from './config.ts';
 import { isPluginUse, type PluginUse } from './define-plugin.ts';
@@ -26,6 +27,11 @@ export interface LoadedConfig {
   plugins: ConfiguredPlugin[];
   /** The config's bundled module: a worker thread imports it to set up the same plugins (src/render/text-worker-main.ts). */
   module: string;
+  /**
+   * Whether the module exports plain data (src/cache/plain.js): then the validated config is all its
+   * code gives a build; otherwise (plugins of the site's own) its code counts as well.
+   */
+  plainData: boolean;
 }
 
 export async function loadConfig(root: string): Promise<ResolvedConfig> {
@@ -35,14 +41,14 @@ export async function loadConfig(root: string): Promise<ResolvedConfig> {
 /** The config with the plugins it lists (functions: they cannot be part of the data-only ResolvedConfig). */
 export async function loadSiteConfig(root: string): Promise<LoadedConfig> {
   const { raw, module, file } = await importSiteConfig(root);
-  return { ...validateSiteConfig(raw, root, file), module };
+  return { ...validateSiteConfig(raw, root, file), module, plainData: isPlainData(raw) };
 }
 
 export function validateConfig(raw: unknown, root: string, file = path.join(root, CONFIG_FILE)): ResolvedConfig {
   return validateSiteConfig(raw, root, file).config;
 }
 
-export function validateSiteConfig(raw: unknown, root: string, file = path.join(root, CONFIG_FILE)): Omit<LoadedConfig, 'module'> {
+export function validateSiteConfig(raw: unknown, root: string, file = path.join(root, CONFIG_FILE)): Omit<LoadedConfig, 'module' | 'plainData'> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ContentError('must export default defineConfig({ … })', { file });
   }

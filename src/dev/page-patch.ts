@@ -51,7 +51,7 @@ export async function patchPages(last: LastBuild, saved: readonly string[], earl
       continue;
     }
     const rendering = renderBody(file, {
-      ctx: { ...last.ctx, log },
+      ctx: { ...last.bodyCtx, log },
       textStage: (page, markdown) => runTextStage(page, markdown, processors.text, last.textEnv),
       publisher: processors.publish,
       settingsHash: last.settingsHash,
