@@ -218,7 +218,8 @@ export class SiteBuilder {
           modules: [path.join(themeDir, 'index.ts')],
         })
       : undefined;
-    const ownCode = solarpressCodeHash();
+    // From the stats just taken of solarpress's own code, when they were (the first build of a process).
+    const ownCode = solarpressCodeHash(stamps?.stats);
     const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
     const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }), root);

@@ -1,8 +1,10 @@
 // Hashes of source trees, in plain JavaScript: the launcher (bin/solarpress.js) needs them before
 // any TypeScript can load, and the core uses the same ones for its cache keys.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { contentHash } from './cache/hash.js';
+import { settled, stampOfStat } from './cache/stamps.js';
 
 /**
  * Files below dir, relative, posix, sorted; dot-files and node_modules left out.
@@ -25,15 +27,55 @@ export function listFiles(dir, prefix = '') {
  * sha256 over the names and bytes of the files below dir that `include` accepts.
  * @param {string} dir
  * @param {(relative: string) => boolean} include
+ * @param {string[]} [files] the files below dir (listFiles), if listed already
  * @returns {string}
  */
-export function hashTree(dir, include) {
+export function hashTree(dir, include, files = listFiles(dir)) {
   const hash = createHash('sha256');
-  for (const relative of listFiles(dir)) {
+  for (const relative of files) {
     if (!include(relative)) continue;
     hash.update(relative).update('\0').update(readFileSync(path.join(dir, relative))).update('\0');
   }
   return hash.digest('hex');
+}
+
+/**
+ * hashTree, vouched for by the files' stats (src/cache/stamps.js): when the same files have the
+ * stamps they had when their bytes were last hashed, that hash is returned without reading them.
+ * The stamps are taken before the bytes are read, and kept only if every file had been still for
+ * SETTLE_NS: a file written since (or in the same clock tick) has another stamp, and is read.
+ * @param {string} dir
+ * @param {(relative: string) => boolean} include
+ * @param {import('./cache/store.js').CacheStore} store where the stamps and hash are kept, by dir
+ * @param {(file: string) => import('node:fs').BigIntStats} [stat] a file's stat (one taken already, if the caller has it)
+ * @returns {string}
+ */
+export function stampedTreeHash(dir, include, store, stat = (file) => statSync(file, { bigint: true })) {
+  const files = listFiles(dir).filter(include);
+  const now = Date.now();
+  let still = true;
+  const stamps = files
+    .map((relative) => {
+      const st = stat(path.join(dir, relative));
+      still &&= settled(st, now);
+      return `${relative}\0${stampOfStat(st)}`;
+    })
+    .join('\n');
+  const key = contentHash(path.resolve(dir));
+  let record;
+  try {
+    record = JSON.parse(store.get(key)?.toString('utf8') ?? 'null');
+  } catch {
+    // Unreadable: hashed afresh, and written again.
+  }
+  if (record?.stamps === stamps && typeof record.hash === 'string') return record.hash;
+  const hash = hashTree(dir, include, files);
+  try {
+    if (still) store.put(key, JSON.stringify({ stamps, hash }));
+  } catch {
+    // A read-only cache: hashed from the bytes every time, as before.
+  }
+  return hash;
 }
 
 /** Tests and what only they use: test files, test helpers, fixtures, harnesses. */
