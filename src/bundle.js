@@ -10,25 +10,18 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FileCache } from './cache/file-cache.js';
+import { pathToFileURL } from 'node:url';
 import { contentHash } from './cache/hash.js';
-import { settled, stampOf, stampOfStat } from './cache/stamps.js';
+import { ABSENT, settled, stampOfStat } from './cache/stamps.js';
+import { bundleKey, CACHE, COMMAND_ENTRIES, CORE, MODULES, PACKAGE_ROOT, vouchedBy } from './launch.js';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Where bundles are kept: the usual place for tools' caches, removed with node_modules. */
-const CACHE = new FileCache(path.join(PACKAGE_ROOT, 'node_modules/.cache/solarpress'));
-/** Bump when bundles are made or stored differently. */
-const CORE = CACHE.store('core', '3');
-const MODULES = CACHE.store('modules', '3');
-/** This copy of solarpress: part of every bundle's key. */
-const LOCATION = contentHash(PACKAGE_ROOT);
+export { COMMAND_ENTRIES, PACKAGE_ROOT } from './launch.js';
 
 /**
  * Entry points of solarpress's own bundle: the CLI, and the commands that start from an entry of
- * their own (COMMAND_ENTRIES). Threads and processes start from bundles of their own entries
- * (entryBundle, src/threads.ts), named where they are started: a plugin names its worker in its own code.
+ * their own (COMMAND_ENTRIES, each bundled alone: see cachedBundle). Threads and processes start
+ * from bundles of their own entries (entryBundle, src/threads.ts), named where they are started: a
+ * plugin names its worker in its own code.
  */
 export const ENTRIES = {
   cli: 'src/cli.ts',
@@ -36,18 +29,23 @@ export const ENTRIES = {
 };
 
 /**
- * Commands the launcher starts from an entry of their own, which loads a fraction of the code
- * (and hands anything unusual on to the full command line, cli.mjs).
- * @type {Record<string, keyof typeof ENTRIES>}
- */
-export const COMMAND_ENTRIES = { dither: 'dither-cli' };
-
-/**
  * esbuild is loaded only to make a bundle: a start with current bundles does without its ~100 kB
  * of JavaScript (its version, part of every key, is read from its package.json).
  */
 const loadEsbuild = () => import('esbuild');
-export const ESBUILD_VERSION = createRequire(import.meta.url)('esbuild/package.json').version;
+
+/**
+ * Where esbuild's package.json is, found when first needed (not at each start): stamped with every
+ * bundle and module (recordStamps), so that esbuild installed anew is checked anew.
+ * @type {() => string}
+ */
+const esbuildPackage = once(() => createRequire(import.meta.url).resolve('esbuild/package.json'));
+
+/**
+ * The version of esbuild, part of every bundle's key.
+ * @type {() => string}
+ */
+export const esbuildVersion = once(() => JSON.parse(readFileSync(esbuildPackage(), 'utf8')).version);
 
 /** Left to Node: native code (sharp), WebAssembly loaded from beside its module (zopfli), and tools. */
 const EXTERNAL = ['sharp', '@gfx/zopfli', 'esbuild', 'tsx', 'playwright-core', 'lighthouse', 'vitest'];
@@ -100,12 +98,12 @@ const sharpAsCommonJs = {
       args.namespace === 'sharp-as-commonjs' ? { path: 'sharp', external: true } : { path: 'sharp', namespace: 'sharp-as-commonjs' },
     );
     // Resolved from sharp's own folder, its require('semver') is bundled: the semver sharp would load.
-    build.onLoad({ filter: /.*/, namespace: 'sharp-as-commonjs' }, () => ({ contents: LAZY_SHARP, loader: 'js', resolveDir: SHARP_DIR }));
+    build.onLoad({ filter: /.*/, namespace: 'sharp-as-commonjs' }, () => ({ contents: LAZY_SHARP, loader: 'js', resolveDir: sharpDir() }));
   },
 };
 
 /** sharp's folder (its dist/), where the stand-in's own imports are resolved from. */
-const SHARP_DIR = path.dirname(createRequire(import.meta.url).resolve('sharp'));
+const sharpDir = once(() => path.dirname(createRequire(import.meta.url).resolve('sharp')));
 
 /**
  * The stand-in: a function (sharp is one, with properties) that hands every use on to sharp, loaded at
@@ -199,7 +197,8 @@ const COMMON = {
  * @returns {Promise<string>}
  */
 export async function solarpressBundle() {
-  const { dir, made } = await cachedBundle('core', Object.fromEntries(Object.entries(ENTRIES).map(([out, source]) => [out, path.join(PACKAGE_ROOT, source)])));
+  const entries = Object.fromEntries(Object.entries(ENTRIES).map(([out, source]) => [out, path.join(PACKAGE_ROOT, source)]));
+  const { dir, made } = await cachedBundle('core', entries, Object.values(COMMAND_ENTRIES));
   if (made) {
     CORE.prune();
     // Bundles of the layout before the stores, `core-<hash>/` beside them.
@@ -223,48 +222,83 @@ export async function entryBundle(file) {
 
 /**
  * A bundle of `entries` (output name → absolute source) for the code as it is now: the one kept
- * under `name` if its sources are unchanged, else a new one.
+ * under `name` if its sources are unchanged, else a new one. The entries named in `alone` are
+ * bundled on their own: one file, plus chunks of what they import only on demand, sharing none with
+ * the other entries, whose sources they import as those entries' own files. A command started from
+ * such an entry loads two or three modules instead of the ~15 chunks it would share with cli.mjs
+ * (each ES module costs most of a millisecond to load).
  * @param {string} name
  * @param {Record<string, string>} entries
- * @returns {Promise<{ dir: string, manifest: BundleManifest, made: boolean }>}
+ * @param {string[]} [alone]
+ * @returns {Promise<{ dir: string, made: boolean }>}
  */
-async function cachedBundle(name, entries) {
+async function cachedBundle(name, entries, alone = []) {
   const tools = () =>
     createHash('sha256')
       .update(readIfThere(TOOL_FILES[0]))
       .update(readIfThere(TOOL_FILES[1]))
-      .update(ESBUILD_VERSION)
+      .update(esbuildVersion())
       .digest('hex');
-  const key = `${name}-${LOCATION}`;
+  const key = bundleKey(name);
   const found = currentBundle(key, tools);
   if (found) return { ...found, made: false };
+  // The stamps of the bundle this one replaces vouch for nothing any more.
+  CORE.evict(`${key}-stamps`);
 
   const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
-    ...COMMON,
-    entryPoints: Object.entries(entries).map(([out, source]) => ({ in: source, out })),
-    outdir: '/', // not written: the output files go into the cache
-    write: false,
-    metafile: true,
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunk-[hash]',
-    external: EXTERNAL,
-  });
+  const together = Object.entries(entries).filter(([out]) => !alone.includes(out));
+  /** @param {[string, string][]} points @param {string} chunks @param {import('esbuild').Plugin[]} plugins */
+  const build = (points, chunks, plugins = []) =>
+    esbuild.build({
+      ...COMMON,
+      plugins: [...COMMON.plugins, ...plugins],
+      entryPoints: points.map(([out, source]) => ({ in: source, out })),
+      outdir: '/', // not written: the output files go into the cache
+      write: false,
+      metafile: true,
+      outExtension: { '.js': '.mjs' },
+      splitting: true,
+      chunkNames: chunks,
+      external: EXTERNAL,
+    });
+  const results = await Promise.all([
+    build(together, 'chunk-[hash]'),
+    ...alone.map((out) => build([[out, entries[out]]], `${out}-chunk-[hash]`, [otherEntriesAsFiles(together)])),
+  ]);
   /** @type {Record<string, string>} */
   const inputs = {};
-  for (const file of fileInputs(result.metafile)) {
+  for (const file of results.flatMap((result) => fileInputs(result.metafile)).sort()) {
     if (isOwnSource(file)) inputs[path.relative(PACKAGE_ROOT, file)] = contentHash(readFileSync(file));
   }
   // A folder per version of the code: a process started earlier may still run (and start workers
   // from) the last one, which goes when the store is pruned.
-  const files = result.outputFiles.map((file) => /** @type {[string, Uint8Array]} */ ([path.relative('/', file.path), file.contents]));
+  const files = results.flatMap((result) => result.outputFiles).map((file) => /** @type {[string, Uint8Array]} */ ([path.relative('/', file.path), file.contents]));
   const toolsHash = tools();
   const bundle = CORE.putFolder(`bundle-${key}-${contentHash(toolsHash + JSON.stringify(inputs))}`, files);
   /** @type {BundleManifest} */
   const manifest = { bundle: bundle.name, tools: toolsHash, inputs };
   CORE.put(key, JSON.stringify(manifest));
-  return { dir: bundle.file, manifest, made: true };
+  return { dir: bundle.file, made: true };
+}
+
+/**
+ * An entry bundled alone imports the other entries' sources as their bundled files beside it
+ * (`./cli.mjs`), not as copies of their code: `solarpress dither` hands what it does not do itself to
+ * the whole command line.
+ * @param {[string, string][]} others output name → absolute source
+ * @returns {import('esbuild').Plugin}
+ */
+function otherEntriesAsFiles(others) {
+  return {
+    name: 'other-entries-as-files',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const file = path.resolve(args.resolveDir, args.path);
+        const other = others.find(([, source]) => source === file);
+        return other && { path: `./${other[0]}.mjs`, external: true };
+      });
+    },
+  };
 }
 
 /**
@@ -272,49 +306,29 @@ async function cachedBundle(name, entries) {
  * files are the ones written.
  * @param {string} key
  * @param {() => string} tools
- * @returns {{ dir: string, manifest: BundleManifest } | undefined}
+ * @returns {{ dir: string } | undefined}
  */
 function currentBundle(key, tools) {
+  const vouched = vouchedBy(CORE, key);
+  if (vouched) return { dir: vouched };
   const manifest = /** @type {BundleManifest | undefined} */ (readManifest(CORE, key));
   if (!manifest) return undefined;
   const bundle = CORE.find(manifest.bundle.split('.')[0]);
   if (bundle?.name !== manifest.bundle) return undefined;
-  const checked = [...TOOL_FILES, ...Object.keys(manifest.inputs).map((name) => path.resolve(PACKAGE_ROOT, name))];
-  if (stampsMatch(CORE, key, manifest.bundle, checked)) return { dir: bundle.file, manifest };
   if (manifest.tools !== tools() || !inputsUnchanged(manifest.inputs, PACKAGE_ROOT) || !CORE.verifyFolder(bundle)) return undefined;
+  const checked = [...TOOL_FILES, ...Object.keys(manifest.inputs).map((name) => path.resolve(PACKAGE_ROOT, name))];
   recordStamps(CORE, key, manifest.bundle, [...checked, ...filesBelow(bundle.file)]);
-  return { dir: bundle.file, manifest };
+  return { dir: bundle.file };
 }
 
 /** The files whose bytes the `tools` part of a bundle's key is made of (besides esbuild's version). */
 const TOOL_FILES = ['package.json', 'package-lock.json'].map((name) => path.join(PACKAGE_ROOT, name));
 
 /**
- * @typedef {object} Stamps
- * @property {string} made what the stamps vouch for (a bundle or module entry's name)
- * @property {string} esbuild
- * @property {Record<string, string>} files absolute path → stampOf(), for files whose bytes were checked
- */
-
-/**
- * Whether every file a bundle (or module) was checked against, and its own files, still has the stat
- * it had when its bytes were last found right (recordStamps): then the bytes are, and a start does
- * without reading and hashing a few megabytes. Any doubt: false, and the caller checks the bytes.
- * @param {import('./cache/store.js').CacheStore} store
- * @param {string} key
- * @param {string} made
- * @param {string[]} required files that must be among those stamped
- */
-function stampsMatch(store, key, made, required) {
-  const stamps = /** @type {Stamps | undefined} */ (readManifest(store, `${key}-stamps`));
-  if (stamps?.made !== made || stamps.esbuild !== ESBUILD_VERSION) return false;
-  if (!required.every((file) => Object.hasOwn(stamps.files, file))) return false;
-  return Object.entries(stamps.files).every(([file, stamp]) => stampOf(file) === stamp);
-}
-
-/**
- * Record the stats of files whose bytes were just found right (see stampsMatch), leaving out any
- * changed too recently to tell a later change by its stat.
+ * Record the stats of files whose bytes were just found right, and of esbuild's package.json, for
+ * the next start to trust them by (vouchedBy, src/launch.js). Only when every one of them was last
+ * changed long enough ago for its stat to tell a later change: a record that left one out would
+ * vouch for a file it never looked at.
  * @param {import('./cache/store.js').CacheStore} store
  * @param {string} key
  * @param {string} made
@@ -322,11 +336,12 @@ function stampsMatch(store, key, made, required) {
  */
 function recordStamps(store, key, made, files) {
   const now = Date.now();
-  /** @type {Stamps} */
-  const stamps = { made, esbuild: ESBUILD_VERSION, files: {} };
-  for (const file of files) {
+  /** @type {import('./launch.js').Stamps} */
+  const stamps = { made, files: {} };
+  for (const file of [...files, esbuildPackage()]) {
     const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
-    if (stat && settled(stat, now)) stamps.files[file] = stampOfStat(stat);
+    if (stat && !settled(stat, now)) return;
+    stamps.files[file] = stat ? stampOfStat(stat) : ABSENT;
   }
   try {
     store.put(`${key}-stamps`, JSON.stringify(stamps));
@@ -424,8 +439,10 @@ export async function bundleModule(file) {
   const hash = contentHash(code);
   const known = MODULES.find(key);
   const entry = known?.hash === hash && MODULES.read(known) ? known : MODULES.put(key, code, { suffix: 'mjs' });
+  // The stamps of the module this one replaces vouch for nothing any more.
+  MODULES.evict(`${key}-stamps`);
   /** @type {ModuleManifest} */
-  const manifest = { module: entry.name, esbuild: ESBUILD_VERSION, inputs: {} };
+  const manifest = { module: entry.name, esbuild: esbuildVersion(), inputs: {} };
   for (const file of fileInputs(result.metafile)) manifest.inputs[file] = contentHash(readFileSync(file));
   MODULES.put(`${key}-inputs`, JSON.stringify(manifest));
   MODULES.prune();
@@ -460,13 +477,14 @@ export function moduleInputs(file) {
  * @returns {string | undefined}
  */
 function unchangedModule(key) {
+  const vouched = vouchedBy(MODULES, key);
+  if (vouched) return vouched;
   const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${key}-inputs`));
-  if (manifest?.esbuild !== ESBUILD_VERSION) return undefined;
+  if (manifest?.esbuild !== esbuildVersion()) return undefined;
   const known = MODULES.find(key);
   if (known?.name !== manifest.module) return undefined;
-  const inputs = Object.keys(manifest.inputs);
-  if (stampsMatch(MODULES, key, known.name, [...inputs, known.file])) return known.file;
   if (!inputsUnchanged(manifest.inputs, '/') || !MODULES.read(known)) return undefined;
+  const inputs = Object.keys(manifest.inputs);
   recordStamps(MODULES, key, known.name, [...inputs, known.file]);
   return known.file;
 }
@@ -500,4 +518,16 @@ export function bundleFailure(error) {
 /** @param {string} file */
 function readIfThere(file) {
   return existsSync(file) ? readFileSync(file) : '';
+}
+
+/**
+ * A function's value, worked out at the first call.
+ * @template T
+ * @param {() => T} make
+ * @returns {() => T}
+ */
+function once(make) {
+  /** @type {{ value: T } | undefined} */
+  let made;
+  return () => (made ??= { value: make() }).value;
 }

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ESBUILD_VERSION } from './bundle.js';
+import { esbuildVersion } from './bundle.js';
 import { contentHash } from './cache/hash.js';
 import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
@@ -25,7 +25,7 @@ const loadEsbuild = (): typeof import('esbuild') => createRequire(import.meta.ur
 export function minifyAsset(file: string, source: string, store?: CacheStore): string {
   const css = path.extname(file) === '.css';
   // The output follows from esbuild's version, the kind of asset and its text alone.
-  const key = contentHash(`${ESBUILD_VERSION}\0${css ? 'css' : 'js'}\0${source}`);
+  const key = contentHash(`${esbuildVersion()}\0${css ? 'css' : 'js'}\0${source}`);
   const cached = store?.get(key);
   if (cached) return cached.toString('utf8');
   let code: string;

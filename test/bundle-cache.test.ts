@@ -4,7 +4,7 @@
  * of solarpress's code (its packages linked from the project's node_modules, its cache its own).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './support/site.ts';
@@ -103,6 +103,27 @@ describe('the bundle cache', () => {
     expect(run(dir, ['--version']).code).toBe(0);
     spawnSync('sh', ['-c', `echo '// an edit' >> ${JSON.stringify(path.join(dir, 'src/site.ts'))}`]);
     expect(bundleOf(dir)).not.toBe(made);
+  });
+
+  it('the launcher, trusting the bundle by its stats alone (src/launch.js), runs an edited source afresh: the CLI and a command with an entry of its own', async () => {
+    const dir = copyOfSolarpress(path.join(scratch, 'launch'));
+    expect(run(dir, ['--version']).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(run(dir, ['--version']).code).toBe(0);
+    const core = path.join(dir, 'node_modules/.cache/solarpress/core');
+    expect(readdirSync(core, { recursive: true }).map(String).filter((name) => /core-[0-9a-f]+-stamps\./.test(name))).toHaveLength(1);
+
+    appendFileSync(path.join(dir, 'src/cli.ts'), "process.stdout.write('cli edited\\n');\n");
+    const cli = run(dir, ['--version']);
+    expect(cli.stdout, cli.stderr).toBe('cli edited\nsolarpress 0.1.0\n');
+
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(run(dir, ['--version']).code).toBe(0);
+    // `solarpress dither` starts from dither-cli.mjs (bundled alone); here, without a site, it hands over to cli.mjs.
+    appendFileSync(path.join(dir, 'plugins/dither/cli-main.ts'), "process.stdout.write('dither edited\\n');\n");
+    const dither = run(dir, ['dither', '--help']);
+    expect(dither.stdout).toBe('dither edited\ncli edited\n');
+    expect(dither.stderr).toContain('unknown command "dither"');
   });
 
   it('an edit of a test helper keeps the bundle (and every cache key); an edit of the code does not', () => {

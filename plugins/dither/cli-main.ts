@@ -4,15 +4,16 @@
  * plugin's few modules, not the whole command line with the build (about 3 MB of code), which took
  * most of the time of dithering a few images. Anything but the plain case (no site.config.ts, one
  * that does not load, a `dither` section with errors or `dither: false`) goes to the full command
- * line, so messages and exit codes are the same as everywhere else.
+ * line, so messages and exit codes are the same as everywhere else. This entry is bundled alone
+ * (src/bundle.js): the full command line is the bundle's cli.mjs, loaded only to hand over.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-file.ts';
 import { importFresh } from '../../src/import-fresh.ts';
+import { reportError } from '../../src/cli/report.ts';
 import { createLogger } from '../../src/log.ts';
-import type { CommandEnv } from '../../src/types.ts';
-import { ditherCommand } from './cli.ts';
+import { runDither } from './cli.ts';
 import type { DitherOptions } from './options.ts';
 import { DEFAULT_OPTIONS } from './settings.ts';
 
@@ -21,16 +22,11 @@ const fullCli = () => import('../../src/cli.ts');
 export async function main(argv: string[], root = process.cwd()): Promise<number> {
   const options = argv[0] === 'dither' ? await siteDitherOptions(root) : undefined;
   if (!options) return (await fullCli()).main(argv, root);
-  const env: CommandEnv = {
-    root,
-    log: createLogger({ root }),
-    stdout: process.stdout,
-    loadConfig: async () => (await import('../../src/config-load.ts')).loadConfig(root),
-  };
   try {
-    return await ditherCommand(options).run(argv.slice(1), env);
+    return await runDither(argv.slice(1), options, { root, log: createLogger({ root }), stdout: process.stdout });
   } catch (error) {
-    return (await fullCli()).reportError(error, root);
+    // This entry's own reporter: the error's classes are this bundle's, not cli.mjs's.
+    return reportError(error, { root });
   }
 }
 

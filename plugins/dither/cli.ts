@@ -34,21 +34,27 @@ export function ditherCommand(defaults: DitherOptions): CommandSpec {
     name: 'dither',
     summary: 'dither image files to indexed PNGs (as the build does)',
     usage,
-    async run(args, env) {
-      let plan: Plan;
-      try {
-        plan = await parse(args, defaults);
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        return reportError(error, { root: env.root, write: (text) => env.log.info(text), command: 'solarpress dither', usage });
-      }
-      if (plan === 'help') {
-        env.stdout.write(usage + '\n');
-        return 0;
-      }
-      return ditherFiles(plan, env);
-    },
+    run: (args, env) => runDither(args, defaults, env),
   };
+}
+
+/** What the command needs of its surroundings: no site config (its entry loads only the `dither` section). */
+export type DitherEnv = Pick<CommandEnv, 'root' | 'log' | 'stdout'>;
+
+/** The command itself, run by the CLI (ditherCommand) or from its own entry (cli-main.ts). */
+export async function runDither(args: string[], defaults: DitherOptions, env: DitherEnv): Promise<number> {
+  let plan: Plan;
+  try {
+    plan = await parse(args, defaults);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return reportError(error, { root: env.root, write: (text) => env.log.info(text), command: 'solarpress dither', usage });
+  }
+  if (plan === 'help') {
+    env.stdout.write(usage + '\n');
+    return 0;
+  }
+  return ditherFiles(plan, env);
 }
 
 interface Job {
@@ -119,7 +125,7 @@ function outputName(file: string): string {
  * thread pool, so the images in flight use the cores, without the start-up of worker threads or a
  * cache (a one-off command has nothing to reuse). Only the PNG is made.
  */
-async function ditherFiles({ options, out, files }: Job, env: CommandEnv): Promise<number> {
+async function ditherFiles({ options, out, files }: Job, env: DitherEnv): Promise<number> {
   mkdirSync(out, { recursive: true });
   const settings = settingsFor(options);
   // One libvips thread per image: the images in flight share the cores between them.
