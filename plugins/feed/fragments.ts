@@ -39,7 +39,7 @@ const itemSettings = new WeakMap<ResolvedConfig, string>();
  * part's is its issue's), its attachments and the site settings it shows. Taken from the page, not
  * from the entry's fields: those are worked out only for an item serialized again.
  */
-function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
+export function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
   const page = entry.page;
   if (!page.contentHash) return undefined;
   let settings = itemSettings.get(config);
@@ -47,6 +47,9 @@ function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined
   const inputs = [settings, entry.url, entry.date.getTime(), entry.updated.getTime(), page.contentHash, JSON.stringify(entry.attachments), pageMetadata(page)];
   return hash('sha256', inputs.join('\0')).slice(0, 32);
 }
+
+/** The key of an item's fragment in a format, by the item's hash (entryHash). */
+export const fragmentKey = (format: FeedFormat, hash: string) => `${format}-${hash}`;
 
 export class ItemFragments {
   /** Fragments serialized by this object (not found in memory or among the earlier ones). */
@@ -61,7 +64,7 @@ export class ItemFragments {
   of(format: FeedFormat, doc: FeedDocument, entry: FeedEntry): { key: string | undefined; bytes: Buffer } {
     if (!this.hashes.has(entry)) this.hashes.set(entry, entryHash(entry, doc.config));
     const hash = this.hashes.get(entry);
-    const key = hash === undefined ? undefined : `${format}-${hash}`;
+    const key = hash === undefined ? undefined : fragmentKey(format, hash);
     const known = key === undefined ? undefined : (this.known.get(key) ?? this.earlier?.get(key));
     if (known !== undefined) {
       this.known.set(key!, known);
@@ -121,6 +124,11 @@ export class StoredFragments implements FragmentSource {
         places.push({ document, start, end });
       }
     }
+  }
+
+  /** Whether a document holds the fragment (it is read, and verified, only when got). */
+  has(key: string): boolean {
+    return this.where.has(key);
   }
 
   get(key: string): Buffer | undefined {

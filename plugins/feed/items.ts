@@ -4,7 +4,7 @@
  */
 import type { Element, Root } from 'hast';
 import { EXIT, SKIP, visit } from 'unist-util-visit';
-import type { Logger, Page, ResolvedConfig, Site } from '../../src/types.ts';
+import type { Attachment, Logger, Page, ResolvedConfig, Site } from '../../src/types.ts';
 import { absoluteUrl, feedHtml } from './content.ts';
 import type { FeedOptions } from './options.ts';
 import { cleanText, escapeHtml } from './text.ts';
@@ -149,6 +149,14 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
     });
     return undefined;
   }
+  return entryWith(page, config, date, site.attachments?.get(page.id) ?? []);
+}
+
+/**
+ * The feed entry of a page published on `date` with these attachments: what entryOf makes once it
+ * has looked them up in the site (the fragment worker, ahead.ts, is sent them with the page).
+ */
+export function entryWith(page: Page, config: ResolvedConfig, date: Date, attachments: readonly Attachment[]): FeedEntry {
   const url = config.url + page.url;
   // Title, authors, categories, image, summary and HTML are worked out when an item is serialized:
   // after an edit, the items taken from the last build's feeds (fragments.ts) need none of them, and a
@@ -188,7 +196,7 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
       image ??= { value: leadImageOf(page, url, config.url) };
       return image.value;
     },
-    attachments: (site.attachments?.get(page.id) ?? []).flatMap((a) => {
+    attachments: attachments.flatMap((a) => {
       const href = absoluteUrl(a.url, { pageUrl: url, siteUrl: config.url });
       return href ? [{ url: href, type: a.type, bytes: a.bytes }] : [];
     }),
