@@ -203,14 +203,15 @@ function stampAll({ folders, code, files, modules }: InputPlaces): StampedInputs
     seen.add(`${stat.dev}:${stat.ino}`);
     for (const name of readdirSync(dir)) {
       if (isCode && name === 'node_modules') continue;
-      const file = path.join(dir, name);
+      // Put together, not path.join (which normalizes): dir is resolved already, and a site has thousands of files.
+      const file = `${dir}${path.sep}${name}`;
       const st = statSync(file, { bigint: true, throwIfNoEntry: false });
       if (st?.isDirectory()) folder(file, isCode);
       else add(file, st);
     }
   };
-  for (const dir of folders) folder(dir, false);
-  for (const dir of [...code, path.join(PACKAGE_ROOT, 'src'), path.join(PACKAGE_ROOT, 'plugins')]) folder(dir, true);
+  for (const dir of folders) folder(path.resolve(dir), false);
+  for (const dir of [...code, path.join(PACKAGE_ROOT, 'src'), path.join(PACKAGE_ROOT, 'plugins')]) folder(path.resolve(dir), true);
   const bundled = modules.flatMap((module) => moduleInputs(module) ?? [module]);
   for (const file of [...files, ...bundled, path.join(PACKAGE_ROOT, 'package.json'), path.join(PACKAGE_ROOT, 'package-lock.json')]) {
     if (!(file in stamps)) add(file, statSync(file, { bigint: true, throwIfNoEntry: false }));

@@ -250,7 +250,7 @@ export async function writeOutput(
 
   const stagingFolder = prepared ?? new Staging(outDir);
   const staging = stagingFolder.dir;
-  const placed = new StagedFiles(outDir, staging, output, previousManifest?.files ?? []);
+  const placed = new StagedFiles(path.resolve(outDir), staging, output, previousManifest?.files ?? []);
   let files: ManifestFile[];
   try {
     const sorted = [...output.files].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -310,7 +310,7 @@ class StagedFiles implements StagedOutput {
 
   placed(outputPath: string): { size: number; hash?: string; kept: boolean } | undefined {
     const placed = this.files.get(outputPath);
-    const st = placed && lstatSync(path.join(this.dir, outputPath), { throwIfNoEntry: false });
+    const st = placed && lstatSync(inside(this.dir, outputPath), { throwIfNoEntry: false });
     if (!placed || !st || !sameStat(placed, st)) return undefined;
     const byTheBuild = this.output.has(outputPath) && this.output.identityOf(outputPath) === placed.madeFrom;
     return { size: placed.size, hash: byTheBuild ? this.output.contentHashOf(outputPath) : undefined, kept: placed.kept };
@@ -319,9 +319,9 @@ class StagedFiles implements StagedOutput {
   keep(outputPath: string, madeFrom: string): number | undefined {
     const before = this.previous.get(outputPath);
     if (before?.[4] !== madeFrom) return undefined;
-    const target = path.join(this.dir, outputPath);
+    const target = inside(this.dir, outputPath);
     try {
-      linkSync(path.join(this.outDir, outputPath), target);
+      linkSync(inside(this.outDir, outputPath), target);
     } catch {
       return undefined; // gone, or something is at the target already: written anew
     }
@@ -356,11 +356,17 @@ class StagedFiles implements StagedOutput {
       .map(([relative, placed]) => [relative, placed.size, placed.mtimeMs, placed.ino, placed.madeFrom]);
   }
 
-  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(path.join(this.dir, outputPath))): number {
+  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(inside(this.dir, outputPath))): number {
     this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept });
     return st.size;
   }
 }
+
+/**
+ * A file of the output folder `dir` (absolute, normalized) by its output path ('/'-separated): put
+ * together, not path.join, which normalizes: a build keeps thousands of files, with two paths each.
+ */
+const inside = (dir: string, outputPath: string) => `${dir}${path.sep}${outputPath}`;
 
 type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
 const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtimeMs, ino });

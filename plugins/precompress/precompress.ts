@@ -391,8 +391,10 @@ export async function precompressDir({ outputDir, store, options, quick, release
   };
 
   try {
+    // listTextFiles' paths begin with outputDir's, normalized: cut, not path.relative (which resolves both, for each of a thousand files).
+    const prefix = join(outputDir, sep);
     const textFiles = files.map((file): TextFile => {
-      const path = relative(outputDir, file).split(sep).join('/');
+      const path = (file.startsWith(prefix) ? file.slice(prefix.length) : relative(outputDir, file)).split(sep).join('/');
       return { file, path, placed: staged?.placed(path) };
     });
     // The files not kept from the previous output first (the ones that may need compressing): their

@@ -42,15 +42,23 @@ const ENTRY_NAME = new RegExp(`^([A-Za-z0-9_-]+)\\.([0-9a-f]{${HASH_LENGTH}})(?:
 
 /**
  * The entry a file name stands for, if it is one.
- * @param {string} dir
+ * @param {string} dir a store's folder (normalized, absolute)
  * @param {string} name
  * @returns {StoreEntry | undefined}
  */
 export function parseEntry(dir, name) {
   const match = ENTRY_NAME.exec(name);
   if (!match) return undefined;
-  return { key: match[1], hash: match[2], suffix: match[3], name, file: path.join(dir, name) };
+  return { key: match[1], hash: match[2], suffix: match[3], name, file: fileIn(dir, name) };
 }
+
+/**
+ * An entry's path: put together, not path.join, which normalizes (an entry's name has no separator,
+ * a store's folder is normalized already). A listing of a store of 10,000 entries makes as many.
+ * @param {string} dir
+ * @param {string} name
+ */
+const fileIn = (dir, name) => `${dir}${path.sep}${name}`;
 
 /**
  * The hash of a folder entry: of its files' relative names and content hashes.
@@ -351,7 +359,7 @@ export class CacheStore {
     if (!NAME_PART.test(key)) throw new Error(`cache key "${key}" may hold letters, digits, - and _ only`);
     if (suffix !== undefined && !NAME_PART.test(suffix)) throw new Error(`cache suffix "${suffix}" may hold letters, digits, - and _ only`);
     const name = suffix === undefined ? `${key}.${hash}` : `${key}.${hash}.${suffix}`;
-    return { key, hash, suffix, name, file: path.join(this.dir, name) };
+    return { key, hash, suffix, name, file: fileIn(this.dir, name) };
   }
 
   /**
