@@ -11,11 +11,16 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { FileCache } from './cache/file-cache.js';
 import { contentHash } from './cache/hash.js';
 import { ABSENT, settled, stampOfStat } from './cache/stamps.js';
-import { bundleKey, CACHE, COMMAND_ENTRIES, CORE, MODULES, PACKAGE_ROOT, vouchedBy } from './launch.js';
+import { bundleKey, CACHE_ROOT, COMMAND_ENTRIES, PACKAGE_ROOT, STORES, vouchedEntry } from './launch.js';
 
 export { COMMAND_ENTRIES, PACKAGE_ROOT } from './launch.js';
+
+const CACHE = new FileCache(CACHE_ROOT);
+const CORE = CACHE.store('core', STORES.core);
+const MODULES = CACHE.store('modules', STORES.modules);
 
 /**
  * Entry points of solarpress's own bundle: the CLI, and the commands that start from an entry of
@@ -309,7 +314,7 @@ function otherEntriesAsFiles(others) {
  * @returns {{ dir: string } | undefined}
  */
 function currentBundle(key, tools) {
-  const vouched = vouchedBy(CORE, key);
+  const vouched = vouchedFile(CORE, key);
   if (vouched) return { dir: vouched };
   const manifest = /** @type {BundleManifest | undefined} */ (readManifest(CORE, key));
   if (!manifest) return undefined;
@@ -321,12 +326,27 @@ function currentBundle(key, tools) {
   return { dir: bundle.file };
 }
 
+/**
+ * The file of the entry that a store's stamps vouch for (vouchedEntry, src/launch.js), found through
+ * the store so that it and its stamps count as used: never pruned as unused while this process runs.
+ * @param {import('./cache/store.js').CacheStore} store
+ * @param {string} key
+ * @returns {string | undefined}
+ */
+function vouchedFile(store, key) {
+  const made = vouchedEntry(store.dir, key);
+  if (!made) return undefined;
+  store.find(`${key}-stamps`);
+  const entry = store.find(made.split('.')[0]);
+  return entry?.name === made ? entry.file : undefined;
+}
+
 /** The files whose bytes the `tools` part of a bundle's key is made of (besides esbuild's version). */
 const TOOL_FILES = ['package.json', 'package-lock.json'].map((name) => path.join(PACKAGE_ROOT, name));
 
 /**
  * Record the stats of files whose bytes were just found right, and of esbuild's package.json, for
- * the next start to trust them by (vouchedBy, src/launch.js). Only when every one of them was last
+ * the next start to trust them by (vouchedEntry, src/launch.js). Only when every one of them was last
  * changed long enough ago for its stat to tell a later change: a record that left one out would
  * vouch for a file it never looked at.
  * @param {import('./cache/store.js').CacheStore} store
@@ -477,7 +497,7 @@ export function moduleInputs(file) {
  * @returns {string | undefined}
  */
 function unchangedModule(key) {
-  const vouched = vouchedBy(MODULES, key);
+  const vouched = vouchedFile(MODULES, key);
   if (vouched) return vouched;
   const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${key}-inputs`));
   if (manifest?.esbuild !== esbuildVersion()) return undefined;

@@ -1,20 +1,25 @@
-// What a start with a current bundle needs, and nothing more: the bundle cache's stores and the
-// check of a bundle by its files' stats. bin/solarpress.js loads src/bundle.js (esbuild, the byte
-// checks, making bundles) only when these stats cannot vouch for the bundle: loading it and the
-// modules it brings took ~25 ms of every start, more than the check itself.
+// What a start with a current bundle needs, and nothing more: where the bundle cache is and the
+// check of a bundle by its files' stats. bin/solarpress.js loads src/bundle.js (esbuild, the cache's
+// stores, the byte checks, making bundles) only when these stats cannot vouch for the bundle. Each ES
+// module the launcher loads costs one to two milliseconds of every start: this one needs only the
+// cache's hash and stamps (src/cache/), and reads the one entry it needs of the bundles' store itself.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileCache } from './cache/file-cache.js';
-import { contentHash } from './cache/hash.js';
+import { contentHash, HASH_LENGTH } from './cache/hash.js';
 import { stampOf } from './cache/stamps.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where bundles are kept: the usual place for tools' caches, removed with node_modules. */
-export const CACHE = new FileCache(path.join(PACKAGE_ROOT, 'node_modules/.cache/solarpress'));
-/** Bump when bundles are made, stored or stamped differently. */
-export const CORE = CACHE.store('core', '4');
-export const MODULES = CACHE.store('modules', '4');
+export const CACHE_ROOT = path.join(PACKAGE_ROOT, 'node_modules/.cache/solarpress');
+
+/**
+ * The bundle cache's stores (src/bundle.js opens them), by name → version. Bump a version when
+ * bundles are made, stored or stamped differently.
+ */
+export const STORES = { core: '4', modules: '4' };
+
 /** This copy of solarpress: part of every bundle's key. */
 export const LOCATION = contentHash(PACKAGE_ROOT);
 
@@ -26,55 +31,60 @@ export const LOCATION = contentHash(PACKAGE_ROOT);
 export const COMMAND_ENTRIES = { dither: 'dither-cli' };
 
 /**
- * The key in CORE of a bundle of this copy of solarpress.
+ * The key in the core store of a bundle of this copy of solarpress.
  * @param {string} name 'core' for solarpress's own entries (ENTRIES in src/bundle.js)
  */
 export const bundleKey = (name) => `${name}-${LOCATION}`;
 
 /**
  * @typedef {object} Stamps
- * @property {string} made what the stamps vouch for (a bundle or module entry's name)
+ * @property {string} made the entry they vouch for (a bundle's folder, a module)
  * @property {Record<string, string>} files absolute path → stampOf(), of every file whose bytes
  *   were checked (the sources, package.json and its lock, esbuild's package.json, the entry's own
- *   files): recorded only when every one of them could be stamped
+ *   files): recorded only when every one of them could be stamped (src/bundle.js, recordStamps)
  */
 
 /**
- * The folder of solarpress's bundle if its stamps vouch for it (see vouchedBy); else undefined, and
+ * The folder of solarpress's bundle if its stamps vouch for it (vouchedEntry); else undefined, and
  * src/bundle.js checks its bytes or makes it.
  * @returns {string | undefined}
  */
 export function vouchedCoreBundle() {
-  return vouchedBy(CORE, bundleKey('core'));
+  const dir = path.join(CACHE_ROOT, 'core', `v${STORES.core}`);
+  const made = vouchedEntry(dir, bundleKey('core'));
+  return made && path.join(dir, made);
 }
 
 /**
- * The file of the entry a store's stamps under `${key}-stamps` vouch for (a bundle's folder, a
- * module), if every file they name still has the stat it had when its bytes were last found right:
- * then its bytes are, and a start does without reading and hashing a few megabytes. Any doubt:
- * undefined, and the caller checks the bytes.
- * @param {import('./cache/store.js').CacheStore} store
+ * The name of the entry that the stamps kept under `${key}-stamps` in a store's folder vouch for, if
+ * every file they name still has the stat it had when its bytes were last found right: then its
+ * bytes are, and a start does without reading and hashing a few megabytes. Any doubt (no stamps, a
+ * damaged record, a file changed, moved or gone): undefined, and the caller checks the bytes.
+ * @param {string} dir the store's folder of entries (CacheStore's dir)
  * @param {string} key
  * @returns {string | undefined}
  */
-export function vouchedBy(store, key) {
-  const stamps = readStamps(store, key);
+export function vouchedEntry(dir, key) {
+  const stamps = readStamps(dir, `${key}-stamps`);
   if (!stamps) return undefined;
   for (const file in stamps.files) if (stampOf(file) !== stamps.files[file]) return undefined;
-  // Found through the store, so that it counts as used (never pruned as unused while it runs).
-  const entry = store.find(stamps.made.split('.')[0]);
-  return entry?.name === stamps.made ? entry.file : undefined;
+  return stamps.made;
 }
 
 /**
- * @param {import('./cache/store.js').CacheStore} store
+ * The stamps entry of a store (named `<key>.<content hash>`, src/cache/store.js), if its bytes are the
+ * ones written. A damaged one is left to the store: src/bundle.js reads it through the store next,
+ * which removes it with a warning.
+ * @param {string} dir
  * @param {string} key
  * @returns {Stamps | undefined}
  */
-function readStamps(store, key) {
-  const data = store.get(`${key}-stamps`);
-  if (!data) return undefined;
+function readStamps(dir, key) {
   try {
+    const name = readdirSync(dir).find((entry) => entry.length === key.length + 1 + HASH_LENGTH && entry.startsWith(`${key}.`));
+    if (!name) return undefined;
+    const data = readFileSync(path.join(dir, name));
+    if (contentHash(data) !== name.slice(key.length + 1)) return undefined;
     const stamps = JSON.parse(data.toString('utf8'));
     return typeof stamps?.made === 'string' && stamps.files && typeof stamps.files === 'object' ? stamps : undefined;
   } catch {
