@@ -40,7 +40,8 @@ export function serializeItems({ config, options, items }: ItemJob): JobResult {
   const ends: number[] = [];
   let at = 0;
   for (const { page, body, date, attachments } of items) {
-    const entry = entryWith({ ...page, body }, config, date, attachments);
+    // The body is this batch's own copy: its feed HTML is made in place.
+    const entry = entryWith({ ...page, body }, config, date, attachments, true);
     const doc = { config, set, entries: [entry] };
     for (const format of FEED_FORMATS) {
       const bytes = Buffer.from(WRITERS[format].fragment(doc, entry));

@@ -123,7 +123,8 @@ export interface EntryContext {
  * and only the saved page needs its content transformed again.
  */
 const htmlMemo = new Map<string, string>();
-function itemHtml(page: Page, pageUrl: string, siteUrl: string): string {
+function itemHtml(page: Page, pageUrl: string, siteUrl: string, owned: boolean): string {
+  if (owned) return feedHtml(page.body!, { pageUrl, siteUrl }, true);
   const key = page.contentHash ? `${page.contentHash}\0${pageUrl}\0${siteUrl}` : undefined;
   const known = key === undefined ? undefined : htmlMemo.get(key);
   if (known !== undefined) return known;
@@ -154,9 +155,11 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
 
 /**
  * The feed entry of a page published on `date` with these attachments: what entryOf makes once it
- * has looked them up in the site (the fragment worker, ahead.ts, is sent them with the page).
+ * has looked them up in the site (the fragment worker, ahead.ts, is sent them with the page). With
+ * `ownedBody`, the page's body is read by no one else (the worker's copy): its feed HTML is made
+ * from it in place, once the summary has been taken from it.
  */
-export function entryWith(page: Page, config: ResolvedConfig, date: Date, attachments: readonly Attachment[]): FeedEntry {
+export function entryWith(page: Page, config: ResolvedConfig, date: Date, attachments: readonly Attachment[], ownedBody = false): FeedEntry {
   const url = config.url + page.url;
   // Title, authors, categories, image, summary and HTML are worked out when an item is serialized:
   // after an edit, the items taken from the last build's feeds (fragments.ts) need none of them, and a
@@ -180,7 +183,8 @@ export function entryWith(page: Page, config: ResolvedConfig, date: Date, attach
     },
     get html() {
       if (html === undefined) {
-        const body = page.body ? itemHtml(page, url, config.url) : '';
+        if (ownedBody) void this.summary;
+        const body = page.body ? itemHtml(page, url, config.url, ownedBody) : '';
         // A reader shows nothing for an empty item: fall back to the summary.
         html = body.trim() ? body : `<p>${escapeHtml(this.summary)}</p>`;
       }

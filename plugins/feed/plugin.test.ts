@@ -11,9 +11,10 @@ import { feedSchema } from './options.ts';
 import { FEED_VERSION, serializeAhead } from './write.ts';
 import { WRITERS } from './formats.ts';
 import { entryHash, fragmentKey } from './fragments.ts';
-import { feedEntries } from './items.ts';
+import { entryWith, feedEntries } from './items.ts';
 import { FEED_FORMATS, siteFeed } from './links.ts';
 import type { Site } from '../../src/types.ts';
+import { h } from 'hastscript';
 
 function issuePaths(error: { issues: { path: PropertyKey[]; message: string; code: string }[] }) {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
@@ -216,6 +217,10 @@ describe('the plugin', () => {
       site.byId.set(page.id, page);
     }
     for (const page of site.pages) page.contentHash = `hash-of-${page.id}`;
+    // A summary taken from the body, whose first paragraph holds what the feed's HTML leaves out.
+    const control = site.byId.get('articles/more-5.md')!;
+    control.summary = undefined;
+    control.body = { type: 'root', children: [h('p', ['Before ', h('button', 'the control'), ' after.'])] };
     site.attachments = new Map([['articles/more-3.md', [{ url: '/more-3/more.epub', type: 'application/epub+zip', bytes: 1234, title: 'EPUB' }]]]);
     return site;
   }
@@ -237,7 +242,16 @@ describe('the plugin', () => {
         expect(made?.toString('utf8'), `${entry.page.id} ${format}`).toBe(WRITERS[format].fragment({ config: site.config, set, entries: [entry] }, entry));
       }
     }
-    expect(ahead!.get(fragmentKey('rss', entryHash(entries.find((e) => e.page.id === 'articles/more-3.md')!, site.config)!))!.toString()).toContain('more.epub');
+    const rssOf = (id: string) => ahead!.get(fragmentKey('rss', entryHash(entries.find((e) => e.page.id === id)!, site.config)!))!.toString();
+    expect(rssOf('articles/more-3.md')).toContain('more.epub');
+    // The worker makes the HTML from its copy of the body in place, after the summary.
+    expect(rssOf('articles/more-5.md')).toContain('<description><![CDATA[Before the control after.]]></description>');
+    expect(rssOf('articles/more-5.md')).toContain('<p>Before  after.</p>');
+    // Whichever field is read first.
+    const control = site.byId.get('articles/more-5.md')!;
+    const owned = entryWith({ ...control, body: structuredClone(control.body) }, site.config, control.date!, [], true);
+    expect(owned.html).toBe('<p>Before  after.</p>');
+    expect(owned.summary).toBe('Before the control after.');
 
     // Through the plugin's hooks, as a build calls them: the feeds of a build without the worker.
     const plugin = feed.definition.setup(options, ctx.config);
