@@ -146,10 +146,14 @@ export class Output {
     if (existing && !sameBytes(existing, source)) {
       throw new ContentError(`two different files want to be published at /${outputPath}`, undefined, 'rename one of the sources (a slug, an image, an asset)');
     }
-    if ('file' in source) this.cache?.use(source.file);
     this.files.set(outputPath, source);
     this.identities.delete(outputPath);
     this.placedSizes.delete(outputPath);
+    if ('file' in source) {
+      // A cache entry's identity is its content hash (identityOf), known here already.
+      const entry = this.cache?.use(source.file);
+      if (entry) this.identities.set(outputPath, entry.hash);
+    }
   }
 }
 

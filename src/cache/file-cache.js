@@ -89,10 +89,12 @@ export class FileCache {
   /**
    * Count a file as used by this build, if it is a cache entry (a page, a feed, an image published from the cache).
    * @param {string} file
+   * @returns {import('./store.js').StoreEntry | undefined} the entry it is
    */
   use(file) {
     const found = this.entryAt(file);
     if (found) found.store.used.add(found.entry.name);
+    return found?.entry;
   }
 
   /**
