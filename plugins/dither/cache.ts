@@ -40,6 +40,21 @@ export interface CacheEntry {
   stored: StoreEntry[];
 }
 
+/** What a build's summary counts of an image: its source's bytes and those of the file browsers get. */
+export interface ImageFigures {
+  sourceBytes: number;
+  bytes: number;
+}
+
+/**
+ * The figures of an entry as kept in the store's `figures` record, by the name of the entry's record
+ * (which is its content hash): with the names of the files that record names.
+ */
+type KeptFigures = ImageFigures & { parts: string[] };
+
+/** The key of the record of every published image's figures (image keys are hex digits only). */
+const FIGURES = 'figures';
+
 /** What the record holds: the entry without paths, which depend on where the cache is. */
 type Record = Omit<CacheEntry, 'png' | 'webp' | 'original' | 'stored'> & {
   png: Omit<CachedFile, 'file'>;
@@ -80,6 +95,41 @@ export class DitherCache {
     const original = locate(record.original, 'original');
     if (record.key !== key || !png || !original || (record.webp && !webp)) return undefined;
     return { ...record, png, original, webp, stored: [...stored, this.store.find(key)!] };
+  }
+
+  /**
+   * The figures of the complete entries among keys, each counted as used as read() would. An entry
+   * whose record is the one the `figures` record was made from (same name, so same bytes) and whose
+   * files are still those it names is not read again: a build that publishes a hundred images from
+   * the cache reads one record instead of a hundred. The `figures` record is written anew when
+   * anything in it changed.
+   */
+  figures(keys: Iterable<string>): ImageFigures[] {
+    const kept = this.keptFigures();
+    const now = new Map<string, KeptFigures>();
+    for (const key of keys) {
+      const record = this.store.find(key);
+      if (!record) continue;
+      const known = kept.get(record.name);
+      if (known && known.parts.every((name) => this.store.find(name.split('.')[0])?.name === name)) {
+        now.set(record.name, known);
+        continue;
+      }
+      const entry = this.read(key);
+      if (entry) now.set(entry.stored.at(-1)!.name, { sourceBytes: entry.sourceBytes, bytes: (entry.webp ?? entry.png).bytes, parts: entry.stored.slice(0, -1).map((part) => part.name) });
+    }
+    const changed = now.size !== kept.size || [...now.keys()].some((name) => !kept.has(name));
+    if (changed) this.store.put(FIGURES, JSON.stringify([...now]));
+    return [...now.values()].map(({ sourceBytes, bytes }) => ({ sourceBytes, bytes }));
+  }
+
+  private keptFigures(): Map<string, KeptFigures> {
+    const data = this.store.get(FIGURES);
+    try {
+      return new Map(data ? (JSON.parse(data.toString('utf8')) as [string, KeptFigures][]) : []);
+    } catch {
+      return new Map();
+    }
   }
 
   write(key: string, image: ProcessedImage, sourceBytes: number): CacheEntry {

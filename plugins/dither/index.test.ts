@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { VFile } from 'vfile';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileCache } from '../../src/cache/file-cache.js';
 import type { Page, Site } from '../../src/types.ts';
+import { DitherCache } from './cache.ts';
 import dither, { publishedKeys } from './index.ts';
 import { DEFAULT_OPTIONS } from './settings.ts';
 import { ditherStore, fakeFileApi, photo, tempDir } from './test-helpers.ts';
@@ -112,5 +113,17 @@ describe('dither plugin definition', () => {
     const used = [...ditherStore('', cache).used];
     expect(used.some((n) => n.startsWith(`${keyA}.`))).toBe(true);
     expect(used.some((n) => n.startsWith(keyB))).toBe(false);
+
+    // Build 3, the same again: the summary comes from the figures kept by build 2, no image record is
+    // read, and the replayed image's record and files still count as used.
+    const reads = vi.spyOn(DitherCache.prototype, 'read');
+    cache.startBuild();
+    await plugin.buildStart!(ctx);
+    await plugin.buildEnd!(ctx, site([first.tree]));
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    expect(fake.log.lines.at(-1)).toBe(fake.log.lines.at(-2));
+    const usedAgain = [...ditherStore('', cache).used];
+    expect(usedAgain.filter((n) => n.startsWith(keyA)).sort()).toEqual(used.filter((n) => n.startsWith(keyA)).sort());
   });
 });

@@ -72,12 +72,10 @@ export function publishedKeys(outputPaths: Iterable<string>): Set<string> {
 
 function siteStats(service: DitherService, keys: Iterable<string>): DitherStats {
   const stats: DitherStats = { images: 0, fresh: service.stats.fresh, cached: 0, bytesBefore: 0, bytesAfter: 0 };
-  for (const key of keys) {
-    const entry = service.cache.read(key);
-    if (!entry) continue;
+  for (const image of service.cache.figures(keys)) {
     stats.images++;
-    stats.bytesBefore += entry.sourceBytes;
-    stats.bytesAfter += entry.webp?.bytes ?? entry.png.bytes;
+    stats.bytesBefore += image.sourceBytes;
+    stats.bytesAfter += image.bytes;
   }
   stats.cached = Math.max(0, stats.images - stats.fresh);
   return stats;
