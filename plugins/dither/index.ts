@@ -2,7 +2,6 @@
  * The dither plugin: every raster image of the site published as an ordered-dithered, palette-reduced
  * PNG (see README.md). Configured by the `dither` section of site.config.ts.
  */
-import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Element } from 'hast';
@@ -11,12 +10,12 @@ import type { BuildContext, Site, SolarpressPlugin } from '../../src/types.ts';
 import { definePlugin } from '../../src/define-plugin.ts';
 import { PLUGIN_VERSION, STORE } from './cache.ts';
 import { ditherCommand } from './cli.ts';
+import { countImages } from './count.ts';
 import { ditherOptionsSchema, type DitherOptions } from './options.ts';
 import { pageOverrideSchema } from './override.ts';
 import rehypeDither from './rehype.ts';
 import { DitherService, summary, type DitherStats } from './service.ts';
 
-const RASTER = /\.(jpe?g|png|webp|gif|tiff?|avif|heic|heif)$/i;
 
 const definition = definePlugin({
   name: 'dither',
@@ -35,7 +34,7 @@ const definition = definePlugin({
       buildStart(ctx) {
         const s = serviceFor(ctx);
         s.reset();
-        const bar = ctx.log.progress('dither', countImages(path.resolve(ctx.root, ctx.config.contentDir)));
+        const bar = ctx.log.progress('dither', countImages(path.resolve(ctx.root, ctx.config.contentDir), s.cache.store));
         progress = bar;
         s.onImage = () => bar.tick();
       },
@@ -81,10 +80,3 @@ function siteStats(service: DitherService, keys: Iterable<string>): DitherStats 
   return stats;
 }
 
-function countImages(dir: string): number {
-  try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => RASTER.test(name)).length;
-  } catch {
-    return 0;
-  }
-}
