@@ -40,6 +40,16 @@ const itemSettings = new WeakMap<ResolvedConfig, string>();
  * from the entry's fields: those are worked out only for an item serialized again.
  */
 export function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
+  // Once per entry (items.ts keeps an entry while its page, issue and attachments are the same): siteReady and buildEnd both ask.
+  const known = entryHashes.get(entry);
+  if (known?.config === config) return known.hash;
+  const hash = hashOfEntry(entry, config);
+  entryHashes.set(entry, { config, hash });
+  return hash;
+}
+const entryHashes = new WeakMap<FeedEntry, { config: ResolvedConfig; hash: string | undefined }>();
+
+function hashOfEntry(entry: FeedEntry, config: ResolvedConfig): string | undefined {
   const page = entry.page;
   if (!page.contentHash) return undefined;
   let settings = itemSettings.get(config);
@@ -55,15 +65,13 @@ export class ItemFragments {
   /** Fragments serialized by this object (not found in memory or among the earlier ones). */
   serialized = 0;
   private readonly known = new Map<string, Buffer>();
-  private readonly hashes = new Map<FeedEntry, string | undefined>();
 
   /** @param earlier fragments of an earlier build; without them, fragments are kept for this object's life. */
   constructor(private readonly earlier?: FragmentSource) {}
 
   /** The entry's fragment in the format, and its key; `doc` is the document it is wanted for. */
   of(format: FeedFormat, doc: FeedDocument, entry: FeedEntry): { key: string | undefined; bytes: Buffer } {
-    if (!this.hashes.has(entry)) this.hashes.set(entry, entryHash(entry, doc.config));
-    const hash = this.hashes.get(entry);
+    const hash = entryHash(entry, doc.config);
     const key = hash === undefined ? undefined : fragmentKey(format, hash);
     const known = key === undefined ? undefined : (this.known.get(key) ?? this.earlier?.get(key));
     if (known !== undefined) {

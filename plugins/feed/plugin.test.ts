@@ -8,7 +8,7 @@ import type { BuildContext } from '../../src/types.ts';
 import feed, { feedLinkElements, feedLinks } from './index.ts';
 import { makeConfig, makeSite, SITE_URL } from './fixtures/site.ts';
 import { feedSchema } from './options.ts';
-import { FEED_VERSION, serializeAhead } from './write.ts';
+import { AHEAD_LIMIT, FEED_VERSION, serializeAhead } from './write.ts';
 import { WRITERS } from './formats.ts';
 import { entryHash, fragmentKey } from './fragments.ts';
 import { entryWith, feedEntries } from './items.ts';
@@ -262,6 +262,25 @@ describe('the plugin', () => {
     const inline = fakeContext();
     await feed.definition.setup(options, ctx.config).buildEnd!(inline.ctx, bigSite(ctx.config, 70));
     expect(threaded.emitted.size).toBe(6);
+    expect(threaded.emitted).toEqual(inline.emitted);
+  });
+
+  it('sends the worker AHEAD_LIMIT items at most, and buildEnd serializes the rest', async () => {
+    const options = feedSchema.parse({});
+    const { ctx } = fakeContext();
+    const site = bigSite(ctx.config, AHEAD_LIMIT + 10);
+    const ahead = await serializeAhead(ctx, site, options);
+    await ahead!.done;
+    const entries = feedEntries({ site, options, drafts: false, log: { warn() {} } });
+    const sent = entries.filter((entry) => ahead!.get(fragmentKey('json', entryHash(entry, site.config)!)) !== undefined);
+    expect(sent).toHaveLength(AHEAD_LIMIT);
+    const plugin = feed.definition.setup(options, ctx.config);
+    const threaded = fakeContext();
+    const threadedSite = bigSite(ctx.config, AHEAD_LIMIT + 10);
+    await plugin.siteReady!(threaded.ctx, threadedSite);
+    await plugin.buildEnd!(threaded.ctx, threadedSite);
+    const inline = fakeContext();
+    await feed.definition.setup(options, ctx.config).buildEnd!(inline.ctx, bigSite(ctx.config, AHEAD_LIMIT + 10));
     expect(threaded.emitted).toEqual(inline.emitted);
   });
 
