@@ -144,7 +144,7 @@ export class SiteBuilder {
       const pages = this.pagesOf(files, bodies);
       const assets = publishAssets(run);
       run.phase('bodies');
-      const { site, laidOut } = await this.layOut(run, files, pages, assets);
+      const { site, laidOut } = this.layOut(run, files, pages, assets);
       run.phase('layouts');
       await finishWithPlugins(run, site, files, bodies);
       run.phase('plugins');
@@ -418,10 +418,9 @@ export class SiteBuilder {
   }
 
   /** The site laid out by the theme (from the page cache where nothing it shows changed), redirect pages and static files. */
-  private async layOut(run: Run, files: SourceFile[], pages: Page[], assets: PublishedAssets): Promise<{ site: Site; laidOut: LaidOut[] }> {
+  private layOut(run: Run, files: SourceFile[], pages: Page[], assets: PublishedAssets): { site: Site; laidOut: LaidOut[] } {
     const { config, theme, output, log } = run;
     const site = assembleSite(config, pages, theme);
-    for (const plugin of run.plugins) await plugin.siteReady?.(run.ctx, site);
     const laidOut = layoutPages({
       ctx: run.ctx,
       theme,

@@ -250,12 +250,6 @@ export interface SolarpressPlugin {
   frontMatter?: Record<string, ZodType>;
   /** Before any page renders (e.g. start a worker pool). */
   buildStart?(ctx: BuildContext): void | Promise<void>;
-  /**
-   * Once every page is rendered and the site assembled, before pages are laid out: begin work on the
-   * site that buildEnd finishes, in threads of the plugin's own (the layouts keep the main thread busy).
-   * The site is the one buildEnd gets; plugins' buildEnd may still add to it (attachments).
-   */
-  siteReady?(ctx: BuildContext, site: Site): void | Promise<void>;
   /** After every page is rendered and laid out: see the whole site, emit files (feeds, configs). */
   buildEnd?(ctx: BuildContext, site: Site): void | Promise<void>;
   /**

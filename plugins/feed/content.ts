@@ -182,16 +182,9 @@ export function feedTree(body: Root, options: FeedContentOptions): Root {
   return tree;
 }
 
-/**
- * The feed HTML of a page body: transformed, serialised, and safe inside a CDATA section. The body is
- * left untouched, unless `owned` says no one reads it after (the fragment worker's copy): then it is
- * transformed in place, without a copy.
- */
-export function feedHtml(body: Root, options: FeedContentOptions, owned = false): string {
-  let tree = body;
-  if (owned) rehypeFeedContent(options)(tree);
-  else tree = feedTree(body, options);
-  const html = toHtml(tree);
+/** The feed HTML of a page body: transformed, serialised, and safe inside a CDATA section. */
+export function feedHtml(body: Root, options: FeedContentOptions): string {
+  const html = toHtml(feedTree(body, options));
   // ']]>' would end a CDATA section early. Comments and raw-text elements are gone, so it can only
   // sit in text or an attribute value, where '&gt;' means the same '>'.
   return cleanText(html).replaceAll(']]>', ']]&gt;');

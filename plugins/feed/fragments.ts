@@ -39,17 +39,7 @@ const itemSettings = new WeakMap<ResolvedConfig, string>();
  * part's is its issue's), its attachments and the site settings it shows. Taken from the page, not
  * from the entry's fields: those are worked out only for an item serialized again.
  */
-export function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
-  // Once per entry (items.ts keeps an entry while its page, issue and attachments are the same): siteReady and buildEnd both ask.
-  const known = entryHashes.get(entry);
-  if (known?.config === config) return known.hash;
-  const hash = hashOfEntry(entry, config);
-  entryHashes.set(entry, { config, hash });
-  return hash;
-}
-const entryHashes = new WeakMap<FeedEntry, { config: ResolvedConfig; hash: string | undefined }>();
-
-function hashOfEntry(entry: FeedEntry, config: ResolvedConfig): string | undefined {
+function entryHash(entry: FeedEntry, config: ResolvedConfig): string | undefined {
   const page = entry.page;
   if (!page.contentHash) return undefined;
   let settings = itemSettings.get(config);
@@ -58,21 +48,20 @@ function hashOfEntry(entry: FeedEntry, config: ResolvedConfig): string | undefin
   return hash('sha256', inputs.join('\0')).slice(0, 32);
 }
 
-/** The key of an item's fragment in a format, by the item's hash (entryHash). */
-export const fragmentKey = (format: FeedFormat, hash: string) => `${format}-${hash}`;
-
 export class ItemFragments {
   /** Fragments serialized by this object (not found in memory or among the earlier ones). */
   serialized = 0;
   private readonly known = new Map<string, Buffer>();
+  private readonly hashes = new Map<FeedEntry, string | undefined>();
 
   /** @param earlier fragments of an earlier build; without them, fragments are kept for this object's life. */
   constructor(private readonly earlier?: FragmentSource) {}
 
   /** The entry's fragment in the format, and its key; `doc` is the document it is wanted for. */
   of(format: FeedFormat, doc: FeedDocument, entry: FeedEntry): { key: string | undefined; bytes: Buffer } {
-    const hash = entryHash(entry, doc.config);
-    const key = hash === undefined ? undefined : fragmentKey(format, hash);
+    if (!this.hashes.has(entry)) this.hashes.set(entry, entryHash(entry, doc.config));
+    const hash = this.hashes.get(entry);
+    const key = hash === undefined ? undefined : `${format}-${hash}`;
     const known = key === undefined ? undefined : (this.known.get(key) ?? this.earlier?.get(key));
     if (known !== undefined) {
       this.known.set(key!, known);
@@ -132,11 +121,6 @@ export class StoredFragments implements FragmentSource {
         places.push({ document, start, end });
       }
     }
-  }
-
-  /** Whether a document holds the fragment (it is read, and verified, only when got). */
-  has(key: string): boolean {
-    return this.where.has(key);
   }
 
   get(key: string): Buffer | undefined {

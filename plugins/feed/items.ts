@@ -4,7 +4,7 @@
  */
 import type { Element, Root } from 'hast';
 import { EXIT, SKIP, visit } from 'unist-util-visit';
-import type { Attachment, Logger, Page, ResolvedConfig, Site } from '../../src/types.ts';
+import type { Logger, Page, ResolvedConfig, Site } from '../../src/types.ts';
 import { absoluteUrl, feedHtml } from './content.ts';
 import type { FeedOptions } from './options.ts';
 import { cleanText, escapeHtml } from './text.ts';
@@ -123,8 +123,7 @@ export interface EntryContext {
  * and only the saved page needs its content transformed again.
  */
 const htmlMemo = new Map<string, string>();
-function itemHtml(page: Page, pageUrl: string, siteUrl: string, owned: boolean): string {
-  if (owned) return feedHtml(page.body!, { pageUrl, siteUrl }, true);
+function itemHtml(page: Page, pageUrl: string, siteUrl: string): string {
   const key = page.contentHash ? `${page.contentHash}\0${pageUrl}\0${siteUrl}` : undefined;
   const known = key === undefined ? undefined : htmlMemo.get(key);
   if (known !== undefined) return known;
@@ -150,16 +149,6 @@ export function entryOf(page: Page, { site, log }: Pick<EntryContext, 'site' | '
     });
     return undefined;
   }
-  return entryWith(page, config, date, site.attachments?.get(page.id) ?? []);
-}
-
-/**
- * The feed entry of a page published on `date` with these attachments: what entryOf makes once it
- * has looked them up in the site (the fragment worker, ahead.ts, is sent them with the page). With
- * `ownedBody`, the page's body is read by no one else (the worker's copy): its feed HTML is made
- * from it in place, once the summary has been taken from it.
- */
-export function entryWith(page: Page, config: ResolvedConfig, date: Date, attachments: readonly Attachment[], ownedBody = false): FeedEntry {
   const url = config.url + page.url;
   // Title, authors, categories, image, summary and HTML are worked out when an item is serialized:
   // after an edit, the items taken from the last build's feeds (fragments.ts) need none of them, and a
@@ -183,8 +172,7 @@ export function entryWith(page: Page, config: ResolvedConfig, date: Date, attach
     },
     get html() {
       if (html === undefined) {
-        if (ownedBody) void this.summary;
-        const body = page.body ? itemHtml(page, url, config.url, ownedBody) : '';
+        const body = page.body ? itemHtml(page, url, config.url) : '';
         // A reader shows nothing for an empty item: fall back to the summary.
         html = body.trim() ? body : `<p>${escapeHtml(this.summary)}</p>`;
       }
@@ -200,7 +188,7 @@ export function entryWith(page: Page, config: ResolvedConfig, date: Date, attach
       image ??= { value: leadImageOf(page, url, config.url) };
       return image.value;
     },
-    attachments: attachments.flatMap((a) => {
+    attachments: (site.attachments?.get(page.id) ?? []).flatMap((a) => {
       const href = absoluteUrl(a.url, { pageUrl: url, siteUrl: config.url });
       return href ? [{ url: href, type: a.type, bytes: a.bytes }] : [];
     }),

@@ -8,13 +8,7 @@ import type { BuildContext } from '../../src/types.ts';
 import feed, { feedLinkElements, feedLinks } from './index.ts';
 import { makeConfig, makeSite, SITE_URL } from './fixtures/site.ts';
 import { feedSchema } from './options.ts';
-import { AHEAD_LIMIT, FEED_VERSION, serializeAhead } from './write.ts';
-import { WRITERS } from './formats.ts';
-import { entryHash, fragmentKey } from './fragments.ts';
-import { entryWith, feedEntries } from './items.ts';
-import { FEED_FORMATS, siteFeed } from './links.ts';
-import type { Site } from '../../src/types.ts';
-import { h } from 'hastscript';
+import { FEED_VERSION } from './write.ts';
 
 function issuePaths(error: { issues: { path: PropertyKey[]; message: string; code: string }[] }) {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
@@ -205,99 +199,5 @@ describe('the plugin', () => {
     // Back to the first state: its documents are gone, its feeds made again from the retitled ones.
     const undone = await run();
     expect(undone.emitted).toEqual(first.emitted);
-  });
-
-  /** The fixture site with `more` articles besides its own, every page with a content hash as the core gives it, one with an attachment. */
-  function bigSite(config: ReturnType<typeof makeConfig>, more: number): Site {
-    const { site } = makeSite(config);
-    const note = site.posts.find((p) => p.kind === 'article')!;
-    for (let i = 0; i < more; i++) {
-      const page = { ...note, id: `articles/more-${i}.md`, url: `/more-${i}/`, title: `More ${i}`, date: new Date(Date.UTC(2024, 0, i + 1)) };
-      site.pages.push(page);
-      site.byId.set(page.id, page);
-    }
-    for (const page of site.pages) page.contentHash = `hash-of-${page.id}`;
-    // A summary taken from the body, whose first paragraph holds what the feed's HTML leaves out.
-    const control = site.byId.get('articles/more-5.md')!;
-    control.summary = undefined;
-    control.body = { type: 'root', children: [h('p', ['Before ', h('button', 'the control'), ' after.'])] };
-    site.attachments = new Map([['articles/more-3.md', [{ url: '/more-3/more.epub', type: 'application/epub+zip', bytes: 1234, title: 'EPUB' }]]]);
-    return site;
-  }
-
-  it('serializes many items in a worker from siteReady, the bytes buildEnd would make, and emits the feeds it would', async () => {
-    const options = feedSchema.parse({});
-    const { ctx } = fakeContext();
-    // More than a batch sent to the worker (64), and more than it takes to start one (48).
-    const site = bigSite(ctx.config, 70);
-    const ahead = await serializeAhead(ctx, site, options);
-    expect(ahead).toBeDefined();
-    await ahead!.done;
-    const entries = feedEntries({ site, options, drafts: false, log: { warn() {} } });
-    expect(entries.length).toBeGreaterThan(64);
-    const set = siteFeed(site.config, options);
-    for (const entry of entries) {
-      for (const format of FEED_FORMATS) {
-        const made = ahead!.get(fragmentKey(format, entryHash(entry, site.config)!));
-        expect(made?.toString('utf8'), `${entry.page.id} ${format}`).toBe(WRITERS[format].fragment({ config: site.config, set, entries: [entry] }, entry));
-      }
-    }
-    const rssOf = (id: string) => ahead!.get(fragmentKey('rss', entryHash(entries.find((e) => e.page.id === id)!, site.config)!))!.toString();
-    expect(rssOf('articles/more-3.md')).toContain('more.epub');
-    // The worker makes the HTML from its copy of the body in place, after the summary.
-    expect(rssOf('articles/more-5.md')).toContain('<description><![CDATA[Before the control after.]]></description>');
-    expect(rssOf('articles/more-5.md')).toContain('<p>Before  after.</p>');
-    // Whichever field is read first.
-    const control = site.byId.get('articles/more-5.md')!;
-    const owned = entryWith({ ...control, body: structuredClone(control.body) }, site.config, control.date!, [], true);
-    expect(owned.html).toBe('<p>Before  after.</p>');
-    expect(owned.summary).toBe('Before the control after.');
-
-    // Through the plugin's hooks, as a build calls them: the feeds of a build without the worker.
-    const plugin = feed.definition.setup(options, ctx.config);
-    const threaded = fakeContext();
-    const threadedSite = bigSite(ctx.config, 70);
-    await plugin.siteReady!(threaded.ctx, threadedSite);
-    await plugin.buildEnd!(threaded.ctx, threadedSite);
-    const inline = fakeContext();
-    await feed.definition.setup(options, ctx.config).buildEnd!(inline.ctx, bigSite(ctx.config, 70));
-    expect(threaded.emitted.size).toBe(6);
-    expect(threaded.emitted).toEqual(inline.emitted);
-  });
-
-  it('sends the worker AHEAD_LIMIT items at most, and buildEnd serializes the rest', async () => {
-    const options = feedSchema.parse({});
-    const { ctx } = fakeContext();
-    const site = bigSite(ctx.config, AHEAD_LIMIT + 10);
-    const ahead = await serializeAhead(ctx, site, options);
-    await ahead!.done;
-    const entries = feedEntries({ site, options, drafts: false, log: { warn() {} } });
-    const sent = entries.filter((entry) => ahead!.get(fragmentKey('json', entryHash(entry, site.config)!)) !== undefined);
-    expect(sent).toHaveLength(AHEAD_LIMIT);
-    const plugin = feed.definition.setup(options, ctx.config);
-    const threaded = fakeContext();
-    const threadedSite = bigSite(ctx.config, AHEAD_LIMIT + 10);
-    await plugin.siteReady!(threaded.ctx, threadedSite);
-    await plugin.buildEnd!(threaded.ctx, threadedSite);
-    const inline = fakeContext();
-    await feed.definition.setup(options, ctx.config).buildEnd!(inline.ctx, bigSite(ctx.config, AHEAD_LIMIT + 10));
-    expect(threaded.emitted).toEqual(inline.emitted);
-  });
-
-  it('starts no worker for a few items, a site state it has cached, or the preview', async () => {
-    const options = feedSchema.parse({});
-    const { ctx } = fakeContext();
-    expect(await serializeAhead(ctx, bigSite(ctx.config, 20), options)).toBeUndefined();
-    expect(await serializeAhead({ ...ctx, mode: 'dev' }, bigSite(ctx.config, 70), options)).toBeUndefined();
-    const cache = new FileCache(mkdtempSync(path.join(os.tmpdir(), 'solarpress-feed-ahead-')));
-    const first = fakeContext(cache);
-    cache.startBuild();
-    await feed.definition.setup(options, first.ctx.config).buildEnd!(first.ctx, bigSite(first.ctx.config, 70));
-    await cache.flush();
-    // The same state: its feeds come from the cache. One item changed: it alone is serialized, at buildEnd.
-    expect(await serializeAhead(fakeContext(cache).ctx, bigSite(first.ctx.config, 70), options)).toBeUndefined();
-    const edited = bigSite(first.ctx.config, 70);
-    edited.posts[0]!.contentHash = 'edited';
-    expect(await serializeAhead(fakeContext(cache).ctx, edited, options)).toBeUndefined();
   });
 });

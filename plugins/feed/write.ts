@@ -2,16 +2,13 @@
  * Every feed of the site as files: the site-wide one, and per zine issue / per category when asked.
  */
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE } from '../../src/config-file.ts';
 import { ContentError } from '../../src/errors.ts';
 import { pageMetadata } from '../../src/site.ts';
 import type { CacheStore } from '../../src/cache/store.js';
 import type { BuildContext, Site } from '../../src/types.ts';
-import { FragmentsAhead } from './ahead.ts';
-import { entryHash, fragmentKey, ItemFragments, StoredFragments, type FragmentPlace, type FragmentSource } from './fragments.ts';
-import type { JobItem } from './item-job.ts';
+import { ItemFragments, StoredFragments, type FragmentPlace } from './fragments.ts';
 import { feedEntries, limitEntries, type EntryContext, type FeedEntry } from './items.ts';
 import { categoryFeed, FEED_FORMATS, issueFeed, siteFeed, type FeedSet } from './links.ts';
 import type { FeedOptions } from './options.ts';
@@ -98,7 +95,7 @@ interface PublishedFeed {
  * The buildEnd work: render (or take from the cache), emit, and report sizes. The preview server
  * renders its short feeds on every save and keeps no cache of them: each save is a new site state.
  */
-export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions, ahead?: FragmentSource): void {
+export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions): void {
   let feeds: PublishedFeed[];
   if (ctx.mode === 'dev') {
     const limit = Math.min(options.limit ?? PREVIEW_FEED_ITEMS, PREVIEW_FEED_ITEMS);
@@ -106,7 +103,7 @@ export function writeFeeds(ctx: BuildContext, site: Site, options: FeedOptions, 
     for (const file of files) ctx.emit(file.path.slice(1), file.data);
     feeds = files.map((f) => ({ path: f.path, items: f.items, bytes: f.data.length }));
   } else {
-    const cached = cachedFeeds(ctx, site, options, ahead);
+    const cached = cachedFeeds(ctx, site, options);
     for (const feed of cached) {
       if ('data' in feed) ctx.emit(feed.path.slice(1), feed.data, feed.hash);
       else ctx.emitFile(feed.path.slice(1), feed.file);
@@ -155,8 +152,17 @@ const placesKey = (state: string) => `${state}-places`;
  * entry per feed file, one of where the items' fragments lie in them (fragments.ts) and, written
  * last, an index of them per site state.
  */
-function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions, ahead?: FragmentSource): CachedFeed[] {
-  const state = stateOf(ctx, site, options);
+function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): CachedFeed[] {
+  // One string hashed at once: an update() per page costs more than the hashing.
+  const parts = [JSON.stringify(options), String(ctx.drafts)];
+  const { url, title, subtitle, language, author, license } = site.config;
+  parts.push(JSON.stringify({ url, title, subtitle, language, author, license }));
+  for (const page of site.pages) {
+    if (page.kind === 'generated') continue;
+    // Enclosures of files other plugins publish for the page (the zine's EPUB: its size changes with it).
+    parts.push(pageMetadata(page), page.contentHash ?? '', JSON.stringify(site.attachments?.get(page.id) ?? []));
+  }
+  const state = createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
   const store = ctx.cache('feed', FEED_VERSION);
   const cached = readIndex(store, state);
   if (cached) {
@@ -169,9 +175,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions, ahead?
   const warnings: CacheIndex['warnings'] = [];
   const log = { warn: (message: string, where?: { file: string }) => (warnings.push({ message, file: where?.file ?? '' }), ctx.log.warn(message, where)) };
   // A changed site state: the items that did not change are not serialized again.
-  const earlier = earlierFragments(store);
-  const fragments = ahead && earlier ? { get: (key: string) => ahead.get(key) ?? earlier.get(key) } : (ahead ?? earlier);
-  const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(fragments));
+  const files = buildFeeds(site, options, { drafts: ctx.drafts, log }, new ItemFragments(earlierFragments(store)));
   const feeds = files.map((f, i) => {
     const entry = store.putLater(documentKey(i), f.data);
     return { path: f.path, items: f.items, bytes: f.data.length, entry: entry.name, data: f.data, hash: entry.hash };
@@ -181,55 +185,6 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions, ahead?
   store.put(state, JSON.stringify(index));
   store.put(LATEST, state);
   return feeds;
-}
-
-/** The site state the feeds are made of: every page's content hash and metadata, the site settings and the options. */
-function stateOf(ctx: BuildContext, site: Site, options: FeedOptions): string {
-  // One string hashed at once: an update() per page costs more than the hashing.
-  const parts = [JSON.stringify(options), String(ctx.drafts)];
-  const { url, title, subtitle, language, author, license } = site.config;
-  parts.push(JSON.stringify({ url, title, subtitle, language, author, license }));
-  for (const page of site.pages) {
-    if (page.kind === 'generated') continue;
-    // Enclosures of files other plugins publish for the page (the zine's EPUB: its size changes with it).
-    parts.push(pageMetadata(page), page.contentHash ?? '', JSON.stringify(site.attachments?.get(page.id) ?? []));
-  }
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
-}
-
-/** Items to serialize before a worker thread is worth starting for them (it takes ~0.3 s to load; an item ~1 ms). */
-const AHEAD_THRESHOLD = 48;
-/**
- * Items sent to the worker at most: until buildEnd takes them, their trees (sent before the layouts,
- * which keep the main thread from sending more) and fragments stay in memory beside the site's, some
- * 40-75 KB an item. At 5,000 articles, all of them raised a cold build's peak from 1.18 to 1.56 GB.
- */
-export const AHEAD_LIMIT = 1000;
-
-/**
- * At siteReady, in a build on several cores: the items that buildEnd would serialize (its site state
- * is not cached, and the last state's feeds do not hold them), serialized in a worker while the site
- * is laid out, if there are AHEAD_THRESHOLD of them or more (AHEAD_LIMIT at most: buildEnd does the rest).
- */
-export async function serializeAhead(ctx: BuildContext, site: Site, options: FeedOptions): Promise<FragmentsAhead | undefined> {
-  if (ctx.mode !== 'build' || availableParallelism() < 2) return undefined;
-  const store = ctx.cache('feed', FEED_VERSION);
-  if (readIndex(store, stateOf(ctx, site, options))) return undefined;
-  const earlier = earlierFragments(store);
-  // Entries as buildEnd makes them (a page without a date is warned about there).
-  const entries = feedEntries({ site, options, drafts: ctx.drafts, log: { warn: () => {} } });
-  const items: JobItem[] = [];
-  const hashes: string[] = [];
-  for (const entry of new Set(feedSets(site, options, entries).flatMap((s) => limitEntries(s.entries, options)))) {
-    const hash = entryHash(entry, site.config);
-    if (hash === undefined || earlier?.has(fragmentKey('rss', hash))) continue;
-    if (items.length === AHEAD_LIMIT) break;
-    // The body apart: a page's own is a getter, which is not sent (and a tree sent once is enough).
-    const { body, ...page } = entry.page;
-    items.push({ page, body, date: entry.date, attachments: site.attachments?.get(entry.page.id) ?? [] });
-    hashes.push(hash);
-  }
-  return items.length < AHEAD_THRESHOLD ? undefined : FragmentsAhead.begin(site.config, options, items, hashes);
 }
 
 /** The index of a site state and its feeds' entries, if all are there (their bytes are verified when published). */
