@@ -5,19 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
-import { removeSite, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { snapshotDir, writeFiles } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
 const quiet = () => createLogger({ quiet: true });
-const sites: string[] = [];
-const site = (files: Parameters<typeof tempSite>[0] = {}) => {
-  const dir = tempSite(files);
-  sites.push(dir);
-  return dir;
-};
-afterAll(() => sites.forEach(removeSite));
+const site = tempSites();
 
 /** The minimal fixture's config with more keys (plain data, as a site writes it). */
 const config = (more = '') => `export default {

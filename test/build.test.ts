@@ -1,18 +1,13 @@
 import { readdirSync, readFileSync, existsSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
-import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { runCli, snapshotDir, writeFiles } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
 const quiet = () => createLogger({ quiet: true });
-const sites: string[] = [];
-const site = (files: Parameters<typeof tempSite>[0] = {}) => {
-  const dir = tempSite(files);
-  sites.push(dir);
-  return dir;
-};
-afterAll(() => sites.forEach(removeSite));
+const site = tempSites();
 
 describe('building a site', () => {
   it('renders Markdown with GFM, footnotes, definition lists, typographic quotes and resolved links', async () => {

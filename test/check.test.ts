@@ -4,16 +4,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeSite, runCli, runCliAsync, tempSite } from './support/site.ts';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliAsync } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
-const sites: string[] = [];
-const site = (files: Parameters<typeof tempSite>[0] = {}) => {
-  const dir = tempSite(files);
-  sites.push(dir);
-  return dir;
-};
-afterAll(() => sites.forEach(removeSite));
+const site = tempSites();
 
 describe('solarpress check', () => {
   it('checks drafts by default (what `new` makes), and leaves them out with --no-drafts', () => {

@@ -1,19 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import { contentErrorsOf } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
-import { PROJECT_ROOT, removeSite, runCli, snapshotDir, tempSite } from './support/site.ts';
+import { PROJECT_ROOT, runCli, snapshotDir } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
 const quiet = () => createLogger({ quiet: true });
-const sites: string[] = [];
-const site = (files: Parameters<typeof tempSite>[0] = {}) => {
-  const dir = tempSite(files);
-  sites.push(dir);
-  return dir;
-};
-afterAll(() => sites.forEach(removeSite));
+const site = tempSites();
 
 const FIXTURE_CONFIG = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/minimal/site.config.ts'), 'utf8');
 const NOTES = 'Notes for the club meeting, repeated so that compression pays off.\n'.repeat(40);

@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build.ts';
 import { createLogger } from '../../src/log.ts';
-import { PROJECT_ROOT, removeSite, runCli, tempSite } from '../../test/support/site.ts';
+import { PROJECT_ROOT, runCli } from '../../test/support/site.ts';
+import { tempSites } from '../../test/support/temp-sites.ts';
 import { requireTools } from '../../test/support/tools.ts';
 
 const quiet = () => createLogger({ quiet: true });
-const sites: string[] = [];
-const site = (files: Parameters<typeof tempSite>[0] = {}) => {
-  const dir = tempSite(files);
-  sites.push(dir);
-  return dir;
-};
-afterAll(() => sites.forEach(removeSite));
+const site = tempSites();
 const FIXTURE_CONFIG = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/minimal/site.config.ts'), 'utf8');
 const withConfig = (extra: string) => FIXTURE_CONFIG.replace("title: 'Fixture',", `title: 'Fixture', ${extra}`);
 
