@@ -29,6 +29,7 @@ import { OUTPUT_MARKER } from './output-guard.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import type { Logger } from './types.ts';
 import { VERSION } from './version.ts';
+import { joinNormal } from './join-normal.js';
 
 const STORE = { name: 'inputs', version: '1' } as const;
 
@@ -203,8 +204,7 @@ function stampAll({ folders, code, files, modules }: InputPlaces): StampedInputs
     seen.add(`${stat.dev}:${stat.ino}`);
     for (const name of readdirSync(dir)) {
       if (isCode && name === 'node_modules') continue;
-      // Put together, not path.join (which normalizes): dir is resolved already, and a site has thousands of files.
-      const file = `${dir}${path.sep}${name}`;
+      const file = joinNormal(dir, name); // dir is resolved already
       const st = statSync(file, { bigint: true, throwIfNoEntry: false });
       if (st?.isDirectory()) folder(file, isCode);
       else add(file, st);

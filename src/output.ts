@@ -15,6 +15,7 @@ import { ContentError } from './errors.ts';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
 import { removeReplaced } from './output-removal.ts';
 import type { StagedOutput } from './types.ts';
+import { joinNormal } from './join-normal.js';
 
 /** Bytes made by this build (`hash`: their contentHash, when the maker has it already), or a file to publish. */
 export type OutputSource = { data: Uint8Array; hash?: string } | { file: string };
@@ -314,7 +315,7 @@ class StagedFiles implements StagedOutput {
 
   placed(outputPath: string): { size: number; hash?: string; kept: boolean } | undefined {
     const placed = this.files.get(outputPath);
-    const st = placed && lstatSync(inside(this.dir, outputPath), { throwIfNoEntry: false });
+    const st = placed && lstatSync(joinNormal(this.dir, outputPath), { throwIfNoEntry: false });
     if (!placed || !st || !sameStat(placed, st)) return undefined;
     const byTheBuild = this.output.has(outputPath) && this.output.identityOf(outputPath) === placed.madeFrom;
     return { size: placed.size, hash: byTheBuild ? this.output.contentHashOf(outputPath) : undefined, kept: placed.kept };
@@ -323,9 +324,9 @@ class StagedFiles implements StagedOutput {
   keep(outputPath: string, madeFrom: string): number | undefined {
     const before = this.previous.get(outputPath);
     if (before?.[4] !== madeFrom) return undefined;
-    const target = inside(this.dir, outputPath);
+    const target = joinNormal(this.dir, outputPath);
     try {
-      linkSync(inside(this.outDir, outputPath), target);
+      linkSync(joinNormal(this.outDir, outputPath), target);
     } catch {
       return undefined; // gone, or something is at the target already: written anew
     }
@@ -360,17 +361,11 @@ class StagedFiles implements StagedOutput {
       .map(([relative, placed]) => [relative, placed.size, placed.mtimeMs, placed.ino, placed.madeFrom]);
   }
 
-  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(inside(this.dir, outputPath))): number {
+  private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(joinNormal(this.dir, outputPath))): number {
     this.files.set(outputPath, { madeFrom, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kept });
     return st.size;
   }
 }
-
-/**
- * A file of the output folder `dir` (absolute, normalized) by its output path ('/'-separated): put
- * together, not path.join, which normalizes: a build keeps thousands of files, with two paths each.
- */
-const inside = (dir: string, outputPath: string) => `${dir}${path.sep}${outputPath}`;
 
 type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
 const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtimeMs, ino });
@@ -385,14 +380,14 @@ const sameStat = (recorded: FileStat, st: Stats) => st.size === recorded.size &&
 function walk<T>(dir: string, each: (relative: string, st: Stats) => T): T[] {
   const found: string[] = [];
   const visit = (relative: string) => {
-    for (const entry of readdirSync(relative ? `${dir}${path.sep}${relative}` : dir, { withFileTypes: true })) {
+    for (const entry of readdirSync(relative ? joinNormal(dir, relative) : dir, { withFileTypes: true })) {
       const name = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) visit(name);
       else found.push(name);
     }
   };
   visit('');
-  return found.sort().map((relative) => each(relative, lstatSync(`${dir}${path.sep}${relative}`)));
+  return found.sort().map((relative) => each(relative, lstatSync(joinNormal(dir, relative))));
 }
 
 /**

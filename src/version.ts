@@ -2,6 +2,7 @@ import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FileCache } from './cache/file-cache.js';
 import { isCode, stampedTreeHash } from './code-hash.js';
+import { CACHE_ROOT } from './launch.js';
 
 /** solarpress's own version: part of every cache key, so an upgrade never serves stale output. */
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -10,7 +11,7 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
  * The stamps and hash of each of solarpress's code folders (stampedTreeHash), in the cache of this
  * copy of solarpress (beside its bundles, src/bundle.js): one entry a folder, replaced when it changes.
  */
-const CODE_HASHES = new FileCache(fileURLToPath(new URL('../node_modules/.cache/solarpress', import.meta.url))).store('code-hashes', '1');
+const CODE_HASHES = new FileCache(CACHE_ROOT).store('code-hashes', '1');
 
 let codeHash: string | undefined;
 

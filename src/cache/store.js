@@ -15,6 +15,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { renameFolderIntoPlace, tempBeside, writeAtomic, writeAtomicAsync } from './atomic.js';
 import { contentHash, HASH_LENGTH } from './hash.js';
+import { joinNormal } from '../join-normal.js';
 
 /** What no build used for this long is deleted when a build prunes. */
 export const GRACE_MS = 60 * 60 * 1000;
@@ -49,16 +50,8 @@ const ENTRY_NAME = new RegExp(`^([A-Za-z0-9_-]+)\\.([0-9a-f]{${HASH_LENGTH}})(?:
 export function parseEntry(dir, name) {
   const match = ENTRY_NAME.exec(name);
   if (!match) return undefined;
-  return { key: match[1], hash: match[2], suffix: match[3], name, file: fileIn(dir, name) };
+  return { key: match[1], hash: match[2], suffix: match[3], name, file: joinNormal(dir, name) };
 }
-
-/**
- * An entry's path: put together, not path.join, which normalizes (an entry's name has no separator,
- * a store's folder is normalized already). A listing of a store of 10,000 entries makes as many.
- * @param {string} dir
- * @param {string} name
- */
-const fileIn = (dir, name) => `${dir}${path.sep}${name}`;
 
 /**
  * The hash of a folder entry: of its files' relative names and content hashes.
@@ -323,7 +316,7 @@ export class CacheStore {
     let removed = 0;
     // Names only, each path put together only for an entry not used (thousands of them, after a theme change).
     for (const name of readNames(dir)) {
-      if (used.has(name) || !removeIfOld(`${dir}${path.sep}${name}`, now)) continue;
+      if (used.has(name) || !removeIfOld(joinNormal(dir, name), now)) continue;
       removed++;
       const entry = dir === this.dir ? parseEntry(dir, name) : undefined;
       if (entry) this.forget(entry);
@@ -359,7 +352,7 @@ export class CacheStore {
     if (!NAME_PART.test(key)) throw new Error(`cache key "${key}" may hold letters, digits, - and _ only`);
     if (suffix !== undefined && !NAME_PART.test(suffix)) throw new Error(`cache suffix "${suffix}" may hold letters, digits, - and _ only`);
     const name = suffix === undefined ? `${key}.${hash}` : `${key}.${hash}.${suffix}`;
-    return { key, hash, suffix, name, file: fileIn(this.dir, name) };
+    return { key, hash, suffix, name, file: joinNormal(this.dir, name) };
   }
 
   /**
