@@ -236,12 +236,7 @@ function cacheOf(root: string, raw: Record<string, unknown>, log: Logger): FileC
 }
 
 function readRecord(cache: FileCache, request: BuildRequest): InputsRecord | undefined {
-  const data = cache.store(STORE.name, STORE.version).get(keyOf(request));
-  try {
-    return data && (JSON.parse(data.toString('utf8')) as InputsRecord);
-  } catch {
-    return undefined;
-  }
+  return cache.store(STORE.name, STORE.version).getJson(keyOf(request)) as InputsRecord | undefined;
 }
 
 /** One record for each way of building a site (drafts, future, --release, --out). */

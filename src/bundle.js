@@ -330,7 +330,7 @@ function otherEntriesAsFiles(others) {
 function currentBundle(key, tools) {
   const vouched = vouchedFile(CORE, key);
   if (vouched) return { dir: vouched };
-  const manifest = /** @type {BundleManifest | undefined} */ (readManifest(CORE, key));
+  const manifest = /** @type {BundleManifest | undefined} */ (CORE.getJson(key));
   if (!manifest) return undefined;
   const bundle = CORE.find(manifest.bundle.split('.')[0]);
   if (bundle?.name !== manifest.bundle) return undefined;
@@ -392,22 +392,6 @@ function filesBelow(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((dirent) => dirent.isFile())
     .map((dirent) => path.join(dirent.parentPath, dirent.name));
-}
-
-/**
- * A manifest kept as JSON in a store (undefined when missing or unreadable: the bundle is made again).
- * @param {import('./cache/store.js').CacheStore} store
- * @param {string} key
- * @returns {unknown}
- */
-function readManifest(store, key) {
-  const data = store.get(key);
-  if (!data) return undefined;
-  try {
-    return JSON.parse(data.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -492,7 +476,7 @@ const moduleKey = (file) => `${path.basename(file).replace(/[^A-Za-z0-9_-]/g, '-
  * @returns {string[] | undefined}
  */
 export function moduleInputs(file) {
-  const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${moduleKey(file)}-inputs`));
+  const manifest = /** @type {ModuleManifest | undefined} */ (MODULES.getJson(`${moduleKey(file)}-inputs`));
   return manifest && Object.keys(manifest.inputs);
 }
 
@@ -513,7 +497,7 @@ export function moduleInputs(file) {
 function unchangedModule(key) {
   const vouched = vouchedFile(MODULES, key);
   if (vouched) return vouched;
-  const manifest = /** @type {ModuleManifest | undefined} */ (readManifest(MODULES, `${key}-inputs`));
+  const manifest = /** @type {ModuleManifest | undefined} */ (MODULES.getJson(`${key}-inputs`));
   if (manifest?.esbuild !== esbuildVersion()) return undefined;
   const known = MODULES.find(key);
   if (known?.name !== manifest.module) return undefined;

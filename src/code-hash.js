@@ -62,12 +62,8 @@ export function stampedTreeHash(dir, include, store, stat = (file) => statSync(f
     })
     .join('\n');
   const key = contentHash(path.resolve(dir));
-  let record;
-  try {
-    record = JSON.parse(store.get(key)?.toString('utf8') ?? 'null');
-  } catch {
-    // Unreadable: hashed afresh, and written again.
-  }
+  // None, or unreadable (getJson): hashed afresh, and written again.
+  const record = /** @type {{ stamps?: unknown, hash?: unknown } | undefined} */ (store.getJson(key));
   if (record?.stamps === stamps && typeof record.hash === 'string') return record.hash;
   const hash = hashTree(dir, include, files);
   try {

@@ -415,12 +415,7 @@ export const MANIFEST_STORE = { name: 'output', version: '3' } as const;
 export const manifestKeyOf = (outDir: string) => createHash('sha256').update(path.resolve(outDir)).digest('hex').slice(0, 16);
 
 export function readManifest(manifests: CacheStore, outDir: string): Manifest | undefined {
-  const data = manifests.get(manifestKeyOf(outDir));
-  try {
-    return data && (JSON.parse(data.toString('utf8')) as Manifest);
-  } catch {
-    return undefined;
-  }
+  return manifests.getJson(manifestKeyOf(outDir)) as Manifest | undefined;
 }
 
 /** Whether dir holds exactly the files listed, each untouched since (size, mtime, inode): one walk, one lstat a file. */

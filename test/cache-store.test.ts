@@ -66,6 +66,15 @@ describe('a cache store', () => {
     expect(store.get('a')?.toString()).toBe('the whole of a');
   });
 
+  it('gives a JSON record back, and undefined for none or for bytes that do not parse', () => {
+    const { store } = storeIn(freshRoot());
+    store.put('record', JSON.stringify({ made: 'x', files: [1, 2] }));
+    store.put('prose', 'not { json');
+    expect(store.getJson('record')).toEqual({ made: 'x', files: [1, 2] });
+    expect(store.getJson('prose')).toBeUndefined();
+    expect(store.getJson('absent')).toBeUndefined();
+  });
+
   it('replaces what a key held when it is written again', async () => {
     const root = freshRoot();
     const { store } = storeIn(root);

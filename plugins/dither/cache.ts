@@ -75,14 +75,8 @@ export class DitherCache {
 
   /** The entry if complete (its record and every file it names are in the store). */
   read(key: string): CacheEntry | undefined {
-    const data = this.store.get(key);
-    if (!data) return undefined;
-    let record: Record;
-    try {
-      record = JSON.parse(data.toString('utf8')) as Record;
-    } catch {
-      return undefined;
-    }
+    const record = this.store.getJson(key) as Record | undefined;
+    if (!record) return undefined;
     const stored: StoreEntry[] = [];
     const locate = <T extends Omit<CachedFile, 'file'>>(file: T, part: string): (T & { file: string }) | undefined => {
       const entry = this.store.find(`${key}-${part}`);
@@ -124,12 +118,8 @@ export class DitherCache {
   }
 
   private keptFigures(): Map<string, KeptFigures> {
-    const data = this.store.get(FIGURES);
-    try {
-      return new Map(data ? (JSON.parse(data.toString('utf8')) as [string, KeptFigures][]) : []);
-    } catch {
-      return new Map();
-    }
+    const kept = this.store.getJson(FIGURES);
+    return new Map(Array.isArray(kept) ? (kept as [string, KeptFigures][]) : []);
   }
 
   write(key: string, image: ProcessedImage, sourceBytes: number): CacheEntry {

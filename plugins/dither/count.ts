@@ -23,7 +23,7 @@ interface KeptCount {
 
 /** Names matching RASTER at any depth, as a recursive readdir lists them (into linked folders too); 0 without the folder. */
 export function countImages(dir: string, store: CacheStore): number {
-  const kept = keptCount(store);
+  const kept = store.getJson(COUNT) as KeptCount | undefined;
   if (kept?.dir === dir && Object.entries(kept.folders).every(([folder, stamp]) => stampOf(folder) === stamp)) return kept.count;
   const now = Date.now();
   const walked: KeptCount = { dir, count: 0, folders: {} };
@@ -48,13 +48,4 @@ export function countImages(dir: string, store: CacheStore): number {
   if (still) store.put(COUNT, JSON.stringify(walked));
   else store.evict(COUNT);
   return walked.count;
-}
-
-function keptCount(store: CacheStore): KeptCount | undefined {
-  const data = store.get(COUNT);
-  try {
-    return data && (JSON.parse(data.toString('utf8')) as KeptCount);
-  } catch {
-    return undefined;
-  }
 }

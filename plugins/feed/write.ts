@@ -189,7 +189,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
 
 /** The index of a site state and its feeds' entries, if all are there (their bytes are verified when published). */
 function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds: CachedFeed[] } | undefined {
-  const index = readJson<CacheIndex>(store, state);
+  const index = (store.getJson(state) as CacheIndex | undefined);
   if (!index) return undefined;
   const feeds: CachedFeed[] = [];
   for (const [i, feed] of index.feeds.entries()) {
@@ -203,18 +203,8 @@ function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds
 /** The item fragments in the documents of the last state a build wrote, if its index and places are there. */
 function earlierFragments(store: CacheStore): StoredFragments | undefined {
   const state = store.get(LATEST)?.toString('utf8');
-  const index = state === undefined ? undefined : readJson<CacheIndex>(store, state);
-  const places = index && readJson<FragmentPlace[][]>(store, placesKey(state!));
+  const index = state === undefined ? undefined : (store.getJson(state) as CacheIndex | undefined);
+  const places = index && (store.getJson(placesKey(state!)) as FragmentPlace[][] | undefined);
   if (!index || !places || places.length !== index.feeds.length) return undefined;
   return new StoredFragments(store, index.feeds.map((feed, i) => ({ key: documentKey(i), name: feed.entry, places: places[i]! })));
-}
-
-function readJson<T>(store: CacheStore, key: string): T | undefined {
-  const data = store.get(key);
-  if (!data) return undefined;
-  try {
-    return JSON.parse(data.toString('utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }

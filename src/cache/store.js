@@ -148,6 +148,22 @@ export class CacheStore {
   }
 
   /**
+   * The JSON value stored under key; undefined when there is none or it does not parse (a damaged or
+   * older record: the caller works it out again). The caller checks that it has the shape it wants.
+   * @param {string} key
+   * @returns {unknown}
+   */
+  getJson(key) {
+    const data = this.get(key);
+    if (!data) return undefined;
+    try {
+      return JSON.parse(data.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Store data under key (replacing what the key held), atomically, now.
    * @param {string} key
    * @param {string | Uint8Array} data
