@@ -99,12 +99,29 @@ export function writeSolarpressSite(dir: string, total = 1000, photos = new Map<
   }
 }
 
-/** The same articles for Hugo, with minimal layouts. */
-export function writeHugoSite(dir: string, total = 1000, photos = new Map<number, Buffer>()): void {
+/**
+ * What Hugo's image render hook does with each photo when the site asks it to process them (Hugo
+ * 0.111 has no dither filter; `images.Dither` came in 0.116): fit within 800×800 as the dither
+ * does, a greyscale PNG for the page and a JPEG (quality 80) of the original, both linked from it.
+ */
+const HUGO_IMAGE_HOOK =
+  '{{ with resources.Get (strings.TrimPrefix "/" .Destination) }}' +
+  '{{ $shown := .Fit "800x800 png" | images.Filter images.Grayscale }}{{ $original := .Fit "800x800 jpg q80" }}' +
+  '<a href="{{ $original.RelPermalink }}"><img src="{{ $shown.RelPermalink }}" alt="{{ $.Text }}" width="{{ $shown.Width }}" height="{{ $shown.Height }}"></a>' +
+  '{{ end }}\n';
+
+/**
+ * The same articles for Hugo, with minimal layouts. Its photos are copied as they are, or, with
+ * `processImages`, resized and converted by Hugo itself (HUGO_IMAGE_HOOK), the nearest Hugo comes to
+ * the solar theme's work on them.
+ */
+export function writeHugoSite(dir: string, total = 1000, photos = new Map<number, Buffer>(), { processImages = false } = {}): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'content/articles'), { recursive: true });
-  mkdirSync(path.join(dir, 'static/images'), { recursive: true });
-  mkdirSync(path.join(dir, 'layouts/_default'), { recursive: true });
+  const images = path.join(dir, processImages ? 'assets/images' : 'static/images');
+  mkdirSync(images, { recursive: true });
+  mkdirSync(path.join(dir, 'layouts/_default/_markup'), { recursive: true });
+  if (processImages) writeFileSync(path.join(dir, 'layouts/_default/_markup/render-image.html'), HUGO_IMAGE_HOOK);
   writeFileSync(path.join(dir, 'hugo.toml'), `baseURL = "https://bench.example/"\ntitle = "Scale benchmark"\ndisableKinds = ["taxonomy", "term"]\n[markup.goldmark.extensions]\n  typographer = true\n`);
   const shell = (main: string) =>
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><main>${main}</main></body></html>\n`;
@@ -114,7 +131,7 @@ export function writeHugoSite(dir: string, total = 1000, photos = new Map<number
   for (let i = 0; i < total; i++) {
     const front = `---\ntitle: "Article ${i}"\ndate: ${date(i)}\nsummary: "Synthetic article ${i}."\ntags: [bench, t${i % 10}]\n---\n\n`;
     const photo = photos.get(i);
-    if (photo) writeFileSync(path.join(dir, `static/images/photo-${i}.jpg`), photo);
+    if (photo) writeFileSync(path.join(images, `photo-${i}.jpg`), photo);
     writeFileSync(path.join(dir, `content/articles/article-${i}.md`), front + (photo ? photoLine(i, `/images/photo-${i}.jpg`) : '') + article(i, total, (t) => `/articles/article-${t}/`));
   }
 }

@@ -7,7 +7,10 @@
  *   - each solarpress checkout given (`--before DIR` adds an older one beside this one), each on its
  *     own copies of the sites (the site's theme/ is a copy of that checkout's solar theme, so a CSS
  *     edit is a user's edit; its src/ and plugins/ are linked);
- *   - Hugo (/usr/bin/hugo, minimal layouts, the same articles and photos) for the cold rows.
+ *   - Hugo (/usr/bin/hugo, minimal layouts, the same articles and photos) for the cold rows; its
+ *     layouts copy a photo as it is, and with `--hugo-images` a second Hugo column in the cold row
+ *     has Hugo process each photo itself (fit within 800×800, a greyscale PNG and a JPEG of the
+ *     original: the nearest Hugo 0.111 comes to the theme's dither; about a minute per build here).
  *
  * Rows: the club's own site (a copy of content/ and site.config.ts) cold and with one line added; N
  * articles cold without precompression (beside Hugo, and as second rows the minimal theme, and the same
@@ -16,7 +19,7 @@
  * the theme's CSS; save → the edit shown in the preview (Chromium), for this checkout.
  *
  *   node --import tsx bench/scale.ts [--runs 3] [--slow-runs 1] [--articles 1000,5000]
- *     [--before /path/to/older/checkout] [--rows club,cold,minimal,text,precompress,edits,css,preview] [--eleventy PATH]
+ *     [--before /path/to/older/checkout] [--rows club,cold,minimal,text,precompress,edits,css,preview] [--eleventy PATH] [--hugo-images]
  *     [--reuse DIR]
  *
  * `--slow-runs` applies to the rows that cost minutes (the cold builds, the cold precompression, the
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     'before-rows': { type: 'string', default: 'club,cold,precompress,edits,css' },
     rows: { type: 'string', default: 'club,cold,minimal,text,precompress,edits,css,preview' },
     eleventy: { type: 'string' },
+    'hugo-images': { type: 'boolean' },
     reuse: { type: 'string' },
   },
 });
@@ -54,6 +58,8 @@ const ROWS = new Set(values.rows!.split(','));
 /** Rows the older checkout takes part in (its incremental rows recompress the feeds at maximum effort: minutes each). */
 const BEFORE_ROWS = new Set(values['before-rows']!.split(','));
 const HUGO = '/usr/bin/hugo';
+/** The column of Hugo processing the photos itself (--hugo-images). */
+const HUGO_IMAGES = 'hugo, images processed';
 /** Sites live in their checkout's test-output/, where the theme copy finds the checkout's node_modules. */
 const workIn = (root: string) => path.join(root, 'test-output', `scale-${process.pid}`);
 const work = workIn(ROOT);
@@ -179,6 +185,8 @@ try {
     // Hugo and Eleventy take part in the cold rows only.
     const hugoSite = path.join(work, `hugo-${total}`);
     if (ROWS.has('cold')) writeHugoSite(hugoSite, total, photos);
+    const hugoImagesSite = path.join(work, `hugo-images-${total}`);
+    if (values['hugo-images'] && ROWS.has('cold')) writeHugoSite(hugoImagesSite, total, photos, { processImages: true });
     const eleventySite = path.join(work, `eleventy-${total}`);
     if (values.eleventy && ROWS.has('cold')) writeEleventySite(eleventySite, total);
 
@@ -193,6 +201,11 @@ try {
         }
         rmSync(path.join(hugoSite, 'public'), { recursive: true, force: true });
         record(row, '', 'hugo', timed(HUGO, ['--quiet', '--minify=false'], hugoSite));
+        if (values['hugo-images']) {
+          // Hugo keeps processed images in resources/_gen: gone too, for a cold build.
+          for (const made of ['public', 'resources']) rmSync(path.join(hugoImagesSite, made), { recursive: true, force: true });
+          record(row, '', HUGO_IMAGES, timed(HUGO, ['--quiet', '--minify=false'], hugoImagesSite));
+        }
         if (values.eleventy) {
           rmSync(path.join(eleventySite, 'public'), { recursive: true, force: true });
           record(row, '', 'eleventy', timed(values.eleventy, ['--quiet'], eleventySite));
@@ -286,7 +299,7 @@ try {
     }
     if (ROWS.has('preview') && total === Math.max(...SIZES)) await preview(checkouts.at(-1)!, sites.get(checkouts.at(-1)!.name)!, total, `${n} articles, save → edit shown in the preview`);
     const kept = checkouts.filter(reused).map((c) => sites.get(c.name));
-    for (const site of [...sites.values(), hugoSite, eleventySite]) if (!kept.includes(site)) rmSync(site, { recursive: true, force: true });
+    for (const site of [...sites.values(), hugoSite, hugoImagesSite, eleventySite]) if (!kept.includes(site)) rmSync(site, { recursive: true, force: true });
   }
 } finally {
   for (const checkout of checkouts) rmSync(workIn(checkout.root), { recursive: true, force: true });
@@ -328,7 +341,7 @@ async function preview(checkout: Checkout, site: string, total: number, row: str
 function report(): void {
   const machine = `${os.cpus().length} × ${os.cpus()[0]!.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const hugo = existsSync(HUGO) ? execFileSync(HUGO, ['version'], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ') : 'no hugo';
-  const who = [...checkouts.map((c) => c.name), 'hugo', ...(values.eleventy ? ['eleventy'] : [])];
+  const who = [...checkouts.map((c) => c.name), 'hugo', ...(values['hugo-images'] ? [HUGO_IMAGES] : []), ...(values.eleventy ? ['eleventy'] : [])];
   console.log(`\n${machine}; ${hugo}; ${started.toISOString()} to ${new Date().toISOString()}; load average at the end ${load()}`);
   console.log(`median wall time (peak memory) of the whole command; runs per row in brackets\n`);
   console.log(`| what | target | ${who.join(' | ')} |${values.before ? ' after/before |' : ''}`);
