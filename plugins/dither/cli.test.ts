@@ -97,10 +97,12 @@ describe('solarpress dither', () => {
   it('exits 1 naming a bad image, and still writes the good ones', async () => {
     writeFileSync(at('good.png'), await photo(64, 64).png().toBuffer());
     writeFileSync(at('bad.jpg'), 'not a jpeg');
+    writeFileSync(at('empty.jpg'), '');
     mkdirSync(at('photos.jpg'));
-    const { code, messages } = await dither('--out', at('out'), at('good.png'), at('bad.jpg'), at('missing.gif'), at('photos.jpg'));
+    const { code, messages } = await dither('--out', at('out'), at('good.png'), at('bad.jpg'), at('empty.jpg'), at('missing.gif'), at('photos.jpg'));
     expect(code).toBe(1);
     expect(messages).toMatch(/bad\.jpg: cannot dither: not an image solarpress can read/);
+    expect(messages).toMatch(/empty\.jpg: cannot dither: the image file is empty \(0 bytes\)/);
     expect(messages).toMatch(/missing\.gif: cannot dither: no such file/);
     expect(messages).toMatch(/photos\.jpg: cannot dither: a folder, not an image file\n {2}→ give the image files in it/);
     expect(messages).not.toMatch(/internal error/);

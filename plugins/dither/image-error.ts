@@ -2,6 +2,7 @@
  * Why an image could not be read, in words an author can act on. Plain data, so it crosses from a
  * worker thread intact.
  */
+import { statSync } from 'node:fs';
 import sharp from 'sharp';
 
 export interface ImageProblem {
@@ -20,19 +21,28 @@ export class ImageError extends Error implements ImageProblem {
   }
 }
 
+function isEmpty(input: Uint8Array | string): boolean {
+  if (typeof input !== 'string') return input.length === 0;
+  try {
+    return statSync(input).size === 0;
+  } catch {
+    return false;
+  }
+}
+
 const FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF or SVG';
 
-/** Turn a sharp failure on `bytes` into an ImageError. */
-export async function explainImageError(error: unknown, bytes: Uint8Array, maxInputPixels: number): Promise<ImageError> {
+/** Turn a sharp failure on `input` (an image's bytes, or its file) into an ImageError. */
+export async function explainImageError(error: unknown, input: Uint8Array | string, maxInputPixels: number): Promise<ImageError> {
   if (error instanceof ImageError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (bytes.length === 0) {
+  if (isEmpty(input)) {
     return new ImageError({ reason: 'the image file is empty (0 bytes)', hint: 'copy the image again from where it came from, or remove the reference' });
   }
   if (/pixel limit/i.test(message)) {
     let size = '';
     try {
-      const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
+      const { width, height } = await sharp(input, { limitInputPixels: false }).metadata();
       if (width && height) size = ` (${width}×${height} = ${((width * height) / 1e6).toFixed(0)} MP)`;
     } catch {
       // the header alone was enough for the limit check; without dimensions the message still stands

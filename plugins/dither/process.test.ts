@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createDitherer } from './fast.ts';
-import { decode, ditherToPng, processImage } from './process.ts';
+import { decode, ditheredPng, processImage } from './process.ts';
 import type { RGB } from './palette.ts';
 import { defaultSettings, photo } from './test-helpers.ts';
 
@@ -147,7 +147,8 @@ describe('colour profiles', () => {
 
     const palette: RGB[] = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [255, 200, 150]];
     const settings = defaultSettings({ palette, webp: false });
-    const { decoded, indices, png } = await ditherToPng(p3, settings);
+    const decoded = await decode(p3, settings);
+    const { indices, png } = await ditheredPng(decoded, settings);
     expect(meanDifference(decoded.rgb)).toBeLessThan(3);
     // The published dither is that of the sRGB colours, not of the numbers in the file.
     const ditherer = createDitherer(palette, settings.threshold);

@@ -30,29 +30,50 @@ export interface ProcessedImage {
   original: { data: Buffer; ext: string; type: string };
 }
 
-function open(bytes: Uint8Array, settings: DitherSettings) {
+function open(input: Uint8Array | string, settings: DitherSettings) {
   // failOn 'warning': a truncated or damaged file is an error, not a half-grey picture.
-  return sharp(bytes, { limitInputPixels: settings.maxInputPixels, failOn: 'warning', animated: false, pages: 1 });
+  return sharp(input, { limitInputPixels: settings.maxInputPixels, failOn: 'warning', animated: false, pages: 1 });
 }
+
+/** The pixels alone, decoded and converted as for the dither. */
+export type Pixels = Pick<DecodedImage, 'rgb' | 'width' | 'height'>;
 
 export async function decode(bytes: Uint8Array, settings: DitherSettings): Promise<DecodedImage> {
   try {
     if (bytes.length === 0) throw new Error('empty');
     const image = open(bytes, settings);
     const meta = await image.metadata();
-    const { data, info } = await image
-      .rotate()
-      .flatten({ background: settings.background })
-      .toColourspace('srgb')
-      .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, format: meta.format ?? 'unknown', hasAlpha: Boolean(meta.hasAlpha) };
+    return { ...(await pixelsOf(image, settings)), format: meta.format ?? 'unknown', hasAlpha: Boolean(meta.hasAlpha) };
   } catch (error) {
     throw await explainImageError(error, bytes, settings.maxInputPixels);
   }
+}
+
+/**
+ * decode() of an image's bytes or of its file (which sharp then reads in its own thread), without
+ * the input's format and alpha: only the build's original copy needs them, and `solarpress dither`
+ * does without metadata() (a second call into sharp for each image).
+ */
+export async function decodePixels(input: Uint8Array | string, settings: DitherSettings): Promise<Pixels> {
+  try {
+    if (typeof input !== 'string' && input.length === 0) throw new Error('empty');
+    return await pixelsOf(open(input, settings), settings);
+  } catch (error) {
+    throw await explainImageError(error, input, settings.maxInputPixels);
+  }
+}
+
+async function pixelsOf(image: Sharp, settings: DitherSettings): Promise<Pixels> {
+  const { data, info } = await image
+    .rotate()
+    .flatten({ background: settings.background })
+    .toColourspace('srgb')
+    .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+    .removeAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 /** Dithered RGB (for WebP) from palette indices. */
@@ -106,16 +127,15 @@ export async function encodeOriginal(bytes: Uint8Array, decoded: DecodedImage, s
   }
 }
 
-/** Decode, dither and encode the indexed PNG: all that `solarpress dither` needs of an image. */
-export async function ditherToPng(bytes: Uint8Array, settings: DitherSettings): Promise<{ decoded: DecodedImage; indices: Uint8Array; png: Buffer }> {
-  const decoded = await decode(bytes, settings);
-  const indices = createDitherer(settings.palette, settings.threshold).dither(decoded.rgb, decoded.width, decoded.height);
-  const png = await encodeIndexedPng(indices, decoded.width, decoded.height, settings.palette);
-  return { decoded, indices, png };
+/** Dither decoded pixels and encode the indexed PNG: with the decode, all that `solarpress dither` does. */
+export async function ditheredPng({ rgb, width, height }: Pixels, settings: DitherSettings): Promise<{ indices: Uint8Array; png: Buffer }> {
+  const indices = createDitherer(settings.palette, settings.threshold).dither(rgb, width, height);
+  return { indices, png: await encodeIndexedPng(indices, width, height, settings.palette) };
 }
 
 export async function processImage(bytes: Uint8Array, settings: DitherSettings): Promise<ProcessedImage> {
-  const { decoded, indices, png } = await ditherToPng(bytes, settings);
+  const decoded = await decode(bytes, settings);
+  const { indices, png } = await ditheredPng(decoded, settings);
   const { width, height } = decoded;
   const [webpTried, original] = await Promise.all([
     settings.webp ? encodeWebp(indices, width, height, settings) : Promise.resolve(undefined),
