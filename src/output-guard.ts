@@ -136,6 +136,12 @@ export function siblingFolder(outDir: string, kind: SiblingKind, pid = process.p
   return path.join(path.dirname(absolute), `.${path.basename(absolute)}.${kind}-${pid}`);
 }
 
+/** `.dist.spare`: the output before last, kept for the next build to bring up to date (output-spare.ts). */
+export function spareFolder(outDir: string): string {
+  const absolute = path.resolve(outDir);
+  return path.join(path.dirname(absolute), `.${path.basename(absolute)}.spare`);
+}
+
 /**
  * Remove the staging folders a killed build left beside outDir (only those of processes no longer
  * running: another build may be writing its own). A build killed between the two renames of the

@@ -12,8 +12,9 @@ import type { FileCache } from './cache/file-cache.js';
 import { contentHash } from './cache/hash.js';
 import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
-import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder } from './output-guard.ts';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder, spareFolder } from './output-guard.ts';
 import { removeReplaced } from './output-removal.ts';
+import { claimSpare, sameStat, SpareFolder, statOf } from './output-spare.ts';
 import type { StagedOutput } from './types.ts';
 import { joinNormal } from './join-normal.js';
 
@@ -173,9 +174,10 @@ function sameBytes(a: OutputSource, b: OutputSource): boolean {
 
 /**
  * A file of a written output folder: its path, what it was made from (identityOf, or what a plugin
- * said; null if unknown), and its size, mtime and inode once in place, which say it is untouched since.
+ * said; null if unknown), its size, mtime and inode once in place, which say it is untouched since,
+ * and whether a hook reported it (StagedOutput.madeFrom, keep) rather than the build placing it.
  */
-export type ManifestFile = [path: string, size: number, mtimeMs: number, ino: number, madeFrom: string | null];
+export type ManifestFile = [path: string, size: number, mtimeMs: number, ino: number, madeFrom: string | null, hook?: true];
 
 export interface Manifest {
   signature: string;
@@ -184,24 +186,28 @@ export interface Manifest {
 }
 
 /**
- * The temporary folder beside outDir that a build's output goes into. Its folders can be made ahead,
- * in the background (libuv's threads), while the build is still rendering: on some disks a folder
- * costs half a millisecond, and a site has one per page.
+ * The temporary folder beside outDir that a build's output goes into: the spare folder if there is
+ * one (`reused`: the output before last, brought up to date in writeOutput, output-spare.ts), else a
+ * new one, whose folders can be made ahead, in the background (libuv's threads), while the build is
+ * still rendering: on some disks a folder costs half a millisecond, and a site has one per page.
  */
 export class Staging {
   readonly dir: string;
+  readonly reused: boolean;
   private readonly made = new Map<string, Promise<unknown>>();
 
-  constructor(outDir: string) {
+  constructor(private readonly outDir: string) {
     const parent = path.dirname(path.resolve(outDir));
     mkdirSync(parent, { recursive: true });
     this.dir = siblingFolder(outDir, 'staging');
     rmSync(this.dir, { recursive: true, force: true });
-    mkdirSync(this.dir);
+    this.reused = claimSpare(spareFolder(outDir), this.dir);
+    if (!this.reused) mkdirSync(this.dir);
   }
 
-  /** Start making the folders these output files go in. */
+  /** Start making the folders these output files go in (a reused folder has most: writeOutput makes the others). */
   prepare(outputPaths: Iterable<string>): void {
+    if (this.reused) return;
     for (const outputPath of outputPaths) void this.folder(path.dirname(outputPath)).catch(() => {});
   }
 
@@ -216,10 +222,16 @@ export class Staging {
     return made;
   }
 
-  /** Remove it: the build failed, or its output was already in place. */
+  /** Remove it: the build failed. */
   async discard(): Promise<void> {
     await Promise.allSettled(this.made.values());
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Not needed: the output was in place already. A spare claimed goes back untouched. */
+  async unused(): Promise<void> {
+    if (this.reused && claimSpare(this.dir, spareFolder(this.outDir))) return;
+    await this.discard();
   }
 }
 
@@ -248,18 +260,24 @@ export async function writeOutput(
   const manifestKey = manifestKeyOf(outDir);
   const previousManifest = readManifest(manifests, outDir);
   const same = previousManifest?.signature === signature || (!release && previousManifest?.signature === released);
+  const spareKey = `${manifestKey}-spare`;
+  // Used by every build (pruning keeps it) while the spare folder it describes is there.
+  const spareRecord = manifests.find(spareKey);
   if (same && existsSync(path.join(outDir, OUTPUT_MARKER)) && intact(outDir, previousManifest!.files)) {
-    await prepared?.discard();
+    await prepared?.unused();
     return 'unchanged';
   }
 
   const stagingFolder = prepared ?? new Staging(outDir);
   const staging = stagingFolder.dir;
-  const placed = new StagedFiles(path.resolve(outDir), staging, output, previousManifest?.files ?? []);
+  const spare = stagingFolder.reused ? new SpareFolder(staging, (spareRecord && (manifests.getJson(spareKey) as ManifestFile[] | undefined)) || []) : undefined;
+  const placed = new StagedFiles(path.resolve(outDir), staging, output, previousManifest?.files ?? [], spare);
   let files: ManifestFile[];
+  let spared = false;
   try {
     const sorted = [...output.files].sort(([a], [b]) => (a < b ? -1 : 1));
-    await Promise.all(sorted.map(([outputPath]) => stagingFolder.folder(path.posix.dirname(outputPath))));
+    if (spare) spare.prepare(output.files.keys(), (outputPath) => output.has(outputPath));
+    else await Promise.all(sorted.map(([outputPath]) => stagingFolder.folder(path.posix.dirname(outputPath))));
     const damaged: string[] = [];
     for (const [outputPath, source] of sorted) {
       const identity = output.identityOf(outputPath);
@@ -268,8 +286,10 @@ export async function writeOutput(
         output.placedAs(outputPath, kept);
         continue;
       }
+      placed.free(outputPath);
       const target = path.join(staging, outputPath);
-      if ('data' in source) writeFileSync(target, source.data);
+      // A new file ('wx'): never written through one that is there (in a spare folder, maybe the live output's own).
+      if ('data' in source) writeFileSync(target, source.data, { flag: 'wx' });
       else if (!publishFile(source.file, target, output.cache)) {
         damaged.push(source.file);
         continue;
@@ -278,17 +298,21 @@ export async function writeOutput(
     }
     if (damaged.length > 0) throw new DamagedCacheEntries(damaged);
     await finish(staging, placed);
+    spare?.sweep((outputPath) => placed.has(outputPath));
     // Last, so that no plugin sees (or publishes) it: it lets the next build replace this folder.
     writeFileSync(path.join(staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
     placed.marked();
     files = placed.manifest();
     manifests.evict(manifestKey);
-    await swapIn(staging, outDir);
+    manifests.evict(spareKey);
+    // The folder replaced is kept as the next build's spare only with the record of what it holds.
+    spared = await swapIn(staging, outDir, previousManifest !== undefined);
   } catch (error) {
     await stagingFolder.discard();
     throw error;
   }
   manifests.put(manifestKey, JSON.stringify({ signature, files } satisfies Manifest));
+  if (spared) manifests.put(spareKey, JSON.stringify(previousManifest!.files));
   return 'written';
 }
 
@@ -309,6 +333,8 @@ class StagedFiles implements StagedOutput {
     private readonly dir: string,
     private readonly output: Output,
     previousFiles: ManifestFile[],
+    /** When dir is the spare folder: what it holds is kept from there first. */
+    private readonly spare?: SpareFolder,
   ) {
     this.previous = new Map(previousFiles.map((file) => [file[0], file]));
   }
@@ -322,8 +348,14 @@ class StagedFiles implements StagedOutput {
   }
 
   keep(outputPath: string, madeFrom: string): number | undefined {
+    const spared = this.spare?.take(outputPath, madeFrom);
+    if (spared) {
+      this.record(outputPath, madeFrom, true, spared);
+      return spared.size;
+    }
     const before = this.previous.get(outputPath);
     if (before?.[4] !== madeFrom) return undefined;
+    this.spare?.clear(outputPath);
     const target = joinNormal(this.dir, outputPath);
     try {
       linkSync(joinNormal(this.outDir, outputPath), target);
@@ -338,6 +370,16 @@ class StagedFiles implements StagedOutput {
     }
     this.record(outputPath, madeFrom, true, st);
     return st.size;
+  }
+
+  /** Whether a file was placed at this path (kept, written, or said by a hook). */
+  has(outputPath: string): boolean {
+    return this.files.has(outputPath);
+  }
+
+  /** Make way for a file the build writes at this path (what a spare folder holds there is another one). */
+  free(outputPath: string): void {
+    this.spare?.clear(outputPath);
   }
 
   /** Its size. */
@@ -358,7 +400,9 @@ class StagedFiles implements StagedOutput {
   manifest(): ManifestFile[] {
     return [...this.files]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([relative, placed]) => [relative, placed.size, placed.mtimeMs, placed.ino, placed.madeFrom]);
+      .map(([relative, { size, mtimeMs, ino, madeFrom }]): ManifestFile =>
+        madeFrom !== null && !this.output.has(relative) ? [relative, size, mtimeMs, ino, madeFrom, true] : [relative, size, mtimeMs, ino, madeFrom],
+      );
   }
 
   private record(outputPath: string, madeFrom: string | null, kept: boolean, st = lstatSync(joinNormal(this.dir, outputPath))): number {
@@ -368,9 +412,6 @@ class StagedFiles implements StagedOutput {
 }
 
 type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
-const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtimeMs, ino });
-/** Whether a file is still the one stat-ed: an edit changes its mtime (and maybe size), a replacement its inode. */
-const sameStat = (recorded: FileStat, st: Stats) => st.size === recorded.size && st.mtimeMs === recorded.mtimeMs && st.ino === recorded.ino;
 
 /**
  * Each file (anything not a folder) under dir, lstat-ed once, in path order ('/'-separated). Paths
@@ -391,11 +432,12 @@ function walk<T>(dir: string, each: (relative: string, st: Stats) => T): T[] {
 }
 
 /**
- * Put the staging folder in outDir's place: the old folder is moved aside, then removed once the new
- * one is in (in the background: output-removal.ts). If the new one cannot be moved in, the old one is
- * moved back: outDir is never left missing.
+ * Put the staging folder in outDir's place: the old folder is moved aside, then kept as the spare
+ * folder (`keepSpare`, if none is there: output-spare.ts) or removed once the new one is in (in the
+ * background: output-removal.ts). If the new one cannot be moved in, the old one is moved back:
+ * outDir is never left missing. Returns whether the old folder became the spare.
  */
-async function swapIn(staging: string, outDir: string): Promise<void> {
+async function swapIn(staging: string, outDir: string, keepSpare: boolean): Promise<boolean> {
   const previous = siblingFolder(outDir, 'previous');
   const hadPrevious = existsSync(outDir);
   if (hadPrevious) renameSync(outDir, previous);
@@ -405,7 +447,10 @@ async function swapIn(staging: string, outDir: string): Promise<void> {
     if (hadPrevious) renameSync(previous, outDir);
     throw error;
   }
-  if (hadPrevious) await removeReplaced(previous, siblingFolder(outDir, 'old'));
+  if (!hadPrevious) return false;
+  if (keepSpare && claimSpare(previous, spareFolder(outDir))) return true;
+  await removeReplaced(previous, siblingFolder(outDir, 'old'));
+  return false;
 }
 
 /** The cache store the manifests of written output folders are kept in. */
@@ -438,10 +483,10 @@ function publishFile(from: string, to: string, cache: FileCache | undefined): bo
   if (cache?.holds(from)) {
     const data = cache.readVerified(from);
     if (!data) return false;
-    writeFileSync(to, data);
+    writeFileSync(to, data, { flag: 'wx' });
     return true;
   }
-  copyFileSync(from, to, constants.COPYFILE_FICLONE);
+  copyFileSync(from, to, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
   return true;
 }
 

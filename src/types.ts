@@ -254,8 +254,9 @@ export interface SolarpressPlugin {
   buildEnd?(ctx: BuildContext, site: Site): void | Promise<void>;
   /**
    * After the output is complete and before it goes live (e.g. precompression, budgets). Files in
-   * outputDir may be the live output's own (hard links, kept because they did not change): to change
-   * one, remove it and write a new file; never write into it.
+   * outputDir may be the live output's own (hard links, kept because they did not change), and a
+   * file a hook reported at an earlier build may be there still, for it to keep: to change or make
+   * one, remove what is at its path and write a new file; never write into one.
    */
   outputReady?(ctx: BuildContext, outputDir: string, staged?: StagedOutput): void | Promise<void>;
   /**

@@ -4,7 +4,7 @@
  * the previous output byte for byte and nothing is left beside it. Each test has its own temp site
  * and cache.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -106,11 +106,19 @@ describe('dist/ stays as it was', () => {
     expect(readFileSync(path.join(dist, 'hello/index.html'), 'utf8')).toMatch(/Edited at/);
   });
 
-  it('when the build is killed during precompression; the next build removes its leftovers', async () => {
-    // The first build without precompression; the second has every file to compress with zopfli (seconds,
+  it.each([
+    ['a new staging folder', 1],
+    ['the spare folder brought up to date', 2],
+  ])('when the build is killed during precompression, in %s; the next build removes its leftovers', async (_, builds) => {
+    // The first builds without precompression; the next has every file to compress with zopfli (seconds,
     // so the kill comes while it runs: at the default settings this site's compression is over in milliseconds).
+    // After two builds, the folder the second replaced is the spare (src/output-spare.ts): the third's staging folder.
     const root = site({ 'site.config.ts': config('  precompress: false,\n') });
-    expect((await runCliAsync(root, ['build'])).code).toBe(0);
+    for (let i = 0; i < builds; i++) {
+      edit(root);
+      expect((await runCliAsync(root, ['build'])).code).toBe(0);
+    }
+    expect(existsSync(path.join(root, '.dist.spare'))).toBe(builds > 1);
     const dist = path.join(root, 'dist');
     const before = snapshotDir(dist);
 
@@ -135,6 +143,7 @@ describe('dist/ stays as it was', () => {
 
     expectUnchanged(before, dist);
     expect(leftovers(root)).toEqual([`.dist.staging-${child.pid}`]);
+    expect(existsSync(path.join(root, '.dist.spare'))).toBe(false);
 
     // (Without precompression again: the point is the leftovers, not another minute of zopfli.)
     writeFiles(root, { 'site.config.ts': config('  precompress: false,\n') });

@@ -1,6 +1,7 @@
 /**
  * A build that changed little writes little: a file that is the same as in the previous dist/ (and
- * untouched there since) is hard-linked from it, with its .gz and .br, instead of written again.
+ * untouched there since) is hard-linked from it, with its .gz and .br, or kept where it lies in the
+ * spare folder (the output before last), instead of written again.
  * That must never cost a guarantee: a hand-edited dist/ file is still repaired, dist/ is never linked
  * to the cache, and a plugin that replaces a file in the staging folder is not fooled by a kept one.
  * Each test builds its own copy of the fixture site, with its own cache.
@@ -77,22 +78,28 @@ describe('an incremental build keeps what did not change', () => {
     const dist = path.join(root, 'dist');
     const before = inodes(dist);
 
-    edit(root);
-    expect((await build({ root, log: quiet() })).stats.written).toBe('written');
-    // The old folder, whose files the unchanged ones were linked from, removed (in the background).
-    await removalsEnded();
-    const after = inodes(dist);
-    // The page that did not change is the same file, and so are its siblings; the edited one is new.
-    for (const file of ['about/index.html', 'about/index.html.gz', 'about/index.html.br']) expect(after.get(file), file).toBe(before.get(file));
-    for (const file of ['hello/index.html', 'hello/index.html.gz', 'hello/index.html.br']) expect(after.get(file), file).not.toBe(before.get(file));
+    // The second build links them from dist/, the third and later take them from the spare folder
+    // (the output before last, src/output-spare.ts), where they lie.
+    for (let i = 0; i < 3; i++) {
+      const last = snapshotDir(dist);
+      edit(root);
+      expect((await build({ root, log: quiet() })).stats.written).toBe('written');
+      await removalsEnded();
+      const after = inodes(dist);
+      // The page that did not change is the same file, and so are its siblings; the edited one is new
+      // (by its bytes: the inode of a file removed from the spare may be given to the new one).
+      for (const file of ['about/index.html', 'about/index.html.gz', 'about/index.html.br']) expect(after.get(file), file).toBe(before.get(file));
+      for (const file of ['hello/index.html', 'hello/index.html.gz', 'hello/index.html.br']) expect(readFileSync(path.join(dist, file)).equals(last.get(file)!), file).toBe(false);
 
-    // No dist/ file shares its inode with anything: not with the cache, not with the old folder.
-    const cacheInodes = new Set(inodes(path.join(root, '.solarpress-cache')).values());
-    for (const [file, ino] of after) {
-      expect(cacheInodes.has(ino), `${file} is a cache entry`).toBe(false);
-      expect(statSync(path.join(dist, file)).nlink, file).toBe(1);
+      // No dist/ file shares its inode with anything but its twin in the spare folder: not with the cache.
+      const cacheInodes = new Set(inodes(path.join(root, '.solarpress-cache')).values());
+      const spare = inodes(path.join(root, '.dist.spare'));
+      for (const [file, ino] of after) {
+        expect(cacheInodes.has(ino), `${file} is a cache entry`).toBe(false);
+        expect(statSync(path.join(dist, file)).nlink, file).toBe(spare.get(file) === ino ? 2 : 1);
+      }
+      expect(readdirSync(root).filter((name) => /^\.dist\./.test(name))).toEqual(['.dist.spare']);
     }
-    expect(readdirSync(root).filter((name) => /^\.dist\./.test(name))).toEqual([]);
   });
 
   it('repairs a dist/ file edited by hand to the same size (its mtime changed), and a sibling truncated with its mtime put back', async () => {
@@ -136,6 +143,11 @@ describe('an incremental build keeps what did not change', () => {
     await build({ root, log: quiet() });
     expect(readFileSync(path.join(dist, 'about/index.html.br')).equals(built.get('about/index.html.br')!)).toBe(true);
     expect(snapshotDir(dist).has('stray.txt')).toBe(false);
+    // The folder it was added to is the spare now, which the next build brings up to date.
+    edit(root);
+    await build({ root, log: quiet() });
+    expect(snapshotDir(dist).has('stray.txt')).toBe(false);
+    expect(readFileSync(path.join(dist, 'about/index.html.br')).equals(built.get('about/index.html.br')!)).toBe(true);
   });
 
   it('a plugin that replaces a file in the staging folder sees the build\'s file each time, never its own last output', async () => {

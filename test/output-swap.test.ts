@@ -1,6 +1,7 @@
 /**
- * The swap's last step: the output folder a build replaced is moved aside as `.dist.old-<pid>` and
- * removed in the background (src/output-removal.ts), so the command does not wait for it; an old
+ * The swap's last step: the output folder a build replaced is kept as the spare (src/output-spare.ts)
+ * or moved aside as `.dist.old-<pid>` and removed in the background (src/output-removal.ts), so the
+ * command does not wait for it; an old
  * folder whose removal was cut short is removed by the next build, and never put back as dist/.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileCache } from '../src/cache/file-cache.js';
 import { createLogger } from '../src/log.ts';
 import { MANIFEST_STORE, Output, writeOutput } from '../src/output.ts';
-import { claimOutDir, siblingFolder } from '../src/output-guard.ts';
+import { claimOutDir, siblingFolder, spareFolder } from '../src/output-guard.ts';
 import { removalsEnded } from '../src/output-removal.ts';
 
 let root: string;
@@ -42,23 +43,30 @@ const project = () => ({ root, contentDir: path.join(root, 'content'), staticDir
 const claim = () => claimOutDir(dist, project(), { label: '--out' }, { log: createLogger({ quiet: true }), previousFiles: () => undefined });
 
 describe('the output a build replaced', () => {
-  it('is in place whole at once, and the old folder is removed after the build, in the background', async () => {
+  it('is in place whole at once; the old folder is kept as the spare, or removed after the build, in the background', async () => {
     await write({ 'index.html': 'one', 'a/index.html': 'a', 'b/index.html': 'b' });
     await write({ 'index.html': 'two', 'a/index.html': 'a' });
-    // The new output is complete as soon as the build returns, whatever is left of the old one.
+    // The new output is complete as soon as the build returns; the old one is the spare (src/output-spare.ts).
     expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('two');
     expect(existsSync(path.join(dist, 'b'))).toBe(false);
+    expect(siblings()).toEqual([path.basename(spareFolder(dist))]);
+    // The file kept is dist/'s and the spare's (hard-linked from the old folder), never the cache's.
+    expect(statSync(path.join(dist, 'a/index.html')).nlink).toBe(2);
+    // Without the record of what it holds (a cache deleted), the old folder is removed instead.
+    rmSync(path.join(root, '.cache'), { recursive: true });
+    cache = new FileCache(path.join(root, '.cache'));
+    await write({ 'index.html': 'three' });
     expect(siblings().every((name) => name === path.basename(siblingFolder(dist, 'old')))).toBe(true);
     await removalsEnded();
     expect(siblings()).toEqual([]);
-    // The file kept (hard-linked from the old folder) is dist/'s alone once that folder is gone.
-    expect(statSync(path.join(dist, 'a/index.html')).nlink).toBe(1);
-    // A third build in this process moves its old folder to the same name: no clash.
-    await write({ 'index.html': 'three' });
+    expect(statSync(path.join(dist, 'index.html')).nlink).toBe(1);
+    // A spare already there (another build's): the folder replaced is removed; a fourth build in this
+    // process moves its old folder to the same name: no clash.
+    mkdirSync(path.join(spareFolder(dist), 'x'), { recursive: true });
     await write({ 'index.html': 'four' });
+    await write({ 'index.html': 'five' });
     await removalsEnded();
-    expect(siblings()).toEqual([]);
-    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('four');
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('five');
   });
 
   it('left over by a build whose removal was cut short, is removed by the next build and never put back as dist/', async () => {
