@@ -17,6 +17,7 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { joinNormal } from './join-normal.js';
+import { OUTPUT_MARKER } from './output-guard.ts';
 import type { ManifestFile } from './output.ts';
 
 /** A relative path '/'-separated (as it is already where the separator is '/'). */
@@ -29,11 +30,12 @@ export const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ siz
 
 /**
  * Move the spare folder to `dir` (the build's staging folder); false if there is none (a first
- * build, or another build running took it), or something other than a folder is in its place.
+ * build, or another build running took it), or what is in its place is not a folder solarpress
+ * wrote (it holds the output marker, output-guard.ts): that is left alone.
  */
 export function claimSpare(spare: string, dir: string): boolean {
   try {
-    if (!lstatSync(spare).isDirectory()) return false;
+    if (!lstatSync(spare).isDirectory() || !lstatSync(joinNormal(spare, OUTPUT_MARKER), { throwIfNoEntry: false })?.isFile()) return false;
     renameSync(spare, dir);
     return true;
   } catch {

@@ -157,6 +157,17 @@ describe('the spare output folder', () => {
     expectOutput({ 'index.html': 'four', 'a/index.html': 'a' });
   });
 
+  it('a .dist.spare that solarpress did not write (no output marker) is left alone', async () => {
+    mkdirSync(spare);
+    writeFileSync(path.join(spare, 'notes.txt'), 'mine');
+    await write({ 'index.html': 'one' });
+    await write({ 'index.html': 'two' });
+    await write({ 'index.html': 'three' });
+    expectOutput({ 'index.html': 'three' });
+    await removalsEnded();
+    expect(snapshotDir(spare)).toEqual(new Map([['notes.txt', Buffer.from('mine')]]));
+  });
+
   it('an output already in place puts back the spare it took, untouched; a spare removed by hand or without its record is no matter', async () => {
     await write({ 'index.html': 'one' });
     await write({ 'index.html': 'two' });
