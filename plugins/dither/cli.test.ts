@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,7 +8,7 @@ import type { CommandEnv } from '../../src/types.ts';
 import { ditherCommand } from './cli.ts';
 import { ditherOptionsSchema } from './options.ts';
 import { photo, tempDir } from './test-helpers.ts';
-import { removeSite, runCliAsync, tempSite } from '../../test/support/site.ts';
+import { CLI, removeSite, runCliAsync, tempSite } from '../../test/support/site.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -109,6 +110,27 @@ describe('solarpress dither', () => {
     expect(readdirSync(at('out'))).toEqual(['good.png']);
     expect(existsSync(at('out', 'bad.png'))).toBe(false);
   });
+
+  // sharp reads a regular file itself; a pipe (here /dev/stdin) is read by the command, as before.
+  it('reads an image from a pipe', async () => {
+    const bytes = await photo(120, 80, 5).jpeg().toBuffer();
+    const site = tempSite({ 'site.config.ts': "export default { title: 'T', url: 'https://example.org', author: { name: 'A' }, license: { name: 'CC0', url: 'https://example.org/cc0' } };\n", 'one.jpg': bytes });
+    try {
+      // A shell's pipe (Node's own child stdin is a socket, which /dev/stdin cannot open).
+      const piped = spawn('sh', ['-c', `cat one.jpg | "${process.execPath}" "${CLI}" dither --out out /dev/stdin`], { cwd: site });
+      let stdout = '';
+      let stderr = '';
+      piped.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      piped.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      expect(await new Promise((resolve) => piped.on('close', resolve)), stderr).toBe(0);
+      expect(stdout).toMatch(/\/dev\/stdin → out\/stdin\.png {2}120×80 /);
+      const direct = await runCliAsync(site, ['dither', '--out', 'direct', 'one.jpg']);
+      expect(direct.code, direct.stderr).toBe(0);
+      expect(readFileSync(path.join(site, 'out/stdin.png')).equals(readFileSync(path.join(site, 'direct/one.png')))).toBe(true);
+    } finally {
+      removeSite(site);
+    }
+  }, 120_000);
 
   // bin/solarpress.js starts `dither` from an entry of its own (cli-main.ts): the same command.
   it('as a user runs it: the site\'s dither section applies, and a mistake in it is reported at site.config.ts', async () => {
