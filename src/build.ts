@@ -764,7 +764,14 @@ function countImages(output: Output): number {
 
 /** What a text worker is started with (the permalinks follow: TextWorkers.permalinks). */
 function workerInit(run: Run): WorkerInit {
-  return { root: run.root, config: run.bodies.config, configModule: run.configModule, mode: run.mode, drafts: run.ctx.drafts };
+  return {
+    root: run.root,
+    config: run.bodies.config,
+    configModule: run.configModule,
+    remarkPlugins: run.plugins.some((plugin) => (plugin.remarkPlugins?.length ?? 0) > 0),
+    mode: run.mode,
+    drafts: run.ctx.drafts,
+  };
 }
 
 /** Markdown files in a folder and below, counted up to `enough`. */

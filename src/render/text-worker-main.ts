@@ -2,19 +2,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ContentError } from '../errors.ts';
 import { createTextProcessor } from '../markdown/processor.ts';
-import { validateSiteConfig } from '../config-load.ts';
-import { importBundled } from '../import-fresh.ts';
-import { setupPlugins } from '../plugins.ts';
 import { runTextStage, type TextStageEnv } from './text-stage.ts';
 import type { WorkerInit, WorkerMessage, WorkerReply } from './text-workers.ts';
 
 const init = workerData as WorkerInit;
 // The permalinks come in the first message (the pool may start before they are known).
 const env: TextStageEnv = { ...init, urls: new Map() };
-// Plugins are code, which cannot be sent to a thread: the worker imports the config's module the
-// main thread bundled and sets up the same plugins from it.
-const loaded = validateSiteConfig((await importBundled(init.configModule)).default, init.root);
-const processor = createTextProcessor(setupPlugins(loaded).flatMap((p) => p.remarkPlugins ?? []));
+// A dynamic import: the config and plugin code are a chunk of the bundle loaded only when needed.
+const remarkPlugins = init.remarkPlugins ? await (await import('./text-worker-plugins.ts')).configRemarkPlugins(init) : [];
+const processor = createTextProcessor(remarkPlugins);
 
 parentPort!.on('message', async (message: WorkerMessage) => {
   if ('urls' in message) {

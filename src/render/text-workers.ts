@@ -14,6 +14,8 @@ export interface WorkerInit {
   config: ResolvedConfig;
   /** The config's bundled module (src/config-load.ts): imported again in the worker for the plugins' remark plugins. */
   configModule: string;
+  /** Whether a plugin has remark plugins: if none has, the worker loads no config or plugin code. */
+  remarkPlugins: boolean;
   mode: 'build' | 'dev';
   drafts: boolean;
 }
