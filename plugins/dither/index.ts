@@ -16,7 +16,6 @@ import { pageOverrideSchema } from './override.ts';
 import rehypeDither from './rehype.ts';
 import { DitherService, summary, type DitherStats } from './service.ts';
 
-
 const definition = definePlugin({
   name: 'dither',
   configKey: 'dither',

@@ -39,14 +39,10 @@ function open(input: Uint8Array | string, settings: DitherSettings) {
 export type Pixels = Pick<DecodedImage, 'rgb' | 'width' | 'height'>;
 
 export async function decode(bytes: Uint8Array, settings: DitherSettings): Promise<DecodedImage> {
-  try {
-    if (bytes.length === 0) throw new Error('empty');
-    const image = open(bytes, settings);
+  return opened(bytes, settings, async (image) => {
     const meta = await image.metadata();
     return { ...(await pixelsOf(image, settings)), format: meta.format ?? 'unknown', hasAlpha: Boolean(meta.hasAlpha) };
-  } catch (error) {
-    throw await explainImageError(error, bytes, settings.maxInputPixels);
-  }
+  });
 }
 
 /**
@@ -54,10 +50,15 @@ export async function decode(bytes: Uint8Array, settings: DitherSettings): Promi
  * the input's format and alpha: only the build's original copy needs them, and `solarpress dither`
  * does without metadata() (a second call into sharp for each image).
  */
-export async function decodePixels(input: Uint8Array | string, settings: DitherSettings): Promise<Pixels> {
+export function decodePixels(input: Uint8Array | string, settings: DitherSettings): Promise<Pixels> {
+  return opened(input, settings, (image) => pixelsOf(image, settings));
+}
+
+/** `use` of the opened image; any failure (empty bytes included) explained as an ImageError. */
+async function opened<T>(input: Uint8Array | string, settings: DitherSettings, use: (image: Sharp) => Promise<T>): Promise<T> {
   try {
     if (typeof input !== 'string' && input.length === 0) throw new Error('empty');
-    return await pixelsOf(open(input, settings), settings);
+    return await use(open(input, settings));
   } catch (error) {
     throw await explainImageError(error, input, settings.maxInputPixels);
   }

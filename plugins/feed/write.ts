@@ -189,7 +189,7 @@ function cachedFeeds(ctx: BuildContext, site: Site, options: FeedOptions): Cache
 
 /** The index of a site state and its feeds' entries, if all are there (their bytes are verified when published). */
 function readIndex(store: CacheStore, state: string): { index: CacheIndex; feeds: CachedFeed[] } | undefined {
-  const index = (store.getJson(state) as CacheIndex | undefined);
+  const index = store.getJson(state) as CacheIndex | undefined;
   if (!index) return undefined;
   const feeds: CachedFeed[] = [];
   for (const [i, feed] of index.feeds.entries()) {
