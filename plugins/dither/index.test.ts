@@ -25,7 +25,7 @@ describe('dither plugin definition', () => {
       threshold: 96,
       maxSize: 800,
       background: '#fafafa',
-      webp: true,
+      webp: false,
       categories: {},
       skipInvalid: false,
       maxInputPixels: 100_000_000,

@@ -67,11 +67,11 @@ describe('rehype dither', () => {
     expect((tree.children[0] as Element).children[0]).toBe(node); // no <picture> without WebP
   });
 
-  it('wraps the image in <picture> with a WebP <source> when the WebP is kept', async () => {
+  it('wraps the image in <picture> with a WebP <source> when the WebP is asked for and kept', async () => {
     await put('flat.png', sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).png().toBuffer());
     const node = img('flat.png', { alt: 'grey' });
     const tree: Root = { type: 'root', children: [h('p', [node])] };
-    const { html, emitted, service } = await run(tree);
+    const { html, emitted, service } = await run(tree, { webp: true });
     const entry = [...service.used][0];
     expect(existsSync(service.cache.store.find(`${entry}-webp`)!.file)).toBe(true); // flat images: WebP wins
     const picture = (tree.children[0] as Element).children[0] as Element;
@@ -79,6 +79,17 @@ describe('rehype dither', () => {
     expect(html).toContain(`<source srcset="/media/${entry}.webp" type="image/webp">`);
     expect(picture.children[1]).toBe(node);
     expect(emitted.has(`media/${entry}.webp`)).toBe(true);
+  });
+
+  it('makes no WebP by default, where it would have been kept', async () => {
+    await put('flat.png', sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).png().toBuffer());
+    const node = img('flat.png', { alt: 'grey' });
+    const tree: Root = { type: 'root', children: [h('p', [node])] };
+    const { html, emitted, service } = await run(tree);
+    expect(service.cache.store.find(`${[...service.used][0]}-webp`)).toBeUndefined();
+    expect((tree.children[0] as Element).children[0]).toBe(node);
+    expect(html).not.toContain('webp');
+    expect([...emitted.keys()].some((name) => name.endsWith('.webp'))).toBe(false);
   });
 
   it('takes the palette from the category, and the override from the title (which it removes)', async () => {

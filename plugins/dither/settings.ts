@@ -12,7 +12,8 @@ export const DEFAULT_OPTIONS = {
   threshold: 96,
   maxSize: 800,
   background: '#fafafa',
-  webp: true,
+  // Off: on photos the lossless WebP saves ~2 % of the PNG for ~3× its CPU (README, BENCHMARKS.md §2).
+  webp: false,
   categories: {},
   skipInvalid: false,
   maxInputPixels: 100_000_000,
