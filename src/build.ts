@@ -31,7 +31,7 @@ import { layoutPages, pageStore, type LaidOut, type LayoutMemory } from './rende
 import { assembleSite } from './site.ts';
 import { listStaticFiles, StaticPublisher } from './static-files.ts';
 import { guardRedirects, publishRedirects, type PublishedRedirects } from './redirect-pages.ts';
-import { loadTheme, themeAssets } from './theme.ts';
+import { loadTheme, minifyThemeAhead, themeAssets } from './theme.ts';
 import { MINIFIED_STORE } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
 import { CORE_KEYS, unknownKeys } from './content/unknown-keys.ts';
@@ -128,6 +128,8 @@ export class SiteBuilder {
   /** One attempt, phase by phase; each phase is a method below. */
   private async attempt(): Promise<BuildResult> {
     const run = await this.begin();
+    // The theme's CSS and JS not minified yet: esbuild does it in its own process while pages render.
+    const minified = minifyThemeAhead(run.theme, minifiedStore(run)).catch(() => undefined);
     // A first build of a big site: its text workers load while the content is read.
     const early = await this.earlyTextWorkers(run);
     let loaded: ReturnType<typeof this.loadPages>;
@@ -142,6 +144,7 @@ export class SiteBuilder {
     try {
       const { bodies, fresh } = await this.renderBodies(run, files, loadErrors, urls, early).finally(() => early?.close());
       const pages = this.pagesOf(files, bodies);
+      await minified;
       const assets = publishAssets(run);
       run.phase('bodies');
       const { site, laidOut } = this.layOut(run, files, pages, assets);
@@ -699,7 +702,7 @@ interface PublishedAssets {
 /** The theme's assets into the output, within the assets budget. */
 function publishAssets(run: Run): PublishedAssets {
   const { theme, output } = run;
-  const assets = themeAssets(theme, run.cache.store(MINIFIED_STORE.name, MINIFIED_STORE.version));
+  const assets = themeAssets(theme, minifiedStore(run));
   for (const asset of assets) {
     if (asset.data === undefined) output.emitFile(asset.url.slice(1), asset.absolutePath);
     else output.emit(asset.url.slice(1), asset.data);
@@ -715,6 +718,8 @@ function publishAssets(run: Run): PublishedAssets {
     },
   };
 }
+
+const minifiedStore = (run: Run) => run.cache.store(MINIFIED_STORE.name, MINIFIED_STORE.version);
 
 /** Plugins' buildEnd; then, every file being made, site-absolute links in bodies (cached or fresh) must name one. */
 async function finishWithPlugins(run: Run, site: Site, files: SourceFile[], bodies: BodyResult[]): Promise<void> {

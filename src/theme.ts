@@ -9,7 +9,7 @@ import type { CacheStore } from './cache/store.js';
 import { hashTree, isCode, listFiles } from './code-hash.js';
 import { ContentError } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
-import { minifyAsset } from './minify-asset.ts';
+import { minifyAhead, minifyAsset } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
 import type { Theme } from './types.ts';
 
@@ -49,4 +49,14 @@ export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] 
     const hash = createHash('sha256').update(data).digest('hex').slice(0, 10);
     return { name: relative, url: `/assets/${relative.slice(0, -ext.length)}.${hash}${ext}`, absolutePath, data };
   });
+}
+
+/** The theme's CSS and JS minified into `store` ahead of themeAssets (minifyAhead): started before pages render. */
+export function minifyThemeAhead(theme: Theme, store: CacheStore): Promise<void> {
+  if (!existsSync(theme.assetsDir)) return Promise.resolve();
+  const code = listFiles(theme.assetsDir).filter((relative) => /\.(css|js)$/.test(relative));
+  return minifyAhead(code.map((relative) => {
+    const file = path.join(theme.assetsDir, relative);
+    return { file, source: readFileSync(file, 'utf8') };
+  }), store);
 }

@@ -2,7 +2,7 @@
  * Bad input: every error names the file (and line where known), says what to do, exits 1,
  * and leaves the previous output exactly as it was.
  */
-import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
@@ -155,6 +155,21 @@ describe('bad configuration', () => {
     writeFiles(root, { 'broken-theme': null });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/broken-theme\/helper\.ts:3:\d+: /);
+  });
+
+  it("a theme's script that does not parse (minified ahead while pages render): its file and line, and what to do", () => {
+    const theme = path.join(root, 'asset-theme');
+    const layouts = readFileSync(new URL('../bench/minimal-theme/index.ts', import.meta.url), 'utf8');
+    writeFiles(theme, { 'index.ts': layouts, 'assets/site.js': 'var ok = 1;\nvar = ;\n' });
+    writeFiles(root, config(`theme: ${JSON.stringify(theme)}`));
+    const run = runCli(root, ['build']);
+    restore();
+    writeFiles(root, { 'asset-theme': null });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/asset-theme\/assets\/site\.js:2\b.*\n.*fix the theme asset; it is minified for old browsers/);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(run.stderr).toMatch(/nothing was written/);
+    expect([...snapshotDir(path.join(root, 'dist')).keys()]).toEqual([...good.keys()]);
   });
 
   it("a theme's CSS and JS over budgets.assetsKB: what they weigh, the budget and what to do; the output left alone", () => {
