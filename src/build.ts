@@ -137,7 +137,7 @@ export class SiteBuilder {
       loaded = this.loadPages(run);
       for (const plugin of run.plugins) await plugin.buildStart?.(run.ctx);
     } catch (error) {
-      await early?.close();
+      await Promise.all([early?.close(), minified]);
       throw error;
     }
     const { files, loadErrors, urls, leftOut, changesAt } = loaded;
@@ -176,7 +176,8 @@ export class SiteBuilder {
       if (run.mode === 'dev') this.last = this.lastBuildOf(run, result, files, urls, assets);
       return result;
     } catch (error) {
-      await run.staging?.discard();
+      // A failed build leaves nothing running behind it: its minifying ends (into the cache) first.
+      await Promise.all([run.staging?.discard(), minified]);
       throw error;
     }
   }
