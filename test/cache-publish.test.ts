@@ -7,13 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import type { Logger } from '../src/types.ts';
-import { removeSite, snapshotDir, tempSite } from './support/site.ts';
+import { snapshotDir } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 
 const PIXEL = readFileSync(path.join(import.meta.dirname, 'fixtures/pixel.png'));
 /** The fixture with an image (dithered, so published from the dither cache) and fast precompression. */
@@ -27,8 +27,7 @@ const FILES = {
 };
 
 function site(files: Record<string, string | Buffer | null> = {}): string {
-  const root = tempSite({ ...FILES, ...files });
-  sites.push(root);
+  const root = newSite({ ...FILES, ...files });
   return root;
 }
 

@@ -4,17 +4,16 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePorts } from '../plugins/nginx/harness.ts';
-import { CLI, removeSite, runCliAsync, tempSite } from './support/site.ts';
+import { CLI, runCliAsync } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 
 describe('a second preview on a taken port', () => {
   it('names the running preview, or the other program, and offers the next free port before building', async () => {
-    const root = tempSite();
-    sites.push(root);
+    const root = newSite();
     const [port, otherPort] = await freePorts(2);
     const first = spawn(process.execPath, [CLI, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
     let output = '';

@@ -8,28 +8,27 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { build } from '../src/build.ts';
 import { definePlugin } from '../src/define-plugin.ts';
 import { removalsEnded } from '../src/output-removal.ts';
 import { createLogger } from '../src/log.ts';
 import { builtinPlugins } from '../src/plugins.ts';
-import { removeSite, snapshotDir, tempSite } from './support/site.ts';
+import { snapshotDir } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 const quiet = () => createLogger({ quiet: true });
 
 /** The fixture with fast precompression. */
 function site(): string {
-  const root = tempSite({
+  const root = newSite({
     'site.config.ts': readFileSync(path.join(import.meta.dirname, 'fixtures/minimal/site.config.ts'), 'utf8').replace(
       'export default {',
       "export default {\n  precompress: { zopfliIterations: 1, workers: 1 },",
     ),
   });
-  sites.push(root);
   return root;
 }
 

@@ -7,25 +7,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
 import { createLogger } from '../src/log.ts';
-import { PROJECT_ROOT, removeSite, runCliAsync, tempSite, writeFiles } from './support/site.ts';
+import { PROJECT_ROOT, runCliAsync, writeFiles } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/plugin-site');
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 
 /** The minimal site with the plugin fixture's config and plugin folder on top. */
 function pluginSite(files: Record<string, string> = {}): string {
-  const root = tempSite();
+  const root = newSite();
   const fixture = Object.fromEntries(
     readdirSync(FIXTURE, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts'))
       .map((file) => [file, readFileSync(path.join(FIXTURE, file), 'utf8')]),
   );
   writeFiles(root, { ...fixture, ...files });
-  sites.push(root);
   return root;
 }
 

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, removeSite, snapshotDir, tempSite, writeFiles } from './support/site.ts';
+import { describe, expect, it } from 'vitest';
+import { CLI, snapshotDir, writeFiles } from './support/site.ts';
+import { tempSites } from './support/temp-sites.ts';
 
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 
 /** A running `build --watch` whose output can be waited on. */
 function startWatch(root: string) {
@@ -47,8 +47,7 @@ function startWatch(root: string) {
 
 describe('build --watch', () => {
   it('rebuilds on a save, keeps the last good dist/ through a content error, and builds the fix', async () => {
-    const root = tempSite();
-    sites.push(root);
+    const root = newSite();
     const watch = startWatch(root);
     try {
       await watch.until('watching for changes');

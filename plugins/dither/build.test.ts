@@ -5,15 +5,15 @@
 import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build.ts';
 import { GRACE_MS } from '../../src/cache/store.js';
 import type { Logger } from '../../src/types.ts';
-import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from '../../test/support/site.ts';
+import { runCli, snapshotDir, writeFiles } from '../../test/support/site.ts';
+import { tempSites } from '../../test/support/temp-sites.ts';
 import { ditherStore, photo } from './test-helpers.ts';
 
-const sites: string[] = [];
-afterAll(() => sites.forEach(removeSite));
+const newSite = tempSites();
 
 const config = (dither: object) => `export default {
   title: 'Fixture',
@@ -31,7 +31,7 @@ function collectingLog(): Logger & { lines: string[] } {
 }
 
 async function siteWithPictures(dither: object = {}) {
-  const root = tempSite({
+  const root = newSite({
     'site.config.ts': config(dither),
     'content/articles/pictures.md': article(
       [
@@ -45,7 +45,6 @@ async function siteWithPictures(dither: object = {}) {
     'content/articles/images/panel.jpg': await photo(1600, 1200).jpeg().toBuffer(),
     'content/articles/images/logo.png': await sharp({ create: { width: 120, height: 60, channels: 4, background: { r: 200, g: 30, b: 30, alpha: 0.4 } } }).png().toBuffer(),
   });
-  sites.push(root);
   return root;
 }
 
@@ -99,8 +98,7 @@ describe('dither in a build', () => {
   });
 
   it('a bad image fails the build with the Markdown file and line, and leaves the previous output', async () => {
-    const root = tempSite({ 'site.config.ts': config({}) });
-    sites.push(root);
+    const root = newSite({ 'site.config.ts': config({}) });
     expect(runCli(root, ['build']).code).toBe(0);
     const good = snapshotDir(path.join(root, 'dist'));
     writeFiles(root, {
