@@ -23,7 +23,8 @@ import type { ManifestFile } from './output.ts';
 /** A relative path '/'-separated (as it is already where the separator is '/'). */
 const posix = path.sep === '/' ? (relative: string) => relative : (relative: string) => relative.split(path.sep).join('/');
 
-type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
+/** What says a file is still the one recorded. */
+export type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
 /** Whether a file is still the one stat-ed: an edit changes its mtime (and maybe size), a replacement its inode. */
 export const sameStat = (recorded: FileStat, st: Stats) => st.size === recorded.size && st.mtimeMs === recorded.mtimeMs && st.ino === recorded.ino;
 export const statOf = ([, size, mtimeMs, ino]: ManifestFile): FileStat => ({ size, mtimeMs, ino });

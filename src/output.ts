@@ -14,7 +14,7 @@ import type { CacheStore } from './cache/store.js';
 import { ContentError } from './errors.ts';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, siblingFolder, spareFolder } from './output-guard.ts';
 import { removeReplaced } from './output-removal.ts';
-import { claimSpare, sameStat, SpareFolder, statOf } from './output-spare.ts';
+import { claimSpare, sameStat, SpareFolder, statOf, type FileStat } from './output-spare.ts';
 import type { StagedOutput } from './types.ts';
 import { joinNormal } from './join-normal.js';
 
@@ -410,8 +410,6 @@ class StagedFiles implements StagedOutput {
     return st.size;
   }
 }
-
-type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
 
 /**
  * Each file (anything not a folder) under dir, lstat-ed once, in path order ('/'-separated). Paths
