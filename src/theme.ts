@@ -44,7 +44,7 @@ export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] 
   return listFiles(theme.assetsDir).map((relative) => {
     const absolutePath = path.join(theme.assetsDir, relative);
     const ext = path.extname(relative);
-    if (ext !== '.css' && ext !== '.js') return { name: relative, url: `/assets/${relative}`, absolutePath };
+    if (!isMinified(relative)) return { name: relative, url: `/assets/${relative}`, absolutePath };
     const data = minifyAsset(absolutePath, readFileSync(absolutePath, 'utf8'), store);
     const hash = createHash('sha256').update(data).digest('hex').slice(0, 10);
     return { name: relative, url: `/assets/${relative.slice(0, -ext.length)}.${hash}${ext}`, absolutePath, data };
@@ -54,9 +54,12 @@ export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] 
 /** The theme's CSS and JS minified into `store` ahead of themeAssets (minifyAhead): started before pages render. */
 export function minifyThemeAhead(theme: Theme, store: CacheStore): Promise<void> {
   if (!existsSync(theme.assetsDir)) return Promise.resolve();
-  const code = listFiles(theme.assetsDir).filter((relative) => /\.(css|js)$/.test(relative));
+  const code = listFiles(theme.assetsDir).filter(isMinified);
   return minifyAhead(code.map((relative) => {
     const file = path.join(theme.assetsDir, relative);
     return { file, source: readFileSync(file, 'utf8') };
   }), store);
 }
+
+/** The assets published minified (under a name with their hash): CSS and JS. */
+const isMinified = (relative: string) => ['.css', '.js'].includes(path.extname(relative));
