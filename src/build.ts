@@ -125,9 +125,23 @@ export class SiteBuilder {
     }
   }
 
-  /** One attempt, phase by phase; each phase is a method below. */
+  /** One attempt; the plugins' buildDone hooks after it, whatever came of it. */
   private async attempt(): Promise<BuildResult> {
     const run = await this.begin();
+    let result: BuildResult;
+    try {
+      result = await this.phases(run);
+    } catch (error) {
+      // The build's own failure is what is told, not a hook's failing after it.
+      await pluginsDone(run).catch(() => {});
+      throw error;
+    }
+    await pluginsDone(run);
+    return result;
+  }
+
+  /** The build, phase by phase; each phase is a method below. */
+  private async phases(run: Run): Promise<BuildResult> {
     // The theme's CSS and JS not minified yet: esbuild does it in its own process while pages render.
     const minified = minifyThemeAhead(run.theme, minifiedStore(run)).catch(() => undefined);
     // A first build of a big site: its text workers load while the content is read.
@@ -735,6 +749,19 @@ async function finishWithPlugins(run: Run, site: Site, files: SourceFile[], bodi
     servedOutside(run.config, run.plugins),
   );
   if (linkErrors.length > 0) throw new ContentErrors(linkErrors);
+}
+
+/** Every plugin's buildDone, each called even if one before it fails; the first failure is thrown after. */
+async function pluginsDone(run: Run): Promise<void> {
+  const failures: unknown[] = [];
+  for (const plugin of run.plugins) {
+    try {
+      await plugin.buildDone?.(run.ctx);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 /** The output folder swapped in whole (outputReady hooks see the staging folder), and the caches pruned. */

@@ -260,6 +260,12 @@ export interface SolarpressPlugin {
    */
   outputReady?(ctx: BuildContext, outputDir: string, staged?: StagedOutput): void | Promise<void>;
   /**
+   * Once the build is over, whatever its outcome (written, output unchanged, failed at any phase):
+   * end what the plugin started for it (threads, work begun ahead), so that nothing of it runs on
+   * after the build returns. Called for every plugin each time a build ends.
+   */
+  buildDone?(ctx: BuildContext): void | Promise<void>;
+  /**
    * Site-absolute path prefixes the server answers from outside the output ('/api/' for the board's
    * live statistics): links there are not checked against the built files.
    */

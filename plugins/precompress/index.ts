@@ -33,7 +33,6 @@ const precompress = definePlugin({
       version: PRECOMPRESS_VERSION,
       buildEnd(ctx, site) {
         generated = new Set(site.pages.filter((p) => p.kind === 'generated').map((p) => p.outputPath));
-        void ahead?.close();
         ahead = wanted(ctx) ? new PoolAhead(options.workers) : undefined;
         begun = ahead && new Compressions({ store: ctx.cache(STORE, PRECOMPRESS_VERSION), options, quick, release: ctx.release });
         if (begun) begun.begin(ctx.made?.() ?? [], () => ahead?.peek());
@@ -48,6 +47,14 @@ const precompress = definePlugin({
         begun = undefined;
         const stats = await precompressDir({ outputDir, store, options, quick, release: ctx.release, staged, pool, begun: taken });
         ctx.log.info(summarize(stats));
+      },
+      async buildDone() {
+        // Not taken by outputReady (the build failed after buildEnd, or found its output unchanged):
+        // the threads end with what was begun on them, rather than compress on after the build.
+        const unclaimed = ahead;
+        ahead = undefined;
+        begun = undefined;
+        await unclaimed?.close();
       },
     };
   },

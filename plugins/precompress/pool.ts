@@ -108,37 +108,31 @@ export class CompressionPool {
     return this.queue.length > 0 || this.running.size > 0;
   }
 
+  /** End the threads; what is queued or running fails (its compression is abandoned). */
   async close(): Promise<void> {
     this.closing = true;
+    const closed = new Error('compression pool closed');
+    for (const task of [...this.queue, ...this.running.values()]) task.reject(closed);
+    this.queue.length = 0;
+    this.running.clear();
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 }
 
-/** How long a pool started ahead waits to be taken before its threads end (its build failed, or wrote nothing). */
-const UNCLAIMED_MS = 30_000;
-
 /**
  * A pool started ahead of its use (at buildEnd), so that its threads start up while the output is
- * written instead of when it is complete. Its idle threads keep no process alive, and if no run
- * takes it within UNCLAIMED_MS, or the next build gets that far first, it is closed.
+ * written instead of when it is complete. Its idle threads keep no process alive; the run takes it
+ * (outputReady), or the build ends without that (failed, or its output unchanged) and the plugin's
+ * buildDone closes it, with whatever was begun on it.
  */
 export class PoolAhead {
   private pool?: Promise<CompressionPool>;
-  private reaper: NodeJS.Timeout;
 
   constructor(size: number) {
     const pool = CompressionPool.start(size);
     // A failure to start is the taker's to report (or nobody's, if none takes it).
     pool.catch(() => {});
     this.pool = pool;
-    this.reaper = setTimeout(() => void this.reap(), UNCLAIMED_MS).unref();
-  }
-
-  /** Close it, unless it still works on what was begun ahead (Compressions.begin): then wait as long again. */
-  private async reap(): Promise<void> {
-    const pool = await this.pool?.catch(() => undefined);
-    if (pool?.busy && this.pool) this.reaper = setTimeout(() => void this.reap(), UNCLAIMED_MS).unref();
-    else await this.close();
   }
 
   /** The pool, still this one's to close (compressions begun ahead: Compressions.begin); undefined if it was closed. */
@@ -148,7 +142,6 @@ export class PoolAhead {
 
   /** The pool, now the taker's to close; undefined if it was closed. */
   take(): Promise<CompressionPool> | undefined {
-    clearTimeout(this.reaper);
     const pool = this.pool;
     this.pool = undefined;
     return pool;
