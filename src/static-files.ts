@@ -46,12 +46,13 @@ export function listStaticFiles(staticDir: string, forbidden: { outDir: string; 
   }
   const errors: ContentError[] = [];
   const files: StaticFile[] = [];
-  const walk = (dir: string, relative: string) => {
+  // within: the real paths of the folders walked down to dir, dir's last (a link to one would be walked forever).
+  const walk = (dir: string, relative: string, within: string[]) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith('.') && !(relative === '' && entry.name === '.well-known')) continue;
       const source = path.join(dir, entry.name);
       const outputPath = relative ? `${relative}/${entry.name}` : entry.name;
-      let real = source;
+      let real = path.join(within.at(-1)!, entry.name);
       if (entry.isSymbolicLink()) {
         try {
           real = realpathSync(source);
@@ -65,14 +66,18 @@ export function listStaticFiles(staticDir: string, forbidden: { outDir: string; 
           );
           continue;
         }
+        if (within.includes(real)) {
+          errors.push(new ContentError('is a symbolic link back to a folder it lies in: publishing it would never end', { file: source }, 'remove the link'));
+          continue;
+        }
       }
       const stat = lstatSync(real);
-      if (stat.isDirectory()) walk(source, outputPath);
+      if (stat.isDirectory()) walk(source, outputPath, [...within, real]);
       else if (stat.isFile()) files.push({ outputPath, source, real });
       else errors.push(new ContentError('is not a regular file (a pipe, socket or device): it cannot be published', { file: source }, 'remove it from the static folder'));
     }
   };
-  walk(root, '');
+  walk(root, '', [root]);
   if (errors.length > 0) throw new ContentErrors(errors);
   return files;
 }

@@ -2,7 +2,7 @@
  * Bad input: every error names the file (and line where known), says what to do, exits 1,
  * and leaves the previous output exactly as it was.
  */
-import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeSite, runCli, snapshotDir, tempSite, writeFiles } from './support/site.ts';
@@ -97,6 +97,20 @@ describe('bad content', () => {
     writeFileSync(outside, md('title: Secret'));
     const err = buildBroken({ 'content/articles/link.md': null }, () => symlinkSync(outside, path.join(root, 'content/articles/link.md')));
     expect(err).toMatch(/content\/articles\/link\.md: symbolic link points outside content\//);
+  });
+
+  it('a symlink back to a folder it lies in (one link, or two across folders)', () => {
+    const content = path.join(root, 'content');
+    const err = buildBroken({ 'content/articles/loop': null, 'content/x': null, 'content/y': null }, () => {
+      symlinkSync('.', path.join(content, 'articles/loop'));
+      mkdirSync(path.join(content, 'x'));
+      mkdirSync(path.join(content, 'y'));
+      symlinkSync('../y', path.join(content, 'x/y'));
+      symlinkSync('../x', path.join(content, 'y/x'));
+    });
+    expect(err).not.toMatch(/internal error/);
+    expect(err).toMatch(/content\/articles\/loop: symbolic link points back at a folder it lies in/);
+    expect(err).toMatch(/content\/x\/y\/x: symbolic link points back at a folder it lies in/);
   });
 
   it('a file in no known folder', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.ts';
@@ -87,6 +87,24 @@ describe('the static folder', () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('static/leak.txt');
     expect(cli.stderr).not.toContain('internal error');
+  });
+
+  it('refuses a symlink back to a folder it lies in (it would be walked forever), and publishes one to a sibling', async () => {
+    const root = site({ 'static/docs/a.txt': 'a\n' });
+    symlinkSync('.', path.join(root, 'static/loop'));
+    symlinkSync('..', path.join(root, 'static/docs/up'));
+    symlinkSync('docs', path.join(root, 'static/papers'));
+    const cli = runCli(root, ['build']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).not.toContain('internal error');
+    expect(cli.stderr).toContain('static/loop: is a symbolic link back to a folder it lies in');
+    expect(cli.stderr).toContain('static/docs/up: is a symbolic link back to a folder it lies in');
+    expect(cli.stderr).toContain('static/papers/up: is a symbolic link back to a folder it lies in');
+
+    rmSync(path.join(root, 'static/loop'));
+    rmSync(path.join(root, 'static/docs/up'));
+    expect(runCli(root, ['build']).code).toBe(0);
+    expect(readFileSync(path.join(root, 'dist/papers/a.txt'), 'utf8')).toBe('a\n');
   });
 
   it('names both files when a static file clashes with a page or with a plugin’s output', async () => {

@@ -74,7 +74,7 @@ export function loadContent(options: LoadOptions): SourceFile[] {
   const contentRoot = realpathSync(options.contentDir);
   // Stamps of files changed since this moment (less SETTLE_NS) may miss a later change: not remembered.
   const now = Date.now();
-  for (const absolute of walk(options.contentDir, contentRoot, errors)) {
+  for (const absolute of walk(options.contentDir, contentRoot, errors, [contentRoot])) {
     const id = path.relative(options.contentDir, absolute).split(path.sep).join('/');
     try {
       const stat = options.stats?.get(absolute) ?? statSync(absolute, { bigint: true });
@@ -118,11 +118,16 @@ export function loadContent(options: LoadOptions): SourceFile[] {
   return files.sort((a, b) => (a.page.id < b.page.id ? -1 : 1));
 }
 
-/** Markdown files under dir; symlinks must stay inside content/; FIFOs, sockets and devices are refused. */
-function* walk(dir: string, contentRoot: string, errors: ContentError[]): Generator<string> {
+/**
+ * Markdown files under dir; symlinks must stay inside content/; FIFOs, sockets and devices are refused.
+ * @param within the real paths of the folders walked down to dir, dir's last: a link to one of them
+ *   would be walked forever.
+ */
+function* walk(dir: string, contentRoot: string, errors: ContentError[], within: string[]): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.name.startsWith('.')) continue;
     const absolute = path.join(dir, entry.name);
+    let real = path.join(within.at(-1)!, entry.name);
     let type: Dirent | Stats = entry;
     if (entry.isSymbolicLink()) {
       let target: string;
@@ -136,9 +141,14 @@ function* walk(dir: string, contentRoot: string, errors: ContentError[]): Genera
         errors.push(new ContentError(`symbolic link points outside content/ (to ${target})`, { file: absolute }, 'copy the file into content/ instead of linking to it'));
         continue;
       }
+      if (within.includes(target)) {
+        errors.push(new ContentError('symbolic link points back at a folder it lies in: reading it would never end', { file: absolute }, 'remove the link'));
+        continue;
+      }
+      real = target;
       type = statSync(target);
     }
-    if (type.isDirectory()) yield* walk(absolute, contentRoot, errors);
+    if (type.isDirectory()) yield* walk(absolute, contentRoot, errors, [...within, real]);
     else if (!type.isFile()) {
       // Reading a FIFO waits for a writer that never comes: such a thing is never content.
       errors.push(new ContentError(`is a ${specialKind(type)}, not a file`, { file: absolute }, 'remove it from the content folder: solarpress reads only files and folders there'));
