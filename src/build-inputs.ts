@@ -224,7 +224,8 @@ function stampAll({ folders, code, files, modules }: InputPlaces): StampedInputs
  * plugin's object cannot be compared), its code, solarpress's version and Node's.
  */
 function configIdentity(raw: unknown, module: string): string | undefined {
-  if (!isPlainData(raw)) return undefined;
+  // Not an object at all: no record; the build names the mistake.
+  if (typeof raw !== 'object' || raw === null || !isPlainData(raw)) return undefined;
   return hash('sha256', Buffer.concat([Buffer.from(`${VERSION}\0${process.version}\0${path.basename(module)}\0`), serialize(raw)]));
 }
 

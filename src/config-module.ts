@@ -27,6 +27,8 @@ export async function importSiteConfig(root: string): Promise<SiteConfigModule> 
     return { raw: (await importBundled(module)).default, module, file };
   } catch (error) {
     if (error instanceof ContentError) throw error;
-    throw new ContentError(`cannot load: ${(error as Error).message.split('\n')[0]}`, { file }, 'fix the error in the config file');
+    // A config may throw anything, not only an Error (`throw 'no key'`).
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ContentError(`cannot load: ${message.split('\n')[0]}`, { file }, 'fix the error in the config file');
   }
 }

@@ -150,6 +150,23 @@ describe('bad configuration', () => {
     expect(run.stderr).toMatch(/"dev\.port": .*number/i);
   });
 
+  it('a config that exports no object, or throws something other than an Error: named, no internal error', () => {
+    for (const [source, message] of [
+      ['export const title = 1;\n', /site\.config\.ts: must export default defineConfig/],
+      ['export default null;\n', /site\.config\.ts: must export default defineConfig/],
+      ['', /site\.config\.ts: must export default defineConfig/],
+      ["throw 'SITE_URL is not set';\nexport default {};\n", /site\.config\.ts: cannot load: SITE_URL is not set\n.*fix the error in the config file/],
+    ] as const) {
+      writeFiles(root, { 'site.config.ts': source });
+      const run = runCli(root, ['build']);
+      restore();
+      expect(run.stderr).not.toMatch(/internal error/);
+      expect(run.stderr).toMatch(message);
+      expect(run.code).toBe(1);
+    }
+    expect([...snapshotDir(path.join(root, 'dist')).keys()]).toEqual([...good.keys()]);
+  });
+
   it('a config that does not compile: file, line and column, and the output left alone', () => {
     writeFiles(root, { 'site.config.ts': "export default {\n  title: 'F',,\n};\n" });
     const run = runCli(root, ['build']);
