@@ -66,6 +66,18 @@ describe('a cache store', () => {
     expect(store.get('a')?.toString()).toBe('the whole of a');
   });
 
+  it('writing bytes again under a key whose file by that name is damaged puts them right, with a warning', () => {
+    const root = freshRoot();
+    const a = storeIn(root).store.put('a', 'the whole of a');
+    writeFileSync(a.file, 'THE WHOLE OF A');
+    // Its maker, asked again (say a record naming it was damaged), makes the same bytes, hence the same name.
+    const { store, warnings } = storeIn(root);
+    expect(store.put('a', 'the whole of a').file).toBe(a.file);
+    expect(readFileSync(a.file, 'utf8')).toBe('the whole of a');
+    expect(warnings).toEqual([expect.stringContaining('damaged cache entry')]);
+    expect(storeIn(root).store.get('a')?.toString()).toBe('the whole of a');
+  });
+
   it('gives a JSON record back, and undefined for none or for bytes that do not parse', () => {
     const { store } = storeIn(freshRoot());
     store.put('record', JSON.stringify({ made: 'x', files: [1, 2] }));

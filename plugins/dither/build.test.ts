@@ -2,7 +2,7 @@
  * The dither plugin inside real builds of the minimal fixture site (core + plugins), and through
  * the real CLI for the bad-image path.
  */
-import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +95,33 @@ describe('dither in a build', () => {
     const newKeys = imageKeys();
     expect(newKeys.size).toBe(2);
     expect([...newKeys].filter((k) => oldKeys.has(k))).toHaveLength(1);
+  });
+
+  it('a damaged dither cache (records and images alike) is made again with warnings, and the build succeeds', async () => {
+    const root = await siteWithPictures({ workers: 2 });
+    expect(runCli(root, ['build']).code).toBe(0);
+    const good = snapshotDir(path.join(root, 'dist'));
+    const cacheDir = ditherStore(path.join(root, '.solarpress-cache')).dir;
+    for (const name of readdirSync(cacheDir)) {
+      const file = path.join(cacheDir, name);
+      const bytes = readFileSync(file);
+      bytes[bytes.length >> 1] ^= 0x55;
+      writeFileSync(file, bytes);
+    }
+    // The page rendered again asks for its images, whose records are damaged: each is made again,
+    // with the bytes, and so the name, of its damaged file, which must not stay.
+    writeFiles(root, { 'content/articles/pictures.md': readFileSync(path.join(root, 'content/articles/pictures.md'), 'utf8') + '\nEdited.\n' });
+    // Published from the cache, not kept from dist/.
+    rmSync(path.join(root, 'dist'), { recursive: true });
+    const run = runCli(root, ['build']);
+    expect(run.stderr).toMatch(/damaged cache entry/);
+    expect(run.stderr).not.toMatch(/^error/m);
+    expect(run.code).toBe(0);
+    // Once: a damaged file kept would be found while publishing, and the build run again for it
+    // (and fail if found only then: 'cache entries were damaged or removed while in use').
+    expect((run.stdout + run.stderr).match(/^dither: 2 images/gm)).toHaveLength(1);
+    const now = snapshotDir(path.join(root, 'dist'));
+    for (const [file, bytes] of good) if (file.startsWith('media/')) expect(now.get(file), file).toEqual(bytes);
   });
 
   it('a bad image fails the build with the Markdown file and line, and leaves the previous output', async () => {

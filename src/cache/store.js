@@ -173,6 +173,9 @@ export class CacheStore {
   put(key, data, options = {}) {
     const entry = this.entryFor(key, contentHash(data), options.suffix);
     const replaced = this.replaced(entry);
+    // A file by that name may be a damaged copy of these bytes (its maker is asked again because a
+    // record naming it was damaged): kept, it would fail every read until the cache is deleted.
+    if (existsSync(entry.file) && !holdsBytes(entry.file, data)) this.discard(entry);
     if (!existsSync(entry.file)) {
       mkdirSync(this.dir, { recursive: true });
       writeAtomic(entry.file, data);
@@ -432,5 +435,18 @@ function removeIfEmpty(dir) {
     rmdirSync(dir);
   } catch {
     // not empty, or gone
+  }
+}
+
+/**
+ * Whether file holds exactly data.
+ * @param {string} file
+ * @param {string | Uint8Array} data
+ */
+function holdsBytes(file, data) {
+  try {
+    return readFileSync(file).equals(typeof data === 'string' ? Buffer.from(data) : data);
+  } catch {
+    return false;
   }
 }
