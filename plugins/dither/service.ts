@@ -95,5 +95,7 @@ function emptyStats(): DitherStats {
 
 export function summary(stats: DitherStats): string {
   const saving = stats.bytesBefore > 0 ? (1 - stats.bytesAfter / stats.bytesBefore) * 100 : 0;
-  return `dither: ${stats.images} image${stats.images === 1 ? '' : 's'} (${stats.fresh} new, ${stats.cached} cached), ${formatBytes(stats.bytesBefore)} → ${formatBytes(stats.bytesAfter)} (−${saving.toFixed(1)} %)`;
+  // Tiny or already-optimised images may grow: "+13.0 %", not "−-13.0 %".
+  const change = `${saving < 0 ? '+' : '−'}${Math.abs(saving).toFixed(1)} %`;
+  return `dither: ${stats.images} image${stats.images === 1 ? '' : 's'} (${stats.fresh} new, ${stats.cached} cached), ${formatBytes(stats.bytesBefore)} → ${formatBytes(stats.bytesAfter)} (${change})`;
 }
