@@ -4,6 +4,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from './cli/flags.ts';
+import { parseDate } from './content/frontmatter.ts';
+import { loadContent } from './content/load.ts';
 import { UsageError } from './errors.ts';
 import type { CommandSpec } from './types.ts';
 
@@ -32,13 +34,20 @@ Writes content/<articles|guides|pages>/<slug>.md with front matter (draft: true,
     const title = titleWords.join(' ').trim();
     if (!title) throw new UsageError('give the title in quotes: solarpress new article "My title"');
     const slug = values.slug ?? slugify(title);
+    if (values.slug === undefined && !slug) throw new UsageError(`the title "${title}" has no Latin letters or digits to make a file name of: give one with --slug (lowercase letters, digits and hyphens)`);
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) throw new UsageError(`--slug must be lowercase letters, digits and hyphens (got "${slug}")`);
     const date = values.date ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new UsageError(`--date must be YYYY-MM-DD (got "${date}")`);
+    // The front matter's own rule, so that what new writes builds (2021-02-30 does not).
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parseDate(date)) throw new UsageError(`--date must be a real day, YYYY-MM-DD (got "${date}")`);
     const config = await env.loadConfig();
     const folder = FOLDERS[kind as keyof typeof FOLDERS];
     const file = path.join(env.root, config.contentDir, folder, `${slug}.md`);
     if (existsSync(file)) throw new UsageError(`${path.relative(env.root, file)} exists already: pick another title or --slug`);
+    // Articles, guides and pages share the site's root: another kind's file, or a `slug:`, may hold the address.
+    const url = `/${slug}/`;
+    const contentDir = path.join(env.root, config.contentDir);
+    const holder = existsSync(contentDir) ? loadContent({ contentDir, drafts: true, errors: [] }).find((f) => f.page.url === url || f.page.aliases?.includes(url)) : undefined;
+    if (holder) throw new UsageError(`${url} is the address of ${path.join(config.contentDir, holder.page.id)} already: pick another title or --slug`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(
       file,

@@ -199,6 +199,24 @@ describe('the CLI', () => {
     expect(runCli(root, ['new', 'article', 'Solar panels in winter']).code).toBe(2); // exists
     expect(runCli(root, ['new', 'poem', 'x']).code).toBe(2);
   });
+
+  it('new writes nothing the build would refuse: an address another kind of page holds, a day that does not exist', () => {
+    const root = site({ 'content/pages/moved.md': '---\ntitle: Moved\naliases: [/old-name/]\n---\n\nText.\n' });
+    const refused = (args: string[], message: RegExp) => {
+      const run = runCli(root, ['new', ...args]);
+      expect(run.stderr).toMatch(message);
+      expect(run.code).toBe(2);
+    };
+    refused(['guide', 'Hello'], /\/hello\/ is the address of content\/articles\/hello\.md already/);
+    refused(['article', 'Who we are', '--slug', 'about'], /\/about\/ is the address of content\/pages\/about\.md already/);
+    refused(['article', 'Old name'], /\/old-name\/ is the address of content\/pages\/moved\.md already/);
+    refused(['article', 'Leap', '--date', '2021-02-29'], /--date must be a real day, YYYY-MM-DD \(got "2021-02-29"\)/);
+    refused(['article', '日本語'], /the title "日本語" has no Latin letters or digits .*--slug/);
+    expect(readdirSync(path.join(root, 'content/articles')).sort()).toEqual(['hello.md', 'second.md']);
+    expect(existsSync(path.join(root, 'content/guides'))).toBe(false);
+    expect(runCli(root, ['new', 'article', 'Leap', '--date', '2020-02-29']).code).toBe(0);
+    expect(runCli(root, ['check']).code).toBe(0);
+  });
 });
 
 describe('Markdown in worker threads', () => {

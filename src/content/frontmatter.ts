@@ -37,7 +37,7 @@ const date = (key: string) =>
   });
 
 /** Dates without a time are midnight UTC, so output never depends on the build machine's time zone. */
-function parseDate(text: string): Date | undefined {
+export function parseDate(text: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const date = new Date(`${text}T00:00:00Z`);
     // Refuse dates that roll over (2021-02-30 is not 2021-03-02).
