@@ -53,3 +53,21 @@ describe('a second preview on a taken port', () => {
     }
   }, 180_000);
 });
+
+describe('a port or address the preview cannot listen on', () => {
+  it('is named before building, for dev and serve alike: no internal error', async () => {
+    const root = newSite({ 'dist/index.html': '<p>built</p>' });
+    for (const [args, code, message] of [
+      [['dev', '--port', '99999'], 2, /--port must be between 1 and 65535 \(got 99999\)/],
+      [['dev', '--port', '0'], 2, /--port must be between 1 and 65535 \(got 0\)/],
+      [['dev', '--host', 'no-such-host.invalid'], 1, /cannot listen on no-such-host\.invalid port 4000: no such host\n.*--host, or dev\.host/],
+      [['serve', '--host', 'no-such-host.invalid'], 1, /cannot listen on no-such-host\.invalid port 8080: no such host/],
+    ] as const) {
+      const run = await runCliAsync(root, [...args]);
+      expect(run.stderr).not.toMatch(/internal error/);
+      expect(run.stderr).toMatch(message);
+      expect(run.code).toBe(code);
+      expect(run.stdout + run.stderr).not.toMatch(/previewing on|serving/);
+    }
+  }, 60_000);
+});

@@ -25,6 +25,7 @@ free one.
   async run(args, env) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-drafts': { type: 'boolean' } });
     if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
+    if (values.port !== undefined && (Number(values.port) < 1 || Number(values.port) > 65535)) throw new UsageError(`--port must be between 1 and 65535 (got ${values.port})`);
     // Said before anything is built: a second preview on the same port would only fail at the end.
     const config = await env.loadConfig();
     const port = await choosePort(values.host ?? config.dev.host, values.port ? Number(values.port) : config.dev.port, env.log);
