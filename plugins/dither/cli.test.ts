@@ -63,6 +63,23 @@ describe('solarpress dither', () => {
     expect(messages).toMatch(/palette\.json: expected a list of 2–255 colours/);
   });
 
+  it('exits 2, writing nothing, when --out is a file or a PNG would be written over itself (dithered into its own folder)', async () => {
+    const png = await photo(64, 48, 4).png().toBuffer();
+    writeFileSync(at('logo.png'), png);
+    writeFileSync(at('notes.txt'), 'mine\n');
+    for (const [args, message] of [
+      [['--out', tmp.dir, at('logo.png')], /logo\.png would be written over by its dithered copy: give another --out folder/],
+      [['--out', at('notes.txt'), at('logo.png')], /--out .*notes\.txt is a file: give a folder/],
+    ] as [string[], RegExp][]) {
+      const { code, messages } = await dither(...args);
+      expect(messages).toMatch(message);
+      expect(messages).not.toMatch(/internal error|EEXIST/);
+      expect(code).toBe(2);
+    }
+    expect(readFileSync(at('logo.png')).equals(png)).toBe(true);
+    expect(readFileSync(at('notes.txt'), 'utf8')).toBe('mine\n');
+  });
+
   it('writes DIR/<basename>.png for each file and prints the sizes', async () => {
     writeFileSync(at('one.jpg'), await photo(1200, 900, 1).jpeg().toBuffer());
     writeFileSync(at('two.webp'), await photo(300, 600, 2).webp().toBuffer());

@@ -91,10 +91,14 @@ async function parse(args: string[], defaults: DitherOptions): Promise<Plan> {
     if (!Number.isInteger(size) || size < 16 || size > 4096) throw new UsageError(`--max-size ${values['max-size']}: give a whole number of pixels, 16–4096`);
     options.maxSize = size;
   }
+  const out = statSync(values.out, { throwIfNoEntry: false });
+  if (out && !out.isDirectory()) throw new UsageError(`--out ${values.out} is a file: give a folder (created if missing)`);
   const names = new Map<string, string>();
   for (const file of positionals) {
     const name = outputName(file);
     if (names.has(name)) throw new UsageError(`${names.get(name)} and ${file} would both write ${name}: dither them into different --out folders`);
+    // A PNG dithered into its own folder is written over itself: the original would be lost.
+    if (sameFile(file, path.join(values.out, name))) throw new UsageError(`${file} would be written over by its dithered copy: give another --out folder`);
     names.set(name, file);
   }
   return { options, out: values.out, files: positionals };
@@ -114,6 +118,13 @@ async function parsePalette(value: string): Promise<DitherOptions['palette']> {
   const palette = paletteSchema.safeParse(list);
   if (!palette.success) throw new UsageError(`--palette ${value}: expected a list of 2–255 colours, each "#rrggbb" or [r, g, b]`);
   return palette.data;
+}
+
+/** Whether a and b are the same file (links included); false when either is missing. */
+function sameFile(a: string, b: string): boolean {
+  const one = statSync(a, { throwIfNoEntry: false });
+  const other = statSync(b, { throwIfNoEntry: false });
+  return one !== undefined && other !== undefined && one.dev === other.dev && one.ino === other.ino;
 }
 
 function outputName(file: string): string {
