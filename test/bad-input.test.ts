@@ -113,6 +113,14 @@ describe('bad content', () => {
     expect(err).toMatch(/content\/x\/y\/x: symbolic link points back at a folder it lies in/);
   });
 
+  it('a file name that makes an address links cannot reach (?, #, %, a control character)', () => {
+    for (const name of ['what?', 'c#', '100%', 'tab\tname']) {
+      const err = buildBroken({ [`content/articles/${name}.md`]: md('title: Odd\ndate: 2020-01-01') });
+      expect(err).toContain(`content/articles/${name}.md: its address ${JSON.stringify(`/${name}/`)} holds`);
+      expect(err).toMatch(/rename the file .*or set `slug:`/);
+    }
+  });
+
   it('a file in no known folder', () => {
     const err = buildBroken({ 'content/misc/note.md': md('title: Note') });
     expect(err).toMatch(/content\/misc\/note\.md: is not in a content folder/);

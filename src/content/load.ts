@@ -259,6 +259,16 @@ function parseSource(text: string, file: string, id: string, layouts: ReadonlySe
     throw new ContentError(`issue "${fm.issue}" does not match its folder zine/${placement.issue}/`, { file, line: lineOf('issue') ?? 1 }, 'move the file or fix `issue:`');
   }
   const url = placement.url(fm.slug ?? placement.defaultSlug);
+  // A name's "?" or "#" would end the address's path in every link to the page, a "%" start an
+  // escape, a control character break it: the page would be published and unreachable.
+  const breaking = /[?#%\p{Cc}]/u.exec(url);
+  if (breaking) {
+    throw new ContentError(
+      `its address ${JSON.stringify(url)} holds ${JSON.stringify(breaking[0])}, which links cannot carry as it is`,
+      { file },
+      'rename the file (or its zine folder) without it, or set `slug:` (lowercase letters, digits and hyphens) in the front matter',
+    );
+  }
   const aliases = (fm.aliases ?? []).map((written, i) => {
     const line = lineOfListItem(front, lineOf('aliases'), i);
     try {
