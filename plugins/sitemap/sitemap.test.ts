@@ -34,6 +34,18 @@ describe('the sitemap plugin', () => {
     if (requireTools('xmllint')) execFileSync('xmllint', ['--noout', path.join(root, 'dist/sitemap.xml')]);
   });
 
+  it('escapes the addresses of pages whose file names hold a space or a letter beyond ASCII', async () => {
+    const root = site({
+      'content/articles/my post.md': '---\ntitle: Spaced\ndate: 2021-03-04\n---\n\nText.\n',
+      'content/articles/café.md': '---\ntitle: Café\ndate: 2021-03-05\n---\n\nText.\n',
+    });
+    await build({ root, log: quiet() });
+    const locs = [...readFileSync(path.join(root, 'dist/sitemap.xml'), 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+    expect(locs).toContain('https://example.org/my%20post/');
+    expect(locs).toContain('https://example.org/caf%C3%A9/');
+    expect(locs.filter((loc) => /[^\x21-\x7e]/.test(loc))).toEqual([]);
+  });
+
   it('writes a robots.txt naming the sitemap when the site has none, and never edits the site’s own', async () => {
     const bare = site();
     await build({ root: bare, log: quiet() });

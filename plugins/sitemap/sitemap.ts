@@ -26,8 +26,10 @@ export type SitemapEntry = [loc: string, lastmod?: string];
 
 export function sitemapEntries(site: Site): SitemapEntry[] {
   return sitemapPages(site).map((page) => {
+    // Escaped as the protocol asks (a file named "my post.md" or "café.md" gives a space or an é in the address).
+    const loc = new URL(site.config.url + page.url).href;
     const lastmod = lastmodOf(page);
-    return lastmod ? [site.config.url + page.url, lastmod] : [site.config.url + page.url];
+    return lastmod ? [loc, lastmod] : [loc];
   });
 }
 
