@@ -3,7 +3,7 @@
  * article and an about page, npm scripts and a .gitignore. Writes nothing if any file it would
  * write exists already (package.json only gains the scripts it lacks).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from './cli/flags.ts';
 import { UsageError } from './errors.ts';
@@ -101,6 +101,8 @@ of these files exists already, nothing is written. Then: npm run build.`,
     if (positionals.length > 1) throw new UsageError(`init takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
     const dir = path.resolve(env.root, positionals[0] ?? '.');
     const title = values.title ?? 'My solar-powered site';
+    // The config's schema wants a title: an empty one would write a site that does not load.
+    if (!title.trim()) throw new UsageError('--title needs some text: solarpress init --title "My site"');
     const date = new Date().toISOString().slice(0, 10);
     const files: Record<string, string> = {
       'site.config.ts': siteConfig(title),
@@ -108,6 +110,9 @@ of these files exists already, nothing is written. Then: npm run build.`,
       'content/pages/about.md': aboutPage(date),
       '.gitignore': SITE_GITIGNORE,
     };
+    // A file where a folder must go (FOLDER itself, or content/): named, before anything is written.
+    const notFolder = foldersOf(Object.keys(files)).find((name) => statSync(path.join(dir, name), { throwIfNoEntry: false })?.isDirectory() === false);
+    if (notFolder) throw new UsageError(`${path.relative(env.root, path.join(dir, notFolder)) || '.'} is a file, not a folder: init needs a folder there`);
     const existing = Object.keys(files).filter((name) => existsSync(path.join(dir, name)));
     if (existing.length > 0) {
       throw new UsageError(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''} already in ${path.relative(env.root, dir) || '.'}: init writes nothing over existing files (start in an empty folder)`);
@@ -128,6 +133,14 @@ of these files exists already, nothing is written. Then: npm run build.`,
     return 0;
   },
 };
+
+/** FOLDER and the folders its files go in, relative to it, each after the one holding it: '.', 'content', 'content/articles', … */
+function foldersOf(names: string[]): string[] {
+  const folders = new Set(['.']);
+  for (const name of names) for (let dir = path.posix.dirname(name); dir !== '.'; dir = path.posix.dirname(dir)) folders.add(dir);
+  // Outer first: the first file found is the one in the way (stat below it would fail with ENOTDIR).
+  return [...folders].sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a.split('/').length - b.split('/').length));
+}
 
 /** The site's package.json: an existing one gains the scripts it lacks; a new one also depends on solarpress. */
 function packageJson(dir: string, title: string) {

@@ -1,5 +1,5 @@
 /** The command line's own help: --version, and "did you mean" for a mistyped command or option. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { didYouMean } from '../src/did-you-mean.ts';
@@ -30,6 +30,26 @@ describe('command line usage', () => {
       expect(result.stderr).toContain('unknown command "dither"');
       expect(result.stderr).toContain("there is no site.config.ts here, and plugins' commands (such as dither) are a site's");
       expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      removeSite(outside);
+    }
+  });
+
+  it('init into a file, through a file where content/ goes, or with an empty --title: a usage error, nothing written', async () => {
+    const outside = tempSite({ 'site.config.ts': null, content: null, theme: null, 'notes.txt': 'mine\n', 'blocked/content': 'mine too\n' });
+    try {
+      for (const [args, message] of [
+        [['init', 'notes.txt'], /notes\.txt is a file, not a folder: init needs a folder there/],
+        [['init', 'blocked'], /blocked\/content is a file, not a folder/],
+        [['init', 'fresh', '--title', ' '], /--title needs some text/],
+      ] as const) {
+        const result = await runCliAsync(outside, [...args]);
+        expect(result.stderr).not.toMatch(/internal error/);
+        expect(result.stderr).toMatch(message);
+        expect(result.code).toBe(2);
+      }
+      expect(readdirSync(outside).sort()).toEqual(['blocked', 'notes.txt']);
+      expect(readdirSync(path.join(outside, 'blocked'))).toEqual(['content']);
     } finally {
       removeSite(outside);
     }
