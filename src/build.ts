@@ -21,7 +21,7 @@ import type { PublishProcessor, TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
 import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
 import { DamagedCacheEntries, MANIFEST_STORE, Output, readManifest, Staging, writeOutput } from './output.ts';
-import { claimOutDir, legacyManifestFiles } from './output-guard.ts';
+import { checkCacheDirPlace, claimOutDir, legacyManifestFiles } from './output-guard.ts';
 import { setupPlugins } from './plugins.ts';
 import { cachedBody, renderBody, type BodyResult } from './render/body.ts';
 import { BodyStore } from './render/body-store.ts';
@@ -207,18 +207,19 @@ export class SiteBuilder {
     const { config, theme, themeDir, codeHash, plugins, configModule, rendering } = this.code;
     const outDir = path.resolve(root, this.options.outDir ?? config.outDir);
     const cacheRoot = path.resolve(root, config.cacheDir);
+    const folders = {
+      root,
+      contentDir: path.resolve(root, config.contentDir),
+      staticDir: path.resolve(root, config.staticDir),
+      themeDir: themeDirOf(root, config.theme),
+      cacheDir: cacheRoot,
+    };
     const cache = (this.cache ??= new FileCache(cacheRoot, { warn: (message, file) => log.warn(message, { file }) }));
     cache.startBuild();
     const write = this.options.write ?? true;
     claimOutDir(
       outDir,
-      {
-        root,
-        contentDir: path.resolve(root, config.contentDir),
-        staticDir: path.resolve(root, config.staticDir),
-        themeDir: themeDirOf(root, config.theme),
-        cacheDir: cacheRoot,
-      },
+      folders,
       this.options.outDir !== undefined ? { label: '--out' } : { label: 'outDir in site.config.ts', file: path.join(root, CONFIG_FILE) },
       write && {
         log,
@@ -226,6 +227,8 @@ export class SiteBuilder {
           readManifest(cache.store(MANIFEST_STORE.name, MANIFEST_STORE.version), outDir)?.files.map(([file]) => file) ?? legacyManifestFiles(cacheRoot, outDir),
       },
     );
+    // Before anything is written to the cache or pruned from it (the output folder's rules name most mistakes first).
+    checkCacheDirPlace(folders, path.join(root, CONFIG_FILE));
     // Before the static folder and the pages are read (the config and the theme's code were: see src/build-inputs.ts).
     const stamps = this.options.stampInputs
       ? stampInputs({

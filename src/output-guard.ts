@@ -93,6 +93,40 @@ function checkOutDirPlace(outDir: string, project: ProjectFolders, origin: OutDi
 }
 
 /**
+ * Refuse a cache folder that is, holds or lies inside the project's own folders. Each store prunes
+ * what it did not write within the hour from its folder, so a store named like a folder of the
+ * site's (the `pages` store in content/pages/, with cacheDir: 'content') would delete its files.
+ * Pure path rules, checked before the cache is opened.
+ */
+export function checkCacheDirPlace(project: ProjectFolders, configFile: string): void {
+  const cache = realish(project.cacheDir);
+  const named = (what: string, dir: string) => `${what} (${shown(dir, project.root)})`;
+  const own: Array<{ dir: string; what: string }> = [
+    { dir: project.contentDir, what: named('the content folder', project.contentDir) },
+    { dir: project.staticDir, what: named('the static folder', project.staticDir) },
+    { dir: project.themeDir, what: named('the theme folder', project.themeDir) },
+    { dir: path.join(project.root, 'node_modules'), what: 'node_modules/' },
+    { dir: path.join(project.root, '.git'), what: '.git/' },
+  ];
+  const root = realish(project.root);
+  let problem = cache === root ? 'is the project folder' : isInside(root, cache) ? 'holds the project folder' : undefined;
+  for (const { dir, what } of own) {
+    if (problem) break;
+    const real = realish(dir);
+    if (real === cache) problem = `is ${what}`;
+    else if (isInside(real, cache)) problem = `holds ${what}`;
+    else if (isInside(cache, real)) problem = `is inside ${what}`;
+  }
+  if (problem) {
+    throw new ContentError(
+      `the cache folder "${shown(project.cacheDir, project.root)}" (cacheDir) ${problem}: the cache deletes what it does not know in its folders`,
+      { file: configFile },
+      `give the cache a folder of its own, e.g. cacheDir: '.solarpress-cache'`,
+    );
+  }
+}
+
+/**
  * Refuse an existing output folder that solarpress did not write: it is replaced only when it is
  * missing, empty, holds the marker, or (a folder built before the marker existed) holds only files
  * that the previous build's manifest lists.

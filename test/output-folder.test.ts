@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -139,6 +139,37 @@ describe('build --out refuses folders that are not its own', () => {
 
     writeFileSync(path.join(root, 'site.config.ts'), config("  outDir: '..',\n"));
     await expectRefused(root, [], path.dirname(root), /holds the project folder/);
+  });
+});
+
+describe('the cache folder', () => {
+  it('may not be, hold or lie inside the project\'s own folders: its pruning would delete their files', async () => {
+    const root = project({ 'site.config.ts': config("  cacheDir: 'content',\n") });
+    // A page written long ago: the `pages` store's folder would be content/pages/, pruned of what it did not write in the hour.
+    const about = path.join(root, 'content/pages/about.md');
+    const hoursAgo = (Date.now() - 3 * 3600_000) / 1000;
+    utimesSync(about, hoursAgo, hoursAgo);
+    const before = tree(root);
+    const run = await runCliAsync(root, ['build']);
+    expect(run.stderr).toMatch(/^error site\.config\.ts: the cache folder "content" \(cacheDir\) is the content folder/m);
+    expect(run.stderr).toMatch(/cacheDir: '\.solarpress-cache'/);
+    expect(run.code).toBe(1);
+    expect(existsSync(about)).toBe(true);
+    expectSameTree(before, tree(root));
+
+    for (const [cacheDir, reason] of [
+      ['theme', /is the theme folder/],
+      ['static/cache', /is inside the static folder/],
+      ['.', /is the project folder/],
+      ['..', /holds the project folder/],
+    ] as const) {
+      writeFileSync(path.join(root, 'site.config.ts'), config(`  cacheDir: '${cacheDir}',\n  outDir: ${JSON.stringify(outsideFolder())},\n`));
+      const refused = await runCliAsync(root, ['build']);
+      expect(refused.stderr).toMatch(reason);
+      expect(refused.code).toBe(1);
+    }
+    writeFileSync(path.join(root, 'site.config.ts'), config("  cacheDir: 'content',\n"));
+    expectSameTree(before, tree(root));
   });
 });
 
