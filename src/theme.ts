@@ -3,11 +3,11 @@
  * file name (cacheable for a year); other assets keep their names and bytes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CacheStore } from './cache/store.js';
 import { hashTree, isCode, listFiles } from './code-hash.js';
-import { ContentError } from './errors.ts';
+import { ContentError, ContentErrors } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
 import { minifyAhead, minifyAsset } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
@@ -41,7 +41,7 @@ export interface PublishedAsset {
 /** @param store where minified CSS and JS are kept (src/minify-asset.ts), so an unchanged asset is not minified again */
 export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] {
   if (!existsSync(theme.assetsDir)) return [];
-  return listFiles(theme.assetsDir).map((relative) => {
+  return assetFiles(theme.assetsDir).map((relative) => {
     const absolutePath = path.join(theme.assetsDir, relative);
     const ext = path.extname(relative);
     if (!isMinified(relative)) return { name: relative, url: `/assets/${relative}`, absolutePath };
@@ -54,11 +54,43 @@ export function themeAssets(theme: Theme, store?: CacheStore): PublishedAsset[] 
 /** The theme's CSS and JS minified into `store` ahead of themeAssets (minifyAhead): started before pages render. */
 export function minifyThemeAhead(theme: Theme, store: CacheStore): Promise<void> {
   if (!existsSync(theme.assetsDir)) return Promise.resolve();
-  const code = listFiles(theme.assetsDir).filter(isMinified);
+  let code: string[];
+  try {
+    code = assetFiles(theme.assetsDir).filter(isMinified);
+  } catch {
+    return Promise.resolve(); // themeAssets reports it
+  }
   return minifyAhead(code.map((relative) => {
     const file = path.join(theme.assetsDir, relative);
     return { file, source: readFileSync(file, 'utf8') };
   }), store);
+}
+
+/**
+ * The files of the assets folder, each a regular file inside it once symlinks are followed: a link
+ * to a file elsewhere (~/.ssh/id_rsa, /etc/…) would be published, as the static folder refuses too.
+ */
+function assetFiles(assetsDir: string): string[] {
+  const root = realpathSync(assetsDir);
+  const files = listFiles(assetsDir);
+  const errors: ContentError[] = [];
+  for (const relative of files) {
+    const file = path.join(assetsDir, relative);
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      errors.push(new ContentError("is a broken symbolic link in the theme's assets", { file }, 'remove the link or point it at a file inside the assets folder'));
+      continue;
+    }
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      errors.push(new ContentError(`is a symbolic link to ${real}, outside the theme's assets folder: it is not published`, { file }, 'copy the file into the assets folder instead of linking to it'));
+    } else if (!statSync(real).isFile()) {
+      errors.push(new ContentError("is not a file: the theme's assets are published file by file", { file }, 'put the files themselves in the assets folder, not a link to a folder'));
+    }
+  }
+  if (errors.length > 0) throw new ContentErrors(errors);
+  return files;
 }
 
 /** The assets published minified (under a name with their hash): CSS and JS. */

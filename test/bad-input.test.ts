@@ -121,6 +121,14 @@ describe('bad content', () => {
     }
   });
 
+  it("a symlink in the theme's assets to a file outside them: never published", () => {
+    const outside = path.join(root, 'secret.txt');
+    writeFileSync(outside, 'not for the web\n');
+    const err = buildBroken({ 'theme/assets/leak.txt': null }, () => symlinkSync(outside, path.join(root, 'theme/assets/leak.txt')));
+    expect(err).toMatch(/theme\/assets\/leak\.txt: is a symbolic link to .*secret\.txt, outside the theme's assets folder: it is not published/);
+    expect(err).not.toMatch(/internal error/);
+  });
+
   it('a file in no known folder', () => {
     const err = buildBroken({ 'content/misc/note.md': md('title: Note') });
     expect(err).toMatch(/content\/misc\/note\.md: is not in a content folder/);
