@@ -110,6 +110,10 @@ export function checkCacheDirPlace(project: ProjectFolders, configFile: string):
   ];
   const root = realish(project.root);
   let problem = cache === root ? 'is the project folder' : isInside(root, cache) ? 'holds the project folder' : undefined;
+  // Not removed: the cache cannot tell a leftover of its own from a file of the user's by that name.
+  if (statSync(cache, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new ContentError(`the cache folder "${shown(project.cacheDir, project.root)}" (cacheDir) is a file, not a folder`, { file: configFile }, 'delete it if it is a leftover of the cache (it is safe to delete), or set cacheDir to a folder');
+  }
   for (const { dir, what } of own) {
     if (problem) break;
     const real = realish(dir);

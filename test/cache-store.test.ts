@@ -78,6 +78,26 @@ describe('a cache store', () => {
     expect(storeIn(root).store.get('a')?.toString()).toBe('the whole of a');
   });
 
+  it('a file where its folder or its version\'s folder goes is damage: removed with a warning, and the entry written', async () => {
+    for (const blocked of ['things', 'things/v1']) {
+      const root = freshRoot();
+      mkdirSync(path.dirname(path.join(root, blocked)), { recursive: true });
+      writeFileSync(path.join(root, blocked), 'junk');
+      const { store, warnings } = storeIn(root);
+      expect(store.put('a', 'the whole of a').file).toBe(path.join(root, 'things/v1', store.find('a')!.name));
+      expect(store.get('a')?.toString()).toBe('the whole of a');
+      expect(warnings).toEqual([expect.stringContaining(`${path.join(root, blocked)}: damaged cache`)]);
+    }
+    // In the background too.
+    const root = freshRoot();
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path.join(root, 'things'), 'junk');
+    const { store } = storeIn(root);
+    store.putLater('b', 'the whole of b');
+    await store.flush();
+    expect(storeIn(root).store.get('b')?.toString()).toBe('the whole of b');
+  });
+
   it('gives a JSON record back, and undefined for none or for bytes that do not parse', () => {
     const { store } = storeIn(freshRoot());
     store.put('record', JSON.stringify({ made: 'x', files: [1, 2] }));

@@ -171,6 +171,15 @@ describe('the cache folder', () => {
     writeFileSync(path.join(root, 'site.config.ts'), config("  cacheDir: 'content',\n"));
     expectSameTree(before, tree(root));
   });
+
+  it('a file by its name is named, and left alone (it may be the user\'s)', async () => {
+    const root = project({ 'site.config.ts': config("  cacheDir: 'notes.txt',\n") });
+    const run = await runCliAsync(root, ['build']);
+    expect(run.stderr).toMatch(/the cache folder "notes\.txt" \(cacheDir\) is a file, not a folder\n.*delete it if it is a leftover/);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.code).toBe(1);
+    expect(readFileSync(path.join(root, 'notes.txt'), 'utf8')).toBe('my notes\n');
+  });
 });
 
 describe('build --out replaces what it may', () => {

@@ -177,7 +177,7 @@ export class CacheStore {
     // record naming it was damaged): kept, it would fail every read until the cache is deleted.
     if (existsSync(entry.file) && !holdsBytes(entry.file, data)) this.discard(entry);
     if (!existsSync(entry.file)) {
-      mkdirSync(this.dir, { recursive: true });
+      this.makeDir();
       writeAtomic(entry.file, data);
     }
     this.remove(replaced);
@@ -194,7 +194,7 @@ export class CacheStore {
   putLater(key, data, options = {}) {
     const entry = this.entryFor(key, contentHash(data), options.suffix);
     const replaced = this.replaced(entry);
-    this.madeDir ??= mkdir(this.dir, { recursive: true });
+    this.madeDir ??= mkdir(this.dir, { recursive: true }).catch(() => this.makeDir());
     // Not copied: writeAtomicAsync writes these same bytes, so the caller must leave them alone anyway.
     this.writing.set(entry.name, data);
     const written = this.madeDir
@@ -228,7 +228,7 @@ export class CacheStore {
     const entry = this.entryFor(key, folderHash(list));
     const replaced = this.replaced(entry);
     if (!existsSync(entry.file)) {
-      mkdirSync(this.dir, { recursive: true });
+      this.makeDir();
       const temp = tempBeside(entry.file);
       for (const [relative, data] of list) {
         mkdirSync(path.dirname(path.join(temp, relative)), { recursive: true });
@@ -264,6 +264,28 @@ export class CacheStore {
     }
     this.used.add(entry.name);
     return true;
+  }
+
+  /**
+   * Make the version's folder. A file where the store's folder or the version's goes is damage
+   * (the cache writes only folders there): removed with a warning, instead of failing every build.
+   */
+  makeDir() {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      return;
+    } catch (error) {
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+    }
+    for (const folder of [this.top, this.dir]) {
+      if (statSync(folder, { throwIfNoEntry: false })?.isDirectory() === false) {
+        this.discarded++;
+        this.warn('damaged cache: a file where a folder of the cache goes: removed, to be made again', folder);
+        rmSync(folder, { force: true });
+      }
+    }
+    mkdirSync(this.dir, { recursive: true });
   }
 
   /**
