@@ -19,7 +19,7 @@ import { ContentError, ContentErrors, contentErrorsOf } from './errors.ts';
 import { createLogger } from './log.ts';
 import type { PublishProcessor, TextProcessor } from './markdown/processor.ts';
 import { FileCache } from './cache/file-cache.js';
-import { checkSiteLinks, servedOutside } from './markdown/site-links.ts';
+import { checkSiteLinks, servedOutside, servedOutsideAt, shadowedError } from './markdown/site-links.ts';
 import { DamagedCacheEntries, MANIFEST_STORE, Output, readManifest, Staging, writeOutput } from './output.ts';
 import { checkCacheDirPlace, claimOutDir, legacyManifestFiles } from './output-guard.ts';
 import { setupPlugins } from './plugins.ts';
@@ -243,7 +243,7 @@ export class SiteBuilder {
     const ownCode = solarpressCodeHash(stamps?.stats);
     const output = new Output(cache);
     // Listed before anything renders: a problem in the static folder is reported with the others.
-    const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }), root);
+    const statics = new StaticPublisher(listStaticFiles(path.resolve(root, config.staticDir), { outDir, cacheDir: cacheRoot }, servedOutside(config, plugins)), root);
     const phases: Record<string, number> = {};
     let mark = started;
     /** What a plugin emits at buildEnd must not take a static file's or a redirect page's place. */
@@ -335,6 +335,14 @@ export class SiteBuilder {
     // Like the body cache: the preview writes it after a quiet moment (persistCaches).
     if (mode === 'build') this.sources.write();
     const urls = new Map([...placeholderUrls(loadErrors, contentDir), ...files.map((f): [string, string] => [f.page.id, f.page.url])]);
+    // A page (or alias) where the server answers from elsewhere would be built and never seen.
+    const outside = servedOutside(config, plugins);
+    for (const { page } of files) {
+      for (const url of [page.url, ...(page.aliases ?? [])]) {
+        const prefix = servedOutsideAt(url, outside);
+        if (prefix) loadErrors.push(shadowedError(url, prefix, page.source!, url === page.url ? 'give the page another `slug:`' : `remove ${url} from its \`aliases:\``));
+      }
+    }
     const knownKeys = new Set([...CORE_KEYS, ...plugins.flatMap((p) => Object.keys(p.frontMatter ?? {})), ...(theme.frontMatter ?? [])]);
     for (const file of files) {
       for (const { key, line, suggestion } of unknownKeys(file, knownKeys)) {

@@ -2,11 +2,12 @@
  * The static folder (config `staticDir`, default static/): files published verbatim at the same
  * path (static/robots.txt → /robots.txt, static/.well-known/… → /.well-known/…). Only regular files
  * that resolve, after symlinks, inside the folder are published; a file the build also generates is
- * an error naming both.
+ * an error naming both, and so is one under a path the server answers from elsewhere (servedOutside).
  */
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ContentError, ContentErrors } from './errors.ts';
+import { servedOutsideAt, shadowedError } from './markdown/site-links.ts';
 import type { Output } from './output.ts';
 import type { Site } from './types.ts';
 
@@ -24,7 +25,7 @@ export interface StaticFile {
  * Dot-files are left out (editor leftovers, .git, .DS_Store: nginx would refuse them anyway), except
  * the .well-known/ folder, which is what it is for.
  */
-export function listStaticFiles(staticDir: string, forbidden: { outDir: string; cacheDir: string }): StaticFile[] {
+export function listStaticFiles(staticDir: string, forbidden: { outDir: string; cacheDir: string }, outside: readonly string[] = []): StaticFile[] {
   let root: string;
   try {
     root = realpathSync(staticDir);
@@ -73,7 +74,12 @@ export function listStaticFiles(staticDir: string, forbidden: { outDir: string; 
       }
       const stat = lstatSync(real);
       if (stat.isDirectory()) walk(source, outputPath, [...within, real]);
-      else if (stat.isFile()) files.push({ outputPath, source, real });
+      else if (stat.isFile()) {
+        const url = `/${outputPath}`;
+        const prefix = servedOutsideAt(url, outside);
+        if (prefix) errors.push(shadowedError(url, prefix, source, `move it out of ${path.join(path.basename(staticDir), prefix)}`));
+        else files.push({ outputPath, source, real });
+      }
       else errors.push(new ContentError('is not a regular file (a pipe, socket or device): it cannot be published', { file: source }, 'remove it from the static folder'));
     }
   };

@@ -121,6 +121,19 @@ describe('bad content', () => {
     }
   });
 
+  it('a page, an alias or a static file under the path the server answers from elsewhere (/api/, the board\'s statistics)', () => {
+    const page = buildBroken({ 'content/pages/api.md': md('title: Our API\nslug: api') });
+    expect(page).toMatch(/content\/pages\/api\.md: would be published at \/api\/, but the server answers everything under \/api\/ from outside the site/);
+    expect(page).toMatch(/give the page another `slug:`/);
+    const alias = buildBroken({ 'content/articles/moved.md': md('title: Moved\ndate: 2020-01-01\naliases: [/api/old/]') });
+    expect(alias).toMatch(/content\/articles\/moved\.md: would be published at \/api\/old\//);
+    expect(alias).toMatch(/remove \/api\/old\/ from its `aliases:`/);
+    const file = buildBroken({ 'static/api/stats.json': '{"battery": 100}\n' });
+    expect(file).toMatch(/static\/api\/stats\.json: would be published at \/api\/stats\.json/);
+    expect(file).toMatch(/move it out of static\/api\//);
+    expect(`${page}${alias}${file}`).not.toMatch(/internal error/);
+  });
+
   it("a symlink in the theme's assets to a file outside them: never published", () => {
     const outside = path.join(root, 'secret.txt');
     writeFileSync(outside, 'not for the web\n');

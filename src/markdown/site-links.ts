@@ -2,7 +2,8 @@
  * Site-absolute links in page bodies (`/about/`, `/files/x.pdf`), checked once the build has made
  * everything it publishes (pages, theme pages, plugins' files): a path the site does not publish is
  * an error at the link's line. Paths the server answers from outside the output (the board's live
- * /api/ folder) are declared by plugins (`servedOutside`) and by the site's `board.statsUrl`.
+ * /api/ folder) are declared by plugins (`servedOutside`) and by the site's `board.statsUrl`; nothing
+ * the site publishes itself may lie under them (a page, an alias or a static file there is never seen).
  */
 import path from 'node:path';
 import { ContentError } from '../errors.ts';
@@ -22,6 +23,20 @@ export function servedOutside(config: ResolvedConfig, plugins: readonly Solarpre
     prefixes.push(folder === '/' ? stats : `${folder}/`);
   }
   return prefixes;
+}
+
+/** The prefix of `outside` (servedOutside) a site-absolute path lies under: the server answers it from elsewhere. */
+export function servedOutsideAt(url: string, outside: readonly string[]): string | undefined {
+  return outside.find((prefix) => url.startsWith(prefix));
+}
+
+/** A page, alias or static file the site would publish at `url`, under `prefix` (servedOutsideAt): never seen on the server. */
+export function shadowedError(url: string, prefix: string, file: string, hint: string): ContentError {
+  return new ContentError(
+    `would be published at ${url}, but the server answers everything under ${prefix} from outside the site (board.statsUrl, or a plugin's servedOutside): nobody would see it`,
+    { file },
+    hint,
+  );
 }
 
 /**
@@ -52,7 +67,7 @@ function linkProblem(url: string, published: (outputPath: string) => boolean, ou
     return { message: `${url} is not a valid link: "%" must start an escape of two hexadecimal digits (like %20)`, hint: 'write %25 for a literal "%", or fix the escape' };
   }
   const normal = path.posix.normalize(decoded);
-  if (outside.some((prefix) => normal.startsWith(prefix))) return undefined;
+  if (servedOutsideAt(normal, outside)) return undefined;
   const relative = normal.replace(/^\/+/, '');
   const candidates = relative === '' || relative.endsWith('/') ? [`${relative}index.html`] : [relative, `${relative}/index.html`];
   if (candidates.some(published)) return undefined;
