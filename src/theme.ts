@@ -9,6 +9,7 @@ import type { CacheStore } from './cache/store.js';
 import { hashTree, isCode, listFiles } from './code-hash.js';
 import { ContentError, ContentErrors } from './errors.ts';
 import { importFresh } from './import-fresh.ts';
+import { isInside } from './markdown/local-files.ts';
 import { minifyAhead, minifyAsset } from './minify-asset.ts';
 import { themeDirOf } from './package-root.ts';
 import type { Theme } from './types.ts';
@@ -83,7 +84,7 @@ function assetFiles(assetsDir: string): string[] {
       errors.push(new ContentError("is a broken symbolic link in the theme's assets", { file }, 'remove the link or point it at a file inside the assets folder'));
       continue;
     }
-    if (real !== root && !real.startsWith(root + path.sep)) {
+    if (!isInside(real, [root])) {
       errors.push(new ContentError(`is a symbolic link to ${real}, outside the theme's assets folder: it is not published`, { file }, 'copy the file into the assets folder instead of linking to it'));
     } else if (!statSync(real).isFile()) {
       errors.push(new ContentError("is not a file: the theme's assets are published file by file", { file }, 'put the files themselves in the assets folder, not a link to a folder'));

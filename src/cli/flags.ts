@@ -16,3 +16,12 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
     throw new UsageError((error as Error).message);
   }
 }
+
+/** A --port value: a whole number from 1 to 65535 (undefined when not given), else a usage error. */
+export function portFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--port takes a number (got "${text}")`);
+  const port = Number(text);
+  if (port < 1 || port > 65535) throw new UsageError(`--port must be between 1 and 65535 (got ${port})`);
+  return port;
+}

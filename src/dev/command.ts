@@ -2,8 +2,7 @@
  * `solarpress dev`: runs the preview server in a child process and starts a fresh one when theme,
  * plugin or config code changes (ES modules cannot be unloaded). Content and CSS edits never restart.
  */
-import { parseFlags } from '../cli/flags.ts';
-import { UsageError } from '../errors.ts';
+import { parseFlags, portFlag } from '../cli/flags.ts';
 import { startProcess } from '../threads.ts';
 import { choosePort } from './port-check.ts';
 import type { CommandSpec } from '../types.ts';
@@ -24,11 +23,10 @@ free one.
 /api/stats.json and /api/battery.css serve sample power figures unless content provides them.`,
   async run(args, env) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'no-drafts': { type: 'boolean' } });
-    if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
-    if (values.port !== undefined && (Number(values.port) < 1 || Number(values.port) > 65535)) throw new UsageError(`--port must be between 1 and 65535 (got ${values.port})`);
+    const portGiven = portFlag(values.port);
     // Said before anything is built: a second preview on the same port would only fail at the end.
     const config = await env.loadConfig();
-    const port = await choosePort(values.host ?? config.dev.host, values.port ? Number(values.port) : config.dev.port, env.log);
+    const port = await choosePort(values.host ?? config.dev.host, portGiven ?? config.dev.port, env.log);
     if (port === undefined) return 1;
     for (;;) {
       // From the bundle of the code as it is now: a restart after an edit of solarpress's own code runs the new code.

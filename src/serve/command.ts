@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { contentRedirects } from '../content/redirects.ts';
 import { serverSchema, type ServerOptions } from '../../plugins/nginx/options.ts';
-import { parseFlags } from '../cli/flags.ts';
-import { ContentError, contentErrorsOf, UsageError } from '../errors.ts';
+import { parseFlags, portFlag } from '../cli/flags.ts';
+import { ContentError, contentErrorsOf } from '../errors.ts';
 import { nextFreePort, portTaken } from '../port.ts';
 import type { CommandEnv, CommandSpec, ResolvedConfig } from '../types.ts';
 import { startStaticServer } from './server.ts';
@@ -28,9 +28,7 @@ for /api/ unless the folder has its own.
   --dir DIR       serve this folder instead of outDir`,
   async run(args, env) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, dir: { type: 'string' } });
-    if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new UsageError(`--port takes a number (got "${values.port}")`);
-    const port = values.port === undefined ? DEFAULT_SERVE_PORT : Number(values.port);
-    if (port < 1 || port > 65535) throw new UsageError(`--port must be between 1 and 65535 (got ${port})`);
+    const port = portFlag(values.port) ?? DEFAULT_SERVE_PORT;
     const host = values.host ?? '127.0.0.1';
     const config = await env.loadConfig();
     const dir = values.dir ? path.resolve(values.dir) : path.resolve(env.root, config.outDir);
